@@ -1,0 +1,3 @@
+"""sdrdesk: a local-first desktop workstation for Sales Development Representatives."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Pure domain code: no Qt, no SQLAlchemy. Everything here is testable headless."""

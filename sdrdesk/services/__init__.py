@@ -1,0 +1,1 @@
+"""Use cases over domain and storage. No Qt. Services return plain dataclasses."""

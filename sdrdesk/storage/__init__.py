@@ -1,0 +1,1 @@
+"""SQLAlchemy storage: models, engine, migrations, unit of work, repositories. No Qt here."""

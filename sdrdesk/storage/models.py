@@ -1,0 +1,311 @@
+"""Typed ORM models for every record in DESIGN.md section 4.
+
+Every table carries `RecordMixin` (UUID, created/updated UTC, `deleted_at` tombstone). The
+schema itself is created by the ordered steps in `storage/migrations/`, never by
+`create_all`; `tests/storage/test_schema_matches_models.py` checks the two agree.
+
+Enumerated values (channels, statuses, dispositions) are plain strings whose allowed values
+live in the domain modules, so adding a value needs no migration.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sdrdesk.storage.base import Base, RecordMixin, UtcDateTime
+
+
+class SourceLabel(RecordMixin, Base):
+    """Where records came from ("Apollo Q3 list", "Inbound webinar"): every import has one."""
+
+    __tablename__ = "source_labels"
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    color: Mapped[str | None] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Account(RecordMixin, Base):
+    __tablename__ = "accounts"
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    website: Mapped[str | None] = mapped_column(String(500))
+    industry: Mapped[str | None] = mapped_column(String(200))
+    employee_count: Mapped[int | None] = mapped_column(Integer)
+    annual_revenue: Mapped[float | None] = mapped_column(Float)
+    phone_raw: Mapped[str | None] = mapped_column(String(100))
+    phone_e164: Mapped[str | None] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(2), index=True)  # ISO 3166 alpha-2
+    region: Mapped[str | None] = mapped_column(String(100))  # state / province
+    city: Mapped[str | None] = mapped_column(String(200))
+    timezone: Mapped[str | None] = mapped_column(String(64))  # when known for the account
+    source_label_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("source_labels.id"), index=True
+    )
+    icp_tier: Mapped[str | None] = mapped_column(String(8), index=True)  # "A", "B", "C"
+    likely_pain: Mapped[str | None] = mapped_column(Text)
+    buyer_roles: Mapped[str | None] = mapped_column(Text)
+    research_notes: Mapped[str | None] = mapped_column(Text)
+    first_line_ideas: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    import_run_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("import_runs.id"))
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="account")
+    triggers: Mapped[list[AccountTrigger]] = relationship(back_populates="account")
+
+
+class AccountTrigger(RecordMixin, Base):
+    """A buying signal (funding, hiring, new executive) with when and where it was seen."""
+
+    __tablename__ = "account_triggers"
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    occurred_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(500))
+
+    account: Mapped[Account] = relationship(back_populates="triggers")
+
+
+class Contact(RecordMixin, Base):
+    __tablename__ = "contacts"
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200), index=True)
+    title: Mapped[str | None] = mapped_column(String(300))
+    persona: Mapped[str | None] = mapped_column(String(100))  # "economic buyer", "champion", ...
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    linkedin_url: Mapped[str | None] = mapped_column(String(500))
+    country: Mapped[str | None] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(200))
+    pinned_timezone: Mapped[str | None] = mapped_column(String(64))  # the rep's choice wins
+    consent_basis: Mapped[str | None] = mapped_column(String(100))  # CASL / GDPR basis
+    consent_date: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    source_label_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("source_labels.id"), index=True
+    )
+    import_run_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("import_runs.id"))
+
+    account: Mapped[Account | None] = relationship(back_populates="contacts")
+    phones: Mapped[list[ContactPhone]] = relationship(
+        back_populates="contact", order_by="ContactPhone.position"
+    )
+
+
+class ContactPhone(RecordMixin, Base):
+    """A number exactly as entered plus what phonenumbers made of it; invalid ones are kept."""
+
+    __tablename__ = "contact_phones"
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # 0 is the primary number
+    label: Mapped[str | None] = mapped_column(String(50))  # "work", "mobile", "direct", ...
+    raw: Mapped[str] = mapped_column(String(100))
+    e164: Mapped[str | None] = mapped_column(String(32), index=True)
+    extension: Mapped[str | None] = mapped_column(String(20))
+    is_valid: Mapped[bool] = mapped_column(Boolean, default=False)
+    number_type: Mapped[str | None] = mapped_column(String(30))
+    region: Mapped[str | None] = mapped_column(String(2))
+    # Digit strings the number is found under (raw, E.164, national); feeds the search index.
+    search_digits: Mapped[str | None] = mapped_column(String(200))
+
+    contact: Mapped[Contact] = relationship(back_populates="phones")
+
+
+class DoNotContact(RecordMixin, Base):
+    """A do-not-contact flag per channel, with its source, reason and date (compliance)."""
+
+    __tablename__ = "do_not_contact"
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))  # call, email, linkedin, all
+    reason: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Sequence(RecordMixin, Base):
+    __tablename__ = "sequences"
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    steps: Mapped[list[SequenceStep]] = relationship(
+        back_populates="sequence", order_by="SequenceStep.position"
+    )
+
+
+class SequenceStep(RecordMixin, Base):
+    __tablename__ = "sequence_steps"
+    sequence_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sequences.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    day_offset: Mapped[int] = mapped_column(Integer, default=0)  # business days after enrolment
+    channel: Mapped[str] = mapped_column(String(20))  # call, email, linkedin, other
+    step_kind: Mapped[str | None] = mapped_column(String(50))  # cold_call, follow_up_call, ...
+    instructions: Mapped[str | None] = mapped_column(Text)
+    template: Mapped[str | None] = mapped_column(Text)
+
+    sequence: Mapped[Sequence] = relationship(back_populates="steps")
+
+
+class Enrollment(RecordMixin, Base):
+    __tablename__ = "enrollments"
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
+    sequence_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sequences.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active/paused/finished/ended
+    current_position: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class Task(RecordMixin, Base):
+    """One step instance in the rep's queue."""
+
+    __tablename__ = "tasks"
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
+    enrollment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    step_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sequence_steps.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open/done/skipped
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(50))
+
+
+class Activity(RecordMixin, Base):
+    """A touch: call, e-mail, LinkedIn message, note or meeting."""
+
+    __tablename__ = "activities"
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tasks.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # call, email, linkedin, note, meeting
+    direction: Mapped[str | None] = mapped_column(String(10))  # outbound / inbound
+    disposition: Mapped[str | None] = mapped_column(String(40), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    subject: Mapped[str | None] = mapped_column(String(500))
+    notes: Mapped[str | None] = mapped_column(Text)
+    callback_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Script(RecordMixin, Base):
+    """A call script in Markdown with {variables}, per persona and step kind."""
+
+    __tablename__ = "scripts"
+    name: Mapped[str] = mapped_column(String(200))
+    persona: Mapped[str | None] = mapped_column(String(100))  # None: any persona
+    step_kind: Mapped[str] = mapped_column(String(50))  # cold_call_opener, gatekeeper, voicemail...
+    sequence_step_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sequence_steps.id"))
+    body: Mapped[str] = mapped_column(Text)
+    is_builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Objection(RecordMixin, Base):
+    __tablename__ = "objections"
+    category: Mapped[str] = mapped_column(String(50), index=True)
+    prompt: Mapped[str] = mapped_column(Text)  # what the prospect says
+    answer: Mapped[str] = mapped_column(Text)  # what the rep can say back
+    hotkey: Mapped[str | None] = mapped_column(String(20))
+    is_builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ActivityObjection(RecordMixin, Base):
+    """Which objections came up on which call: gives use and meeting-rate counts per objection."""
+
+    __tablename__ = "activity_objections"
+    activity_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("activities.id"), index=True)
+    objection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("objections.id"), index=True)
+
+
+class Qualification(RecordMixin, Base):
+    __tablename__ = "qualifications"
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
+    framework: Mapped[str] = mapped_column(String(50))  # BANT, MEDDIC, CHAMP, custom id
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    score: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # qualified/nurture/disqualified
+    disqualify_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Meeting(RecordMixin, Base):
+    """A booked meeting and its handoff summary for the AE."""
+
+    __tablename__ = "meetings"
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
+    qualification_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("qualifications.id"))
+    scheduled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    ae_name: Mapped[str | None] = mapped_column(String(200))
+    ae_email: Mapped[str | None] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20), default="booked")  # held/no_show/accepted/...
+    opportunity_value: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    summary_text: Mapped[str | None] = mapped_column(Text)
+    summary_markdown: Mapped[str | None] = mapped_column(Text)
+    summary_html: Mapped[str | None] = mapped_column(Text)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CoachingNote(RecordMixin, Base):
+    """A manager's note on a record (subject) or on the rep as a whole (no subject)."""
+
+    __tablename__ = "coaching_notes"
+    subject_type: Mapped[str | None] = mapped_column(String(30))  # activity, contact, meeting...
+    subject_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    author: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class ImportRun(RecordMixin, Base):
+    """One CSV import: its file, detection, counts and status ("done", "undone", ...)."""
+
+    __tablename__ = "import_runs"
+    file_name: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(20))  # accounts, contacts, both
+    source_label_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("source_labels.id"))
+    encoding: Mapped[str | None] = mapped_column(String(30))
+    delimiter: Mapped[str | None] = mapped_column(String(4))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    rejects_file: Mapped[str | None] = mapped_column(String(1000))
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ImportRunItem(RecordMixin, Base):
+    """What one import did to one record, so "undo last import" can reverse exactly that."""
+
+    __tablename__ = "import_run_items"
+    import_run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    record_type: Mapped[str] = mapped_column(String(30))  # account, contact, contact_phone
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    action: Mapped[str] = mapped_column(String(10))  # created, updated
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # prior values when updated
+
+
+class ImportMapping(RecordMixin, Base):
+    """A column mapping the user made, remembered per set of headers."""
+
+    __tablename__ = "import_mappings"
+    header_key: Mapped[str] = mapped_column(String(64), unique=True)  # hash of normalised headers
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+ALL_MODELS: tuple[type[Base], ...] = (
+    SourceLabel, Account, AccountTrigger, Contact, ContactPhone, DoNotContact, Sequence,
+    SequenceStep, Enrollment, Task, Activity, Script, Objection, ActivityObjection,
+    Qualification, Meeting, CoachingNote, ImportRun, ImportRunItem, ImportMapping,
+)

@@ -1,0 +1,1 @@
+"""Repositories take a Session and never commit: the unit of work does."""
