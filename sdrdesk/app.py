@@ -1,0 +1,153 @@
+"""Composition root: arguments and environment, paths, logging, QApplication, services, bus,
+main window. The only module that knows every concrete class.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon, QUndoStack
+from PySide6.QtWidgets import QApplication
+
+from sdrdesk import __version__
+from sdrdesk.domain.clock import Clock, SystemClock
+from sdrdesk.resources_path import resources_dir
+from sdrdesk.services.logging_setup import setup_logging
+from sdrdesk.services.paths import resolve_data_paths
+from sdrdesk.ui import settings as S
+from sdrdesk.ui.book_controller import BookController
+from sdrdesk.ui.bus import AppBus
+from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.errors import ErrorReporter
+from sdrdesk.ui.main_window import MainWindow
+from sdrdesk.ui.prompter import Prompter, QtPrompter
+from sdrdesk.ui.settings import Settings
+from sdrdesk.ui.theme import apply_theme
+from sdrdesk.ui.workers import BackgroundRunner
+
+log = logging.getLogger(__name__)
+
+SETTLE_TIMEOUT_MS = 20_000
+
+
+@dataclass
+class AppParts:
+    """Everything `build_app` wires together; tests build one per test."""
+
+    app: QApplication
+    ctx: PaneContext
+    window: MainWindow
+    books: BookController
+    runner: BackgroundRunner
+    errors: ErrorReporter
+
+
+def ensure_qapplication() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    QApplication.setApplicationName("sdrdesk")
+    QApplication.setOrganizationName("sdrdesk")
+    QApplication.setApplicationVersion(__version__)
+    return QApplication(sys.argv[:1])
+
+
+def build_app(args: argparse.Namespace, *, clock: Clock | None = None,
+              prompter: Prompter | None = None) -> AppParts:
+    paths = resolve_data_paths(getattr(args, "data", None))
+    app = ensure_qapplication()
+    icon = resources_dir() / "icons" / "sdrdesk.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    settings = Settings(Path(args.settings) if getattr(args, "settings", None) else None)
+    apply_theme(app, getattr(args, "theme", None) or settings.get(S.THEME))
+    bus = AppBus()
+    runner = BackgroundRunner()
+    errors = ErrorReporter()
+    bus.sig_error.connect(errors.report)
+    ctx = PaneContext(bus=bus, settings=settings, clock=clock or SystemClock(), runner=runner,
+                      prompter=prompter or QtPrompter(None), undo_stack=QUndoStack())
+    window = MainWindow(ctx)
+    if prompter is None:
+        ctx.prompter = QtPrompter(window)
+    errors.set_parent_widget(window)
+    books = BookController(ctx, paths, parent=window)
+    window.sig_open_book_requested.connect(lambda p: _open_requested(ctx, books, p))
+    window.sig_new_book_requested.connect(lambda: _new_requested(ctx, books))
+    window.sig_demo_book_requested.connect(lambda: books.open(paths.demo_book, is_demo=True))
+    return AppParts(app, ctx, window, books, runner, errors)
+
+
+def _open_requested(ctx: PaneContext, books: BookController, path: str) -> None:
+    chosen = Path(path) if path else ctx.prompter.open_file(
+        "Open book", str(books.paths.data_dir), "sdrdesk books (*.db *.sqlite);;All files (*)")
+    if chosen:
+        books.open(chosen)
+
+
+def _new_requested(ctx: PaneContext, books: BookController) -> None:
+    chosen = ctx.prompter.save_file("New book", str(books.paths.data_dir / "book.db"),
+                                    "sdrdesk books (*.db)")
+    if chosen:
+        if chosen.exists():
+            ctx.bus.sig_status_message.emit(f"{chosen.name} already exists; opening it instead")
+        books.open(chosen)
+
+
+def wait_until_settled(parts: AppParts, then: callable) -> None:  # type: ignore[valid-type]
+    """Call `then(ok)` once a book is open and no background job is pending (or on timeout)."""
+    timer = QTimer(parts.window)
+    waited = {"ms": 0}
+
+    def poll() -> None:
+        waited["ms"] += 50
+        ready = parts.ctx.workspace is not None and parts.runner.pending == 0
+        if ready or waited["ms"] >= SETTLE_TIMEOUT_MS:
+            timer.stop()
+            # One more turn of the loop so the last results paint.
+            QTimer.singleShot(150, lambda: then(ready))
+
+    timer.timeout.connect(poll)
+    timer.start(50)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    paths = resolve_data_paths(getattr(args, "data", None))
+    setup_logging(paths.logs)
+    log.info("sdrdesk %s starting", __version__)
+    if args.self_test:
+        from sdrdesk.ui.self_test_window import run_self_test
+
+        return run_self_test(args)
+    parts = build_app(args)
+    parts.errors.install_excepthook()
+    parts.window.restore_window_state()
+    parts.window.show()
+    book, is_demo = parts.books.startup_book(getattr(args, "demo", False))
+    parts.books.open(book, is_demo=is_demo)
+    exit_code = {"value": 0}
+    if args.screenshot:
+        target = Path(args.screenshot)
+
+        def shoot(ready: bool) -> None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            saved = parts.window.grab().save(str(target), "PNG")
+            if not (ready and saved):
+                print(f"sdrdesk: screenshot {'not saved' if not saved else 'taken before the book loaded'}",
+                      file=sys.stderr)
+                exit_code["value"] = 1
+            parts.app.quit()
+
+        wait_until_settled(parts, shoot)
+        parts.books.sig_open_failed.connect(lambda _e: (exit_code.update(value=1), parts.app.quit()))
+    parts.app.aboutToQuit.connect(parts.window.save_window_state)
+    result = parts.app.exec()
+    parts.runner.shutdown()
+    if parts.ctx.workspace is not None:
+        parts.ctx.workspace.close()
+    return exit_code["value"] or int(result)

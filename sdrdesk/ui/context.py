@@ -1,0 +1,25 @@
+"""What every pane receives in its constructor. Built only by `app.py` / the main window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import QUndoStack
+
+from sdrdesk.domain.clock import Clock
+from sdrdesk.services.workspace import Workspace
+from sdrdesk.ui.bus import AppBus
+from sdrdesk.ui.prompter import Prompter
+from sdrdesk.ui.settings import Settings
+from sdrdesk.ui.workers import Runner
+
+
+@dataclass
+class PaneContext:
+    bus: AppBus
+    settings: Settings
+    clock: Clock
+    runner: Runner
+    prompter: Prompter
+    undo_stack: QUndoStack
+    workspace: Workspace | None = field(default=None)  # set when a book is open

@@ -1,0 +1,282 @@
+"""The main window: it only composes panes as docks, menus and the status bar.
+
+Pane logic lives in `ui/panes/`; panes talk through the AppBus. Window state (geometry and
+dock layout) is restored at start, clamped onto the screens that exist now, and saved on close.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QWidget,
+)
+
+from sdrdesk import __version__
+from sdrdesk.services.workspace import Workspace
+from sdrdesk.ui import layouts
+from sdrdesk.ui import settings as S
+from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.panes.base import Pane
+from sdrdesk.ui.panes.registry import PANES
+from sdrdesk.ui.theme import THEMES, apply_theme
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = QSize(1440, 900)
+
+
+def clamp_to_screens(rect: QRect, available: list[QRect]) -> QRect:
+    """Move/shrink `rect` so it is on a screen that exists (laptops lose external monitors)."""
+    if not available:
+        return rect
+    for screen in available:
+        visible = rect.intersected(screen)
+        if visible.width() >= min(200, rect.width()) and visible.height() >= min(120, rect.height()):
+            return rect
+    target = available[0]
+    width = min(rect.width(), target.width())
+    height = min(rect.height(), target.height())
+    top_left = target.center() - QPoint(width // 2, height // 2)
+    return QRect(top_left, QSize(width, height))
+
+
+class MainWindow(QMainWindow):
+    sig_open_book_requested = Signal(str)
+    """An intent: open the book at this path ("" asks the user)."""
+
+    sig_new_book_requested = Signal()
+    """An intent: create a new empty book."""
+
+    sig_demo_book_requested = Signal()
+    """An intent: open the demo book."""
+
+    def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.settings = ctx.settings
+        self.setObjectName("window.main")
+        self.setWindowTitle("sdrdesk")
+        self.setDockNestingEnabled(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
+                            | QMainWindow.DockOption.AllowNestedDocks
+                            | QMainWindow.DockOption.AllowTabbedDocks)
+        # Qt wants a central widget; ours takes no space so the docks share the window.
+        spacer = QWidget(self)
+        spacer.setObjectName("central.spacer")
+        spacer.setMaximumSize(0, 0)
+        self.setCentralWidget(spacer)
+
+        self.panes: dict[str, Pane] = {}
+        self.docks: dict[str, QDockWidget] = {}
+        self._build_docks()
+        self._build_menus()
+        self._book_label = QLabel("No book open")
+        self._book_label.setObjectName("status.book")
+        self.statusBar().addPermanentWidget(self._book_label)
+        ctx.bus.sig_status_message.connect(self._on_bus_status_message)
+        ctx.bus.sig_book_opened.connect(self._on_bus_book_opened)
+        self.resize(DEFAULT_SIZE)
+        layouts.apply_builtin(self, self.docks, layouts.DEFAULT_LAYOUT)
+
+    # -- construction -----------------------------------------------------------------
+    def _build_docks(self) -> None:
+        for spec in PANES:
+            pane = spec.load()(self.ctx, self)
+            dock = QDockWidget(spec.title, self)
+            dock.setObjectName(spec.object_name)
+            dock.setWidget(pane)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                             | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+            self.panes[spec.object_name] = pane
+            self.docks[spec.object_name] = dock
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self._action(self.file_menu, "&Open book…", QKeySequence.StandardKey.Open,
+                     lambda: self.sig_open_book_requested.emit(""))
+        self._action(self.file_menu, "&New empty book…", QKeySequence.StandardKey.New,
+                     self.sig_new_book_requested.emit)
+        self._action(self.file_menu, "Open &demo book", None, self.sig_demo_book_requested.emit)
+        self.file_menu.addSeparator()
+        self.import_export_anchor = self.file_menu.addSeparator()
+        quit_action = self._action(self.file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        edit = bar.addMenu("&Edit")
+        undo = self.ctx.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.ctx.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addAction(undo)
+        edit.addAction(redo)
+
+        self.view_menu = bar.addMenu("&View")
+        for spec in PANES:
+            toggle = self.docks[spec.object_name].toggleViewAction()
+            toggle.setObjectName(f"action.toggle.{spec.object_name}")
+            self.view_menu.addAction(toggle)
+            focus = QAction(f"Go to {spec.title}", self)
+            focus.setObjectName(f"action.focus.{spec.object_name}")
+            focus.setShortcut(QKeySequence(spec.shortcut))
+            focus.triggered.connect(lambda _=False, name=spec.object_name: self.focus_pane(name))
+            self.addAction(focus)
+        self.view_menu.addSeparator()
+        self.layout_menu = self.view_menu.addMenu("&Layouts")
+        self.layout_menu.aboutToShow.connect(self._fill_layout_menu)
+        self._fill_layout_menu()
+        theme_menu = self.view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        current = self.settings.get(S.THEME)
+        for name in THEMES:
+            action = theme_menu.addAction(name.capitalize())
+            action.setCheckable(True)
+            action.setChecked(name == current)
+            action.setObjectName(f"action.theme.{name}")
+            group.addAction(action)
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+
+        self.help_menu = bar.addMenu("&Help")
+        self._action(self.help_menu, "&Keyboard shortcuts", QKeySequence("F1"), self.show_shortcuts)
+        self._action(self.help_menu, "&About sdrdesk", None, self.show_about)
+
+    def _action(self, menu: QMenu, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None,
+                slot: Callable[[], object]) -> QAction:
+        action = menu.addAction(text)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _=False: slot())
+        return action
+
+    def _fill_layout_menu(self) -> None:
+        menu = self.layout_menu
+        menu.clear()
+        for name in layouts.BUILTIN_LAYOUTS:
+            action = menu.addAction(name)
+            action.setObjectName(f"action.layout.{name}")
+            action.triggered.connect(lambda _=False, n=name: self.apply_layout(n))
+        saved = layouts.saved_names(self.settings)
+        if saved:
+            menu.addSeparator()
+            for name in saved:
+                action = menu.addAction(f"{name} (saved)")
+                action.triggered.connect(lambda _=False, n=name: self.restore_layout(n))
+        menu.addSeparator()
+        save = menu.addAction("&Save current layout as…")
+        save.triggered.connect(self._ask_and_save_layout)
+        reset = menu.addAction("&Reset layout")
+        reset.setObjectName("action.layout.reset")
+        reset.triggered.connect(self.reset_layout)
+
+    # -- layouts ----------------------------------------------------------------------
+    def apply_layout(self, name: str) -> None:
+        if name in layouts.saved_names(self.settings) and name not in layouts.BUILTIN_LAYOUTS:
+            self.restore_layout(name)
+            return
+        layouts.apply_builtin(self, self.docks, name)
+        self.settings.set(S.CURRENT_LAYOUT, name)
+
+    def save_layout(self, name: str) -> None:
+        layouts.save_named(self, self.settings, name)
+        self.settings.set(S.CURRENT_LAYOUT, name)
+
+    def restore_layout(self, name: str) -> bool:
+        if layouts.restore_named(self, self.settings, name):
+            self.settings.set(S.CURRENT_LAYOUT, name)
+            return True
+        log.warning("saved layout %r could not be restored; using the default", name)
+        self.reset_layout()
+        return False
+
+    def reset_layout(self) -> None:
+        layouts.apply_builtin(self, self.docks, layouts.DEFAULT_LAYOUT)
+        self.settings.set(S.CURRENT_LAYOUT, layouts.DEFAULT_LAYOUT)
+
+    def _ask_and_save_layout(self) -> None:
+        name = self.ctx.prompter.ask_text("Save layout", "Name of this layout:",
+                                          self.settings.get(S.CURRENT_LAYOUT))
+        if name and name.strip():
+            self.save_layout(name.strip())
+
+    # -- window state -----------------------------------------------------------------
+    def restore_window_state(self) -> None:
+        geometry = self.settings.get(S.WINDOW_GEOMETRY)
+        state = self.settings.get(S.WINDOW_STATE)
+        if geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        if not state or not self.restoreState(QByteArray(state), layouts.LAYOUT_VERSION):
+            layouts.apply_builtin(self, self.docks, self.settings.get(S.CURRENT_LAYOUT))
+        self.clamp_onto_screens()
+
+    def clamp_onto_screens(self) -> None:
+        screens = [s.availableGeometry() for s in QGuiApplication.screens()]
+        frame = self.frameGeometry() if self.isVisible() else self.geometry()
+        clamped = clamp_to_screens(frame, screens)
+        if clamped != frame:
+            self.setGeometry(clamped)
+
+    def save_window_state(self) -> None:
+        self.settings.set(S.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
+        self.settings.set(S.WINDOW_STATE, bytes(self.saveState(layouts.LAYOUT_VERSION).data()))
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_window_state()
+        super().closeEvent(event)
+
+    # -- actions ----------------------------------------------------------------------
+    def focus_pane(self, object_name: str) -> None:
+        dock = self.docks[object_name]
+        dock.show()
+        dock.raise_()
+        self.panes[object_name].setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def set_theme(self, name: str) -> None:
+        self.settings.set(S.THEME, name)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, name)
+
+    def show_shortcuts(self) -> None:
+        native = QKeySequence.SequenceFormat.NativeText
+        lines = [f"{a.text().replace('&', '')}: {a.shortcut().toString(native)}"
+                 for a in self._all_actions() if not a.shortcut().isEmpty()]
+        self.ctx.prompter.inform("Keyboard shortcuts", "\n".join(sorted(set(lines))))
+
+    def show_about(self) -> None:
+        self.ctx.prompter.inform(
+            "About sdrdesk",
+            f"sdrdesk {__version__}\nA local-first workstation for Sales Development Representatives.",
+        )
+
+    def _all_actions(self) -> list[QAction]:
+        found = list(self.actions())
+        for menu in self.menuBar().findChildren(QMenu):
+            found.extend(menu.actions())
+        for pane in self.panes.values():
+            found.extend(pane.actions())
+        return [a for a in found if not a.isSeparator()]
+
+    # -- bus --------------------------------------------------------------------------
+    @Slot(str)
+    def _on_bus_status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    @Slot(object)
+    def _on_bus_book_opened(self, workspace: Workspace) -> None:
+        name = "Demo book" if workspace.is_demo else workspace.path.name
+        suffix = " (read-only)" if workspace.read_only else ""
+        self.setWindowTitle(f"{name}{suffix} — sdrdesk")
+        self._book_label.setText(f"{name}{suffix}  ·  {workspace.path}")
+

@@ -1,0 +1,146 @@
+"""A table model over an ordered list of ids; row data is fetched a page at a time on first paint.
+
+Filtering and sorting happen in SQL (the caller supplies the ordered ids); this model only
+remembers ids and a cache of pages. That keeps 300k rows cheap: no Python object per row
+until a row is actually painted (Anki's browser table, Electrum's lesson).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+RowT = TypeVar("RowT")
+Index = QModelIndex | QPersistentModelIndex
+
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class ColumnSpec(Generic[RowT]):
+    key: str  # stable: header state and SQL sort keys use it
+    title: str
+    display: Callable[[RowT], str]
+    width: int = 140
+    align_right: bool = False
+    tooltip: Callable[[RowT], str] | None = None
+
+
+class PagedTableModel(QAbstractTableModel, Generic[RowT]):
+    """`fetch(ids) -> {id: row}` loads one page; it runs on the GUI thread, so keep it indexed."""
+
+    PLACEHOLDER = "…"
+
+    def __init__(self, columns: Sequence[ColumnSpec[RowT]],
+                 fetch: Callable[[Sequence[Hashable]], dict[Hashable, RowT]],
+                 parent: QObject | None = None, page_size: int = PAGE_SIZE) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._fetch = fetch
+        self._page_size = page_size
+        self._ids: list[Hashable] = []
+        self._pos: dict[Hashable, int] = {}
+        self._rows: dict[Hashable, RowT] = {}
+        self._loaded_pages: dict[int, float] = {}
+
+    # -- data the view asks for -------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.columns):
+            return self.columns[section].title
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+            return None
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if column.align_right else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return self.PLACEHOLDER if role == Qt.ItemDataRole.DisplayRole else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(row) if column.tooltip else None
+        return column.display(row)
+
+    # -- ids and pages ----------------------------------------------------------------
+    def row_at(self, row: int) -> RowT | None:
+        record_id = self._ids[row]
+        cached = self._rows.get(record_id)
+        if cached is not None:
+            return cached
+        self._load_page(row // self._page_size)
+        return self._rows.get(record_id)
+
+    def id_at(self, row: int) -> Hashable | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, record_id: Hashable) -> int | None:
+        return self._pos.get(record_id)
+
+    @property
+    def ids(self) -> list[Hashable]:
+        return self._ids
+
+    def _load_page(self, page: int) -> None:
+        start = page * self._page_size
+        chunk = self._ids[start:start + self._page_size]
+        if not chunk:
+            return
+        self._rows.update(self._fetch(chunk))
+        self._loaded_pages[page] = time.monotonic()
+
+    def set_ids(self, ids: Sequence[Hashable]) -> None:
+        """Replace the rows (a new search or sort). Identical ids keep the cache: nothing flickers."""
+        new_ids = list(ids)
+        if new_ids == self._ids:
+            return
+        self.beginResetModel()
+        self._ids = new_ids
+        self._pos = {record_id: i for i, record_id in enumerate(new_ids)}
+        keep = set(new_ids)
+        self._rows = {k: v for k, v in self._rows.items() if k in keep}
+        self._loaded_pages.clear()
+        self.endResetModel()
+
+    def invalidate(self, record_ids: Sequence[Hashable] | None = None) -> None:
+        """Forget cached rows (all, or these ids) and repaint them from the database."""
+        if record_ids is None:
+            self._rows.clear()
+            self._loaded_pages.clear()
+            if self._ids:
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(self._ids) - 1, len(self.columns) - 1))
+            return
+        for record_id in record_ids:
+            self._rows.pop(record_id, None)
+            row = self._pos.get(record_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+
+
+def uuid_or_none(value: object) -> uuid.UUID | None:
+    return value if isinstance(value, uuid.UUID) else None

@@ -1,0 +1,70 @@
+"""The base every pane derives from: book/changes wiring and deferred refresh when hidden."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QWidget
+
+from sdrdesk.domain.changes import Changes
+from sdrdesk.services.workspace import Workspace
+from sdrdesk.ui.context import PaneContext
+
+
+class Pane(QWidget):
+    """Subclasses set `OBJECT_NAME` and `TITLE`, and override `refresh()` and `wants()`.
+
+    - `refresh()` reloads what the pane shows from `self.ctx.workspace`.
+    - `wants(changes)` says whether a change set touches this pane.
+    A hidden pane does not refresh: it marks itself stale and refreshes when shown.
+    """
+
+    OBJECT_NAME = "pane.base"
+    TITLE = "Pane"
+
+    def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
+        QWidget.__init__(self, parent)
+        self.ctx = ctx
+        self.setObjectName(f"{self.OBJECT_NAME}.widget")
+        self._stale = False
+        ctx.bus.sig_book_opened.connect(self._on_bus_book_opened)
+        ctx.bus.sig_changes_applied.connect(self._on_bus_changes_applied)
+
+    @property
+    def workspace(self) -> Workspace | None:
+        return self.ctx.workspace
+
+    def refresh(self) -> None:
+        """Reload from the workspace. Override."""
+
+    def wants(self, changes: Changes) -> bool:
+        """Whether `changes` affect what this pane shows. Override."""
+        return changes.book_reloaded
+
+    def publish(self, changes: Changes) -> None:
+        """Tell the other panes what this pane's action changed."""
+        if not changes.empty:
+            self.ctx.bus.sig_changes_applied.emit(changes, self)
+
+    @Slot(object)
+    def _on_bus_book_opened(self, _workspace: Workspace) -> None:
+        self._refresh_or_mark_stale()
+
+    @Slot(object, object)
+    def _on_bus_changes_applied(self, changes: Changes, initiator: object) -> None:
+        if initiator is self or not (changes.book_reloaded or self.wants(changes)):
+            return
+        self._refresh_or_mark_stale()
+
+    def _refresh_or_mark_stale(self) -> None:
+        if self.isVisible() or self.ctx.workspace is None:
+            self._stale = False
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()

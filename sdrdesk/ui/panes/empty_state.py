@@ -1,0 +1,18 @@
+"""A centred, word-wrapped message for a pane with nothing to show yet."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+class EmptyState(QLabel):
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setObjectName("emptyState")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setMargin(16)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setForegroundRole(self.foregroundRole())
+        self.setStyleSheet("QLabel#emptyState { color: palette(placeholder-text); }")

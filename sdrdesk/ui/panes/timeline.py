@@ -1,0 +1,19 @@
+"""The Timeline pane (its full version is built by its own issue)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.panes.base import Pane
+from sdrdesk.ui.panes.empty_state import EmptyState
+
+
+class TimelinePane(Pane):
+    OBJECT_NAME = "pane.timeline"
+    TITLE = "Timeline"
+
+    def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(EmptyState("Select a contact to see every touch, newest first.", self))

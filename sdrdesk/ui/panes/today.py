@@ -1,0 +1,154 @@
+"""The Today pane: the rep's open sequence tasks, overdue first, filterable by channel.
+
+Selecting a task focuses its contact and account on the bus; every other pane follows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Hashable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStackedLayout,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sdrdesk.domain.changes import Changes
+from sdrdesk.services import task_queue
+from sdrdesk.services.task_queue import TaskRow
+from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.models.paged_table import ColumnSpec, PagedTableModel
+from sdrdesk.ui.panes.base import Pane
+from sdrdesk.ui.panes.empty_state import EmptyState
+
+
+def _due_text(row: TaskRow) -> str:
+    local = row.due_at.astimezone()
+    return local.strftime("%a %d %b %H:%M")
+
+
+class TodayPane(Pane):
+    OBJECT_NAME = "pane.today"
+    TITLE = "Today"
+
+    def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        now = ctx.clock.now
+        columns: list[ColumnSpec[TaskRow]] = [
+            ColumnSpec("due", "Due", _due_text, width=120),
+            ColumnSpec("state", "", lambda r: r.urgency(now()).capitalize(), width=72),
+            ColumnSpec("channel", "Channel", lambda r: r.channel.capitalize(), width=70),
+            ColumnSpec("contact", "Contact", lambda r: r.contact_name, width=150,
+                       tooltip=lambda r: r.contact_title),
+            ColumnSpec("account", "Account", lambda r: r.account_name, width=170),
+            ColumnSpec("task", "Task", lambda r: r.title, width=140),
+        ]
+        self.model: PagedTableModel[TaskRow] = PagedTableModel(columns, self._fetch_rows, self)
+
+        self.channel_filter = QComboBox(self)
+        self.channel_filter.setObjectName("today.channel")
+        self.channel_filter.addItem("All channels", "")
+        for channel in task_queue.CHANNELS:
+            self.channel_filter.addItem(channel.capitalize(), channel)
+        self.channel_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.summary = QLabel(self)
+        self.summary.setObjectName("today.summary")
+
+        self.table = QTableView(self)
+        self.table.setObjectName("today.table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setObjectName("today.header")
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for i, column in enumerate(columns):
+            self.table.setColumnWidth(i, column.width)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+
+        self.empty = EmptyState("No open tasks. Enrol contacts in a sequence to fill your day.", self)
+        self._stack = QStackedLayout()
+        self._stack.addWidget(self.table)
+        self._stack.addWidget(self.empty)
+
+        top = QHBoxLayout()
+        top.addWidget(self.channel_filter)
+        top.addStretch(1)
+        top.addWidget(self.summary)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addLayout(self._stack)
+        self.setFocusProxy(self.table)
+
+    def wants(self, changes: Changes) -> bool:
+        return bool(changes.tasks) or changes.sequences or bool(changes.contacts)
+
+    def refresh(self) -> None:
+        workspace = self.workspace
+        if workspace is None:
+            self.model.set_ids([])
+            self._stack.setCurrentWidget(self.empty)
+            return
+        channel = self.channel_filter.currentData() or None
+        with workspace.uow_factory() as uow:
+            ids = task_queue.open_task_ids(uow, channel)
+        self.model.set_ids(ids)
+        self.model.invalidate()
+        now = self.ctx.clock.now()
+        overdue = self._count_overdue(now)
+        self.summary.setText(f"{len(ids)} open · {overdue} overdue")
+        self._stack.setCurrentWidget(self.table if ids else self.empty)
+
+    def _count_overdue(self, now: datetime) -> int:
+        workspace = self.workspace
+        if workspace is None:
+            return 0
+        channel = self.channel_filter.currentData() or None
+        with workspace.uow_factory() as uow:
+            return len(task_queue.open_task_ids(uow, channel, due_before=now))
+
+    def _fetch_rows(self, ids: Sequence[Hashable]) -> dict[Hashable, TaskRow]:
+        workspace = self.workspace
+        if workspace is None:
+            return {}
+        with workspace.uow_factory() as uow:
+            return dict(task_queue.task_rows(uow, [i for i in ids if isinstance(i, uuid.UUID)]))
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_table_selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        row = self.model.row_at(indexes[0].row())
+        if row is not None:
+            self.ctx.bus.sig_focus_account_changed.emit(row.account_id)
+            self.ctx.bus.sig_focus_contact_changed.emit(row.contact_id)
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def current_index(self) -> QModelIndex:
+        return self.table.currentIndex()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.currentIndex().isValid():
+            row = self.model.row_at(self.table.currentIndex().row())
+            if row is not None and row.account_id is not None:
+                self.ctx.bus.sig_open_research_requested.emit(row.account_id)
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,103 @@
+"""Every user preference and piece of window state, declared once with its type and default.
+
+Two kinds (Picard's split): `pref` is the user's intent (theme, default phone region, calling
+window); `persist` is remembered state (geometry, dock layout). Business data and secrets
+never go here. Stored in an INI file through QSettings.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QSettings
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    key: str
+    type: type
+    default: T
+    kind: str  # "pref" or "persist"
+
+
+def pref(key: str, type_: type, default: T) -> Setting[T]:
+    return Setting(f"prefs/{key}", type_, default, "pref")
+
+
+def persist(key: str, type_: type, default: T) -> Setting[T]:
+    return Setting(f"persist/{key}", type_, default, "persist")
+
+
+# -- preferences ------------------------------------------------------------------------
+THEME: Setting[str] = pref("theme", str, "system")  # system, light, dark
+DEFAULT_REGION: Setting[str] = pref("default_region", str, "US")  # for parsing phone numbers
+REP_NAME: Setting[str] = pref("rep_name", str, "")
+CALLING_WINDOW_START: Setting[str] = pref("calling_window_start", str, "08:00")
+CALLING_WINDOW_END: Setting[str] = pref("calling_window_end", str, "21:00")
+OUTSIDE_WINDOW_POLICY: Setting[str] = pref("outside_window_policy", str, "confirm")  # or "block"
+
+# -- remembered state -------------------------------------------------------------------
+WINDOW_GEOMETRY: Setting[bytes] = persist("window_geometry", bytes, b"")
+WINDOW_STATE: Setting[bytes] = persist("window_state", bytes, b"")
+CURRENT_LAYOUT: Setting[str] = persist("current_layout", str, "Calling")
+SAVED_LAYOUTS: Setting[dict[str, Any]] = persist("saved_layouts", dict, {})
+LAST_BOOK: Setting[str] = persist("last_book", str, "")
+LAST_IMPORT_FOLDER: Setting[str] = persist("last_import_folder", str, "")
+
+
+class Settings:
+    """Typed access to one INI file. Each test builds its own; nothing here is global."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        if path is None:
+            self._qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                                 "sdrdesk", "sdrdesk")
+        else:
+            self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+
+    @property
+    def file_name(self) -> str:
+        return self._qs.fileName()
+
+    def get(self, setting: Setting[T]) -> T:
+        raw = self._qs.value(setting.key)
+        if raw is None:
+            return setting.default
+        try:
+            return self._decode(setting, raw)
+        except (TypeError, ValueError):
+            return setting.default  # a hand-edited or older value: fall back, don't crash
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        if setting.type is bytes:
+            self._qs.setValue(setting.key, QByteArray(bytes(value)))  # type: ignore[arg-type]
+        elif setting.type is dict:
+            self._qs.setValue(setting.key, json.dumps(value))
+        elif setting.type is bool:
+            self._qs.setValue(setting.key, "true" if value else "false")
+        else:
+            self._qs.setValue(setting.key, value)
+
+    def reset(self, setting: Setting[Any]) -> None:
+        self._qs.remove(setting.key)
+
+    def sync(self) -> None:
+        self._qs.sync()
+
+    @staticmethod
+    def _decode(setting: Setting[T], raw: Any) -> T:
+        if setting.type is bytes:
+            return bytes(raw.data() if isinstance(raw, QByteArray) else raw)  # type: ignore[return-value]
+        if setting.type is dict:
+            value = json.loads(raw) if isinstance(raw, str) else raw
+            if not isinstance(value, dict):
+                raise ValueError("not a mapping")
+            return value  # type: ignore[return-value]
+        if setting.type is bool:
+            return (str(raw).lower() in ("1", "true", "yes")) if not isinstance(raw, bool) else raw  # type: ignore[return-value]
+        return setting.type(raw)  # type: ignore[no-any-return]

@@ -1,0 +1,127 @@
+"""Running work off the GUI thread, with results delivered back on it.
+
+`BackgroundRunner.run(fn, on_done, on_error, serial_db=True)`: database writes go through one
+serial executor (SQLite has one writer); reads may run in parallel. Only ids and DTOs cross
+threads: `fn` opens its own unit of work. Tests use `InlineRunner`, which runs at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from sdrdesk.domain.cancel import CancelToken, OperationCancelled
+
+log = logging.getLogger(__name__)
+
+DoneFn = Callable[[Any], None]
+ErrorFn = Callable[[BaseException], None]
+ProgressFn = Callable[[int, int], None]
+
+
+class Runner(Protocol):
+    def run(self, fn: Callable[..., Any], on_done: DoneFn | None = None,
+            on_error: ErrorFn | None = None, *, serial_db: bool = True,
+            progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> None: ...
+
+    @property
+    def pending(self) -> int: ...
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; signals emitted from workers arrive there queued."""
+
+    sig_deliver = Signal(object, object)
+    """(callback, argument) to call on the GUI thread."""
+
+    @Slot(object, object)
+    def _on_deliver(self, callback: Callable[[Any], None], value: Any) -> None:
+        callback(value)
+
+
+class BackgroundRunner(QObject):
+    sig_idle_changed = Signal(bool)
+    """True when no job is pending any more (used by --screenshot to wait for a settled window)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._serial = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdrdesk-db")
+        self._parallel = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sdrdesk-read")
+        self._relay = _Relay(self)
+        self._relay.sig_deliver.connect(self._relay._on_deliver)
+        self._pending = 0
+        self._lock = threading.Lock()
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def run(self, fn: Callable[..., Any], on_done: DoneFn | None = None,
+            on_error: ErrorFn | None = None, *, serial_db: bool = True,
+            progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> None:
+        """Run `fn(**kwargs)` on a worker; `progress(done, total)` and results come back on the GUI thread.
+
+        `fn` receives `progress=` and `cancel=` keyword arguments only when they were given.
+        """
+        kwargs: dict[str, Any] = {}
+        if progress is not None:
+            kwargs["progress"] = lambda done, total: self._relay.sig_deliver.emit(
+                lambda pair: progress(*pair), (done, total))
+        if cancel is not None:
+            kwargs["cancel"] = cancel
+        self._pending += 1
+        executor = self._serial if serial_db else self._parallel
+        future = executor.submit(fn, **kwargs)
+        future.add_done_callback(lambda f: self._finished(f, on_done, on_error))
+
+    def _finished(self, future: Future[Any], on_done: DoneFn | None, on_error: ErrorFn | None) -> None:
+        # Runs on the worker thread: hop to the GUI thread before touching anything.
+        exc = future.exception()
+        if exc is None:
+            self._relay.sig_deliver.emit(lambda value: self._complete(on_done, value), future.result())
+        else:
+            if not isinstance(exc, OperationCancelled):
+                log.error("background job failed", exc_info=exc)
+            self._relay.sig_deliver.emit(lambda value: self._complete(on_error, value), exc)
+
+    def _complete(self, callback: Callable[[Any], None] | None, value: Any) -> None:
+        self._pending -= 1
+        try:
+            if callback is not None:
+                callback(value)
+        finally:
+            if self._pending == 0:
+                self.sig_idle_changed.emit(True)
+
+    def shutdown(self) -> None:
+        self._serial.shutdown(wait=True, cancel_futures=True)
+        self._parallel.shutdown(wait=True, cancel_futures=True)
+
+
+class InlineRunner:
+    """Runs jobs at once on the calling thread (tests, and scripted use)."""
+
+    pending = 0
+
+    def run(self, fn: Callable[..., Any], on_done: DoneFn | None = None,
+            on_error: ErrorFn | None = None, *, serial_db: bool = True,
+            progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> None:
+        kwargs: dict[str, Any] = {}
+        if progress is not None:
+            kwargs["progress"] = progress
+        if cancel is not None:
+            kwargs["cancel"] = cancel
+        try:
+            result = fn(**kwargs)
+        except Exception as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            return
+        if on_done is not None:
+            on_done(result)
