@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._book_label)
         ctx.bus.sig_status_message.connect(self._on_bus_status_message)
         ctx.bus.sig_book_opened.connect(self._on_bus_book_opened)
+        ctx.bus.sig_open_research_requested.connect(self._on_bus_open_research_requested)
         self.resize(DEFAULT_SIZE)
         layouts.apply_builtin(self, self.docks, layouts.DEFAULT_LAYOUT)
 
@@ -272,6 +273,12 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_bus_status_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
+
+    @Slot(object)
+    def _on_bus_open_research_requested(self, _account_id: object) -> None:
+        dock = self.docks["pane.research"]
+        dock.show()
+        dock.raise_()
 
     @Slot(object)
     def _on_bus_book_opened(self, workspace: Workspace) -> None:
