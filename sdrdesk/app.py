@@ -58,7 +58,7 @@ def ensure_qapplication() -> QApplication:
 
 
 def build_app(args: argparse.Namespace, *, clock: Clock | None = None,
-              prompter: Prompter | None = None) -> AppParts:
+              prompter: Prompter | None = None, runner: BackgroundRunner | None = None) -> AppParts:
     paths = resolve_data_paths(getattr(args, "data", None))
     app = ensure_qapplication()
     icon = resources_dir() / "icons" / "sdrdesk.svg"
@@ -67,7 +67,7 @@ def build_app(args: argparse.Namespace, *, clock: Clock | None = None,
     settings = Settings(Path(args.settings) if getattr(args, "settings", None) else None)
     apply_theme(app, getattr(args, "theme", None) or settings.get(S.THEME))
     bus = AppBus()
-    runner = BackgroundRunner()
+    runner = runner or BackgroundRunner()
     errors = ErrorReporter()
     bus.sig_error.connect(errors.report)
     ctx = PaneContext(bus=bus, settings=settings, clock=clock or SystemClock(), runner=runner,

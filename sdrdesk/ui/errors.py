@@ -72,7 +72,7 @@ class ErrorReporter(QObject):
         box.setWindowTitle(title)
         box.setText(message)
         box.setDetailedText(details)
-        copy = QPushButton("Copy details")
+        copy = QPushButton("Copy details", box)
         box.addButton(copy, QMessageBox.ButtonRole.ActionRole)
         copy.clicked.disconnect()  # keep the box open after copying
         copy.clicked.connect(lambda: self._clipboard_set(f"{title}\n{message}\n\n{details}"))

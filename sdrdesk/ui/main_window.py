@@ -45,7 +45,8 @@ def clamp_to_screens(rect: QRect, available: list[QRect]) -> QRect:
     target = available[0]
     width = min(rect.width(), target.width())
     height = min(rect.height(), target.height())
-    top_left = target.center() - QPoint(width // 2, height // 2)
+    top_left = QPoint(target.x() + (target.width() - width) // 2,
+                      target.y() + (target.height() - height) // 2)
     return QRect(top_left, QSize(width, height))
 
 
