@@ -309,3 +309,20 @@ ALL_MODELS: tuple[type[Base], ...] = (
     SequenceStep, Enrollment, Task, Activity, Script, Objection, ActivityObjection,
     Qualification, Meeting, CoachingNote, ImportRun, ImportRunItem, ImportMapping,
 )
+
+
+class CallNoteDraft(RecordMixin, Base):
+    """Notes typed during a call, saved as the rep types so a crash loses at most a second.
+
+    One live draft per contact; logging a disposition moves the text into the Activity and
+    tombstones the draft.
+    """
+
+    __tablename__ = "call_note_drafts"
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    objection_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # used so far this call
+    call_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+ALL_MODELS = (*ALL_MODELS, CallNoteDraft)

@@ -42,6 +42,7 @@ class SqlUnitOfWork:
         self.import_runs = repos.ImportRunRepository(s)
         self.import_run_items = repos.ImportRunItemRepository(s)
         self.import_mappings = repos.ImportMappingRepository(s)
+        self.call_note_drafts = repos.CallNoteDraftRepository(s)
         return self
 
     def __exit__(

@@ -101,3 +101,12 @@ class ImportRunItemRepository(Repository[m.ImportRunItem]):
 
 class ImportMappingRepository(Repository[m.ImportMapping]):
     model_type = m.ImportMapping
+
+
+class CallNoteDraftRepository(Repository[m.CallNoteDraft]):
+    model_type = m.CallNoteDraft
+
+    def live_for(self, contact_id: object) -> m.CallNoteDraft | None:
+        stmt = (self.active().where(m.CallNoteDraft.contact_id == contact_id)
+                .order_by(m.CallNoteDraft.updated_at.desc()))
+        return self.session.scalars(stmt).first()

@@ -1,0 +1,258 @@
+"""Calls: who is being called (numbers, zones, do-not-call), logging a disposition, note drafts.
+
+`CallService.log_call` is one user action = one transaction: the Activity, the objections
+used, the task's outcome and, on do-not-call, the DNC record and the end of every sequence of
+the contact. It returns the implied sequence effect for the sequences code to act on.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from sdrdesk.domain import compliance
+from sdrdesk.domain.changes import Changes
+from sdrdesk.domain.clock import Clock
+from sdrdesk.domain.compliance import CallingWindows, DncFlag
+from sdrdesk.domain.dispositions import SequenceEffect, disposition
+from sdrdesk.domain.errors import RecordNotFound, ValidationError
+from sdrdesk.domain.phones import format_for_display
+from sdrdesk.domain.timezones import ZoneResolution, resolve_zones
+from sdrdesk.resources_path import resource_path
+from sdrdesk.storage import models as m
+from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
+
+log = logging.getLogger(__name__)
+
+DNC_SOURCE = "call disposition"
+
+
+@functools.cache
+def _country_overrides() -> dict[str, tuple[compliance.WindowRule, ...]]:
+    path = resource_path("data", "calling_windows.json")
+    try:
+        return compliance.load_overrides(path)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("calling window overrides not loaded (%s); using the default window only", exc)
+        return {}
+
+
+def calling_windows(start: str, end: str) -> CallingWindows:
+    """The rep's default window (settings) plus the shipped per-country overrides."""
+    return CallingWindows.from_settings(start, end, _country_overrides())
+
+
+@dataclass(frozen=True)
+class PhoneChoice:
+    id: uuid.UUID
+    display: str
+    e164: str | None
+    valid: bool
+    label: str
+
+    @property
+    def dialable(self) -> bool:
+        return self.valid and bool(self.e164)
+
+
+@dataclass(frozen=True)
+class CallTarget:
+    """Everything the call controls need about the focused contact."""
+
+    contact_id: uuid.UUID
+    account_id: uuid.UUID | None
+    name: str
+    title: str
+    persona: str | None
+    account_name: str
+    country: str | None  # for per-country windows: contact, else phone, else account
+    phones: tuple[PhoneChoice, ...]
+    zones: ZoneResolution
+    dnc: tuple[DncFlag, ...]
+    task_id: uuid.UUID | None  # the contact's next open call task, if any
+    step_kind: str | None
+
+    @property
+    def call_blocked_by(self) -> DncFlag | None:
+        return next((flag for flag in self.dnc if flag.blocks("call")), None)
+
+
+@dataclass(frozen=True)
+class CallLog:
+    contact_id: uuid.UUID
+    disposition: str
+    notes: str = ""
+    duration_seconds: int | None = None
+    objection_ids: tuple[uuid.UUID, ...] = ()
+    task_id: uuid.UUID | None = None
+    callback_at: datetime | None = None
+    dnc_reason: str = ""
+    phone_e164: str | None = None
+
+
+@dataclass(frozen=True)
+class CallLogged:
+    activity_id: uuid.UUID
+    disposition: str
+    effect: SequenceEffect
+    callback_at: datetime | None
+    ended_enrollments: tuple[uuid.UUID, ...]
+    changes: Changes = field(default_factory=Changes)
+
+
+@dataclass(frozen=True)
+class NoteDraft:
+    body: str
+    objection_ids: tuple[uuid.UUID, ...]
+    call_started_at: datetime | None
+    saved_at: datetime
+
+
+def _name(first: str | None, last: str | None) -> str:
+    return " ".join(p for p in (first, last) if p) or "(no name)"
+
+
+def dnc_flags(uow: SqlUnitOfWork, contact_id: uuid.UUID) -> tuple[DncFlag, ...]:
+    stmt = (uow.do_not_contact.active().where(m.DoNotContact.contact_id == contact_id)
+            .order_by(m.DoNotContact.recorded_at.desc()))
+    return tuple(DncFlag(r.channel, r.reason or "", r.source or "", r.recorded_at)
+                 for r in uow.session.scalars(stmt))
+
+
+def call_target(uow: SqlUnitOfWork, contact_id: uuid.UUID, rep_region: str = "US") -> CallTarget | None:
+    contact = uow.contacts.get(contact_id)
+    if contact is None:
+        return None
+    account = uow.accounts.get(contact.account_id) if contact.account_id else None
+    phones = [p for p in contact.phones if p.deleted_at is None]
+    choices = tuple(
+        PhoneChoice(p.id, format_for_display(p.e164, p.raw, rep_region, p.extension), p.e164,
+                    bool(p.is_valid), p.label or ("primary" if p.position == 0 else "other"))
+        for p in phones)
+    zones = resolve_zones(contact.pinned_timezone, [p.e164 for p in phones if p.is_valid],
+                          contact.country or (account.country if account else None),
+                          contact.region or (account.region if account else None))
+    phone_region = next((p.region for p in phones if p.is_valid and p.region), None)
+    country = contact.country or phone_region or (account.country if account else None)
+    task_stmt = (select(m.Task.id, m.SequenceStep.step_kind)
+                 .outerjoin(m.SequenceStep, m.SequenceStep.id == m.Task.step_id)
+                 .where(m.Task.contact_id == contact_id, m.Task.deleted_at.is_(None),
+                        m.Task.status == "open", m.Task.channel == "call")
+                 .order_by(m.Task.due_at).limit(1))
+    task = uow.session.execute(task_stmt).first()
+    return CallTarget(
+        contact_id=contact.id, account_id=contact.account_id,
+        name=_name(contact.first_name, contact.last_name), title=contact.title or "",
+        persona=contact.persona, account_name=account.name if account else "",
+        country=country, phones=choices, zones=zones, dnc=dnc_flags(uow, contact.id),
+        task_id=task[0] if task else None, step_kind=task[1] if task else None,
+    )
+
+
+class CallService:
+    def __init__(self, uow_factory: UowFactory, clock: Clock) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+
+    # -- logging a call -----------------------------------------------------------------
+    def log_call(self, entry: CallLog) -> CallLogged:
+        kind = disposition(entry.disposition)  # raises on an unknown key
+        if kind.needs_callback_time and entry.callback_at is None:
+            raise ValidationError("A callback needs a time.")
+        if entry.callback_at is not None and entry.callback_at.tzinfo is None:
+            raise ValidationError("The callback time has no time zone.")
+        now = self._clock.now()
+        touched_tasks: set[uuid.UUID] = set()
+        ended: list[uuid.UUID] = []
+        with self._uow() as uow:
+            contact = uow.contacts.get(entry.contact_id)
+            if contact is None:
+                raise RecordNotFound("That contact no longer exists.")
+            activity = uow.activities.add(m.Activity(
+                contact_id=contact.id, account_id=contact.account_id, task_id=entry.task_id,
+                kind="call", direction="outbound", disposition=kind.key, occurred_at=now,
+                duration_seconds=entry.duration_seconds, subject=kind.label,
+                notes=entry.notes.strip() or None,
+                callback_at=entry.callback_at if kind.needs_callback_time else None,
+            ))
+            uow.session.flush()
+            for objection_id in dict.fromkeys(entry.objection_ids):
+                if uow.objections.get(objection_id) is not None:
+                    uow.activity_objections.add(
+                        m.ActivityObjection(activity_id=activity.id, objection_id=objection_id))
+            if entry.task_id is not None:
+                task = uow.tasks.get(entry.task_id)
+                if task is not None and task.status == "open":
+                    task.status, task.outcome, task.completed_at = "done", kind.key, now
+                    touched_tasks.add(task.id)
+            if kind.do_not_call:
+                uow.do_not_contact.add(m.DoNotContact(
+                    contact_id=contact.id, channel="call",
+                    reason=entry.dnc_reason.strip() or "Asked not to be called",
+                    source=DNC_SOURCE, recorded_at=now))
+                ended, skipped = self._end_sequences(uow, contact.id, now)
+                touched_tasks |= skipped
+            draft = uow.call_note_drafts.live_for(contact.id)
+            if draft is not None:
+                uow.call_note_drafts.soft_delete(draft, now)
+            uow.commit()
+            activity_id = activity.id
+        changes = Changes(
+            contacts=frozenset({entry.contact_id}) if kind.do_not_call else frozenset(),
+            tasks=frozenset(touched_tasks), activities=True, metrics=True,
+            objections=bool(entry.objection_ids), sequences=bool(ended),
+        )
+        return CallLogged(activity_id, kind.key, kind.effect, entry.callback_at, tuple(ended), changes)
+
+    @staticmethod
+    def _end_sequences(uow: SqlUnitOfWork, contact_id: uuid.UUID,
+                       now: datetime) -> tuple[list[uuid.UUID], set[uuid.UUID]]:
+        """Do-not-call stops every sequence of the contact, and their open tasks with them."""
+        enrollments = uow.session.scalars(uow.enrollments.active().where(
+            m.Enrollment.contact_id == contact_id,
+            m.Enrollment.status.in_(("active", "paused")))).all()
+        for enrollment in enrollments:
+            enrollment.status, enrollment.ended_at, enrollment.end_reason = "ended", now, "do_not_call"
+        open_tasks = uow.session.scalars(uow.tasks.active().where(
+            m.Task.contact_id == contact_id, m.Task.status == "open")).all()
+        for task in open_tasks:
+            task.status, task.outcome, task.completed_at = "skipped", "do_not_call", now
+        return [e.id for e in enrollments], {t.id for t in open_tasks}
+
+    # -- note drafts (autosave) ---------------------------------------------------------
+    def save_draft(self, contact_id: uuid.UUID, body: str, objection_ids: Sequence[uuid.UUID] = (),
+                   call_started_at: datetime | None = None) -> None:
+        """Upsert the contact's live draft; an empty draft with no objections is removed."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            draft = uow.call_note_drafts.live_for(contact_id)
+            if not body.strip() and not objection_ids and call_started_at is None:
+                if draft is not None:
+                    uow.call_note_drafts.soft_delete(draft, now)
+                    uow.commit()
+                return
+            if draft is None:
+                draft = uow.call_note_drafts.add(m.CallNoteDraft(contact_id=contact_id))
+            draft.body = body
+            draft.objection_ids = [str(i) for i in objection_ids]
+            draft.call_started_at = call_started_at
+            draft.updated_at = now
+            uow.commit()
+
+    def load_draft(self, contact_id: uuid.UUID) -> NoteDraft | None:
+        with self._uow() as uow:
+            draft = uow.call_note_drafts.live_for(contact_id)
+            if draft is None:
+                return None
+            return NoteDraft(draft.body, tuple(uuid.UUID(i) for i in draft.objection_ids or ()),
+                             draft.call_started_at, draft.updated_at)
+
+    def target(self, contact_id: uuid.UUID, rep_region: str = "US") -> CallTarget | None:
+        with self._uow() as uow:
+            return call_target(uow, contact_id, rep_region)
