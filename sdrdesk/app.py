@@ -26,6 +26,7 @@ from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.errors import ErrorReporter
 from sdrdesk.ui.main_window import MainWindow
 from sdrdesk.ui.prompter import Prompter, QtPrompter
+from sdrdesk.ui.scheduler import AppScheduler
 from sdrdesk.ui.settings import Settings
 from sdrdesk.ui.theme import apply_theme
 from sdrdesk.ui.workers import BackgroundRunner
@@ -65,7 +66,11 @@ def build_app(args: argparse.Namespace, *, clock: Clock | None = None,
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     settings = Settings(Path(args.settings) if getattr(args, "settings", None) else None)
-    apply_theme(app, getattr(args, "theme", None) or settings.get(S.THEME))
+    forced_theme = getattr(args, "theme", None)
+    apply_theme(app, forced_theme or settings.get(S.THEME))
+    # "system" follows the OS live: re-apply when the user flips the OS scheme.
+    app.styleHints().colorSchemeChanged.connect(
+        lambda _scheme: apply_theme(app, forced_theme or settings.get(S.THEME)))
     bus = AppBus()
     runner = runner or BackgroundRunner()
     errors = ErrorReporter()
@@ -130,6 +135,8 @@ def run_gui(args: argparse.Namespace) -> int:
     parts.window.show()
     book, is_demo = parts.books.startup_book(getattr(args, "demo", False))
     parts.books.open(book, is_demo=is_demo)
+    jobs = AppScheduler(parts.ctx, parts.books.paths.backups)
+    jobs.start()
     exit_code = {"value": 0}
     if args.screenshot:
         target = Path(args.screenshot)
@@ -147,6 +154,7 @@ def run_gui(args: argparse.Namespace) -> int:
         parts.books.sig_open_failed.connect(lambda _e: (exit_code.update(value=1), parts.app.quit()))
     parts.app.aboutToQuit.connect(parts.window.save_window_state)
     result = parts.app.exec()
+    jobs.shutdown()
     parts.runner.shutdown()
     if parts.ctx.workspace is not None:
         parts.ctx.workspace.close()

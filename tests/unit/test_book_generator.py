@@ -42,7 +42,8 @@ def test_generated_book_is_realistic(demo_book_file: Path) -> None:
         countries = {r[0] for r in conn.execute("SELECT DISTINCT country FROM accounts")}
         assert {"US", "CA", "GB", "DE", "FR", "AU"} <= countries
         assert conn.execute("SELECT count(*) FROM accounts WHERE country='CA' AND region='QC'").fetchone()[0]
-        phones = conn.execute("SELECT raw, e164, is_valid, number_type, extension FROM contact_phones").fetchall()
+        phones = conn.execute(
+            "SELECT raw, e164, is_valid, number_type, extension FROM contact_phones").fetchall()
         valid = [p for p in phones if p[2]]
         assert 0.9 < len(valid) / len(phones) < 1.0  # a few invalid ones, as real lists have
         for raw, e164, _v, _t, _x in valid:
