@@ -8,4 +8,5 @@ from __future__ import annotations
 
 COMMANDS: tuple[str, ...] = (
     "sdrdesk.commands.generate",
+    "sdrdesk.commands.import_csv",
 )

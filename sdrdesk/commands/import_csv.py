@@ -1,0 +1,91 @@
+"""`sdrdesk import FILE [--source LABEL] [--data DB] [--map JSON] [--json]`: import a CSV export.
+
+Prints the same report as the wizard; exits 1 (message on stderr) when the file is refused,
+so scripts can tell "imported with some rejected rows" (exit 0) from "nothing imported".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sdrdesk.domain.errors import SdrdeskError
+
+NAME = "import"
+HELP = "import accounts and contacts from a CSV export (HubSpot, Salesforce, Apollo, ...)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="the CSV file to import")
+    parser.add_argument("--source", metavar="LABEL", help="source label for the imported records "
+                        "(default: the file name and time)")
+    parser.add_argument("--data", dest="import_data", metavar="DB",
+                        help="data folder or book file to import into (same as the global --data)")
+    parser.add_argument("--map", dest="mapping", metavar="JSON",
+                        help='column mapping overrides, inline JSON or a JSON file: '
+                             '{"Header": "contact.email", '
+                             '"Other": null}')
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument("--policy", choices=("skip", "update", "keep_both"), default="skip",
+                        help="what to do with rows already in the book (default: skip)")
+    parser.add_argument("--region", default="US", metavar="CC",
+                        help="country (ISO code) for phone numbers written without +country code when the "
+                             "row has no country column (default: US)")
+    parser.add_argument("--encoding", help="override the detected encoding (utf-8, cp1252, utf-16, ...)")
+    parser.add_argument("--delimiter", help=r"override the detected delimiter (',', ';', '\t' or '|')")
+    parser.add_argument("--report-dir", type=Path, metavar="DIR",
+                        help="where to write the report and rejected rows (default: <data folder>/imports)")
+    parser.add_argument("--undo-last", action="store_true",
+                        help="instead of importing, undo the most recent import (FILE is ignored)")
+
+
+def _delimiter(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(value, value)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sdrdesk.services.csv_import import ImportOptions, import_csv, load_overrides, undo_last_import
+    from sdrdesk.services.paths import resolve_data_paths
+    from sdrdesk.storage.engine import open_book
+    from sdrdesk.storage.unit_of_work import uow_factory_for
+
+    paths = resolve_data_paths(getattr(args, "import_data", None) or getattr(args, "data", None))
+    book = None
+    try:
+        if args.undo_last:
+            paths.book.parent.mkdir(parents=True, exist_ok=True)
+            book = open_book(paths.book)
+            result, _changes = undo_last_import(uow_factory_for(book.session_factory))
+            message = {"undone": str(result.import_run_id), "file": result.file_name,
+                       "accounts_removed": result.accounts_removed,
+                       "contacts_removed": result.contacts_removed, "restored": result.records_restored}
+            print(json.dumps(message) if args.json else
+                  f"undid the import of {result.file_name}: removed {result.contacts_removed} contacts and "
+                  f"{result.accounts_removed} accounts, restored {result.records_restored} records")
+            return 0
+        options = ImportOptions(
+            source_label=args.source, default_region=(args.region or "").upper() or None, policy=args.policy,
+            overrides=load_overrides(args.mapping) if args.mapping else None, encoding=args.encoding,
+            delimiter=_delimiter(args.delimiter), report_dir=args.report_dir or paths.data_dir / "imports")
+        if not args.file.is_file():
+            raise SdrdeskError(f"{args.file} was not found (or is not a file).")
+        paths.book.parent.mkdir(parents=True, exist_ok=True)
+        book = open_book(paths.book)
+        report = import_csv(args.file, uow_factory_for(book.session_factory), options)
+    except SdrdeskError as exc:
+        print(f"sdrdesk import: {exc.user_message}", file=sys.stderr)
+        return 1
+    finally:
+        if book is not None:
+            book.close()
+    if args.json:
+        data = report.to_dict()
+        data["book"] = str(paths.book)
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print("\n".join(report.summary_lines()))
+    return 0

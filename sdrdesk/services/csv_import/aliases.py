@@ -1,0 +1,185 @@
+"""Known column names of common CRM exports, mapped to sdrdesk fields.
+
+Headers are compared after `normalise_header` (accents, case, spaces and punctuation removed),
+so "E-Mail", "email" and "Email Address" meet. Salesforce report headers carry an object
+prefix ("Account: Phone", "Contact: Email") that decides which record the column belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Target fields. Phones may carry a label: "contact.phone:mobile".
+ACCOUNT_FIELDS = (
+    "account.name", "account.website", "account.industry", "account.employee_count",
+    "account.annual_revenue", "account.phone", "account.country", "account.region",
+    "account.city", "account.notes",
+)
+CONTACT_FIELDS = (
+    "contact.first_name", "contact.last_name", "contact.full_name", "contact.title",
+    "contact.email", "contact.linkedin_url", "contact.phone", "contact.country",
+    "contact.region", "contact.city", "contact.notes",
+)
+META_FIELDS = ("record.is_company", "record.parent_company")
+IGNORE = "ignore"
+ALL_FIELDS = ACCOUNT_FIELDS + CONTACT_FIELDS + META_FIELDS
+
+FIELD_LABELS = {
+    "account.name": "Company name", "account.website": "Company website / domain",
+    "account.industry": "Industry", "account.employee_count": "Number of employees",
+    "account.annual_revenue": "Annual revenue", "account.phone": "Company phone",
+    "account.country": "Company country", "account.region": "Company state / region",
+    "account.city": "Company city", "account.notes": "Company notes",
+    "contact.first_name": "First name", "contact.last_name": "Last name",
+    "contact.full_name": "Full name", "contact.title": "Job title", "contact.email": "E-mail",
+    "contact.linkedin_url": "LinkedIn URL", "contact.phone": "Phone",
+    "contact.country": "Country", "contact.region": "State / region", "contact.city": "City",
+    "contact.notes": "Notes", "record.is_company": "Is a company (yes/no)",
+    "record.parent_company": "Related company (of a contact row)", IGNORE: "(do not import)",
+}
+
+
+def normalise_header(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.replace("\ufeff", ""))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z#]+", "", plain.casefold())
+
+
+def _keys(*names: str) -> tuple[str, ...]:
+    return tuple(normalise_header(n) for n in names)
+
+
+# Field -> header names (written the way the exports write them, normalised at import time).
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "contact.first_name": _keys(
+        "First Name", "FirstName", "first_name", "Given Name", "fname", "Prénom", "Vorname",
+        "Contact First Name"),
+    "contact.last_name": _keys(
+        "Last Name", "LastName", "last_name", "Surname", "Family Name", "lname", "Nachname",
+        "Contact Last Name"),
+    "contact.full_name": _keys(
+        "Full Name", "Contact Name", "contactName", "Contact", "Display Name", "Person Name",
+        "Contact Full Name", "Nom complet"),
+    "contact.title": _keys(
+        "Title", "Job Title", "JobTitle", "job_title", "Position", "Role", "Designation",
+        "contactTitle", "Contact Title", "Headline", "Poste", "Fonction"),
+    "contact.email": _keys(
+        "Email", "E-mail", "Email Address", "E-mail Address", "Primary Email", "Work Email",
+        "Business Email", "Emails", "Mail", "Courriel", "email_address", "Email 1",
+        "E-mail 1 - Value"),
+    "contact.linkedin_url": _keys(
+        "LinkedIn", "LinkedIn URL", "Person Linkedin Url", "LinkedIn Profile", "Profile URL",
+        "LinkedIn Profile URL", "Sales Navigator URL", "linkedin_url"),
+    "contact.phone": _keys(
+        "Phone", "Phone Number", "Telephone", "Tel", "Téléphone", "Phone 1", "Phone 2",
+        "Phone 3", "Mobile", "Mobile Phone", "MobilePhone", "Mobile Number", "Mobile Phone Number",
+        "Cell", "Cell Phone", "Work Phone", "Home Phone", "HomePhone", "Direct Phone",
+        "Work Direct Phone", "First Phone", "Other Phone", "OtherPhone", "Corporate Phone",
+        "Business Phone", "Direct Dial", "contact_numbers", "Phones", "Portable", "Handy",
+        "Telefon", "Phone 1 - Value", "Phone 2 - Value", "AssistantPhone"),
+    "contact.country": _keys(
+        "Country", "MailingCountry", "Mailing Country", "Country/Region", "Work Country",
+        "Pays", "Land", "Country Code", "Nation"),
+    "contact.region": _keys(
+        "State", "Region", "Province", "MailingState", "Mailing State", "State/Region",
+        "Work State", "State/Province", "County", "Bundesland"),
+    "contact.city": _keys(
+        "City", "MailingCity", "Mailing City", "Work City", "Town", "Ville", "Commune", "Stadt",
+        "Ort", "Location"),
+    "contact.notes": _keys("Notes", "Note", "Comments", "Comment", "Remarks"),
+    "account.name": _keys(
+        "Company", "Company Name", "CompanyName", "companyName", "Account Name", "AccountName",
+        "Account", "Organization", "Organisation", "Organization Name", "Employer",
+        "Current Company", "Société", "Entreprise", "Firma", "Unternehmen", "Raison sociale",
+        "Nom officiel du musée", "Business Name", "account_name"),
+    "account.website": _keys(
+        "Website", "Web Site", "Website URL", "Company Website", "Company Domain Name",
+        "Domain", "Company Domain", "Web Page 1", "Web Page", "Homepage", "URL", "Site web",
+        "Site", "Webseite"),
+    "account.industry": _keys("Industry", "Sector", "Branche", "Secteur", "Industry Type"),
+    "account.employee_count": _keys(
+        "Number of Employees", "NumberOfEmployees", "Employees", "# Employees",
+        "Employee Count", "Company Size", "Headcount", "Staff"),
+    "account.annual_revenue": _keys("Annual Revenue", "AnnualRevenue", "Revenue"),
+    "account.phone": _keys(
+        "Company Phone", "Account Phone", "Main Phone", "Switchboard", "Company Phone Number"),
+    "account.country": _keys(
+        "Company Country", "BillingCountry", "Billing Country", "Account Country",
+        "Company Country/Region"),
+    "account.region": _keys(
+        "Company State", "BillingState", "Billing State", "Région administrative",
+        "Company State/Region"),
+    "account.city": _keys("Company City", "BillingCity", "Billing City"),
+    "account.notes": _keys("Description", "Company Description", "About", "Account Description"),
+    "record.is_company": _keys("Is a company", "Is Company", "Company Type", "is_company"),
+    "record.parent_company": _keys("Related Company", "Parent Company", "parent_id"),
+}
+
+# Columns we know and deliberately leave out (so the report says "ignored", not "unknown").
+_KNOWN_IGNORED = set(_keys(
+    "Index", "Id", "ID", "Customer Id", "User Id", "Organization Id", "customerID", "Record ID",
+    "Fax", "Fax Number", "Pager Number", "Sex", "Gender", "Date of birth", "Birthday",
+    "Subscription Date", "Email Status", "Apollo Contact Id", "Apollo Account Id", "Stage",
+    "Company Name for Emails", "Secondary Email", "Nickname", "Screen Name",
+))
+
+_ALIAS_INDEX: dict[str, str] = {}
+for _field, _names in _ALIASES.items():
+    for _name in _names:
+        _ALIAS_INDEX.setdefault(_name, _field)
+
+# Salesforce report headers: "Account: Phone", "Contact: Email", "Lead: Company".
+_SCOPES = {"account": "account", "company": "account", "organization": "account",
+           "contact": "contact", "lead": "contact", "person": "contact"}
+
+_PHONE_LABELS = (("mobile", "mobile"), ("cell", "mobile"), ("handy", "mobile"),
+                 ("portable", "mobile"), ("home", "home"), ("direct", "direct"),
+                 ("corporate", "corporate"), ("work", "work"), ("business", "work"),
+                 ("assistant", "assistant"), ("other", "other"))
+
+
+def phone_label(header: str) -> str | None:
+    key = normalise_header(header)
+    for needle, label in _PHONE_LABELS:
+        if needle in key:
+            return label
+    return None
+
+
+def field_for_header(header: str) -> str | None:
+    """The sdrdesk field a column most likely holds, or None when unknown."""
+    scope = None
+    name = header
+    match = re.match(r"^\s*([A-Za-z ]+?)\s*[:.]\s*(.+)$", header)
+    if match and match.group(1).strip().casefold() in _SCOPES:
+        scope, name = _SCOPES[match.group(1).strip().casefold()], match.group(2)
+    key = normalise_header(name)
+    if not key:
+        return None
+    if key in _KNOWN_IGNORED and scope is None:
+        return IGNORE
+    field = _ALIAS_INDEX.get(key)
+    if scope == "account":
+        # "Account: Account Name", "Account: Phone", "Account: Type"
+        if key in ("name", "accountname", "companyname"):
+            return "account.name"
+        if field and field.startswith("contact."):
+            swapped = "account." + field.split(".", 1)[1]
+            return swapped if swapped in ACCOUNT_FIELDS else None
+        return field if field and field.startswith("account.") else None
+    if scope == "contact":
+        if key == "name":
+            return "contact.full_name"
+        if field and field.startswith("account.") and field != "account.name":
+            return None
+        return field
+    if key == "name":
+        return "contact.full_name"  # resolved to account.name for company-only files
+    if field == "contact.phone" and phone_label(name) is None and "phone" in key:
+        return field
+    return field
+
+
+def is_known_ignored(header: str) -> bool:
+    return normalise_header(header) in _KNOWN_IGNORED

@@ -1,0 +1,694 @@
+"""One CSV import: one transaction, one ImportRun, every data row accounted for.
+
+Rows are read as text in a streaming pass and handled in batches: each batch is turned into
+plans (pure Python: values cleaned, phones parsed), checked for duplicates with one query per
+batch, and written with bulk Core inserts inside the single transaction. Memory therefore
+depends on the batch size, not on the file; only the book's company names (for exact and
+near-duplicate matching) are held in full.
+
+Duplicate rules (`policy`):
+- a contact is a duplicate when its e-mail is already in the book; an account when its domain
+  is (or, without a domain, its exact company name);
+- `skip` counts the row as a duplicate; `update` writes the row's non-empty values over the
+  existing record (remembering the old values for undo); `keep_both` creates a new record;
+- a row repeating an e-mail or company created earlier in the same file is a duplicate under
+  `skip` and `update` (nothing existed before to update).
+Rows whose cells cannot be decoded, that have more non-empty fields than the header, that
+carry a malformed e-mail or that hold no name, e-mail, phone or company are rejected with a
+reason. Short rows are accepted: missing trailing fields are empty (Salesforce report rows
+for accounts without contacts are written that way). Invalid phone numbers are kept and flagged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import logging
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import Connection, insert, select, update
+
+from sdrdesk.domain.cancel import CancelToken, OperationCancelled
+from sdrdesk.domain.clock import Clock, SystemClock
+from sdrdesk.domain.errors import ImportFileRejected
+from sdrdesk.domain.ids import new_id
+from sdrdesk.services.csv_import import values as v
+from sdrdesk.services.csv_import.aliases import IGNORE
+from sdrdesk.services.csv_import.countries import to_iso2
+from sdrdesk.services.csv_import.detect import Detection, detect
+from sdrdesk.services.csv_import.mapping import ColumnMapping, base_field, guess_mapping
+from sdrdesk.services.csv_import.phones import parse_for_import
+from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
+from sdrdesk.services.csv_import.report import MAX_LISTED, ImportReport, RowOutcome
+from sdrdesk.storage import models as m
+from sdrdesk.storage.unit_of_work import UowFactory
+
+log = logging.getLogger(__name__)
+
+POLICIES = ("skip", "update", "keep_both")
+ProgressFn = Callable[[int, int], None]
+_PROGRESS_EVERY_S = 0.1
+_FUZZY_CUTOFF = 90.0
+_FUZZY_CAP = 300_000
+
+_ACCOUNT_T = m.Account.__table__
+_CONTACT_T = m.Contact.__table__
+_PHONE_T = m.ContactPhone.__table__
+_ITEM_T = m.ImportRunItem.__table__
+_RUN_T = m.ImportRun.__table__
+
+
+@dataclass
+class ImportOptions:
+    source_label: str | None = None
+    default_region: str | None = "US"  # ISO alpha-2 for numbers written without a country code
+    policy: str = "skip"
+    mapping: ColumnMapping | None = None  # the whole mapping (wizard); else guessed from headers
+    overrides: Mapping[str, str | None] | None = None  # {header: field} applied on top (--map)
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_row: int | None = None
+    report_dir: Path | None = None  # where the report and rejects files go; None writes none
+    batch_size: int = 500
+
+
+@dataclass(slots=True)
+class _Plan:
+    number: int
+    cells: list[str]
+    record: str  # "account" or "contact"
+    label: str
+    account: dict[str, Any] | None = None
+    contact: dict[str, Any] | None = None
+    email: str | None = None
+    phones: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _KnownAccount:
+    id: uuid.UUID
+    domain: str | None
+    mine: bool  # created by this run
+
+
+class _Run:
+    def __init__(self, path: Path, uow_factory: UowFactory, options: ImportOptions, *,
+                 clock: Clock, progress: ProgressFn | None, cancel: CancelToken | None,
+                 dry_run: bool, max_rows: int | None, collect_rows: bool,
+                 opener: Callable[[Path], Any] | None) -> None:
+        if options.policy not in POLICIES:
+            raise ValueError(f"unknown duplicate policy {options.policy!r}")
+        self.path = Path(path)
+        self.uow_factory = uow_factory
+        self.o = options
+        self.clock = clock
+        self.progress = progress
+        self.cancel = cancel
+        self.dry_run = dry_run
+        self.max_rows = max_rows
+        self.collect_rows = collect_rows
+        self.opener = opener
+        self.detection: Detection = detect(self.path, encoding=options.encoding,
+                                           delimiter=options.delimiter, header_row=options.header_row)
+        mapping = options.mapping or guess_mapping(self.detection.headers)
+        if options.overrides:
+            mapping = mapping.with_overrides(options.overrides)
+        if len(mapping.headers) != len(self.detection.headers):
+            raise ImportFileRejected("The column mapping was made for a file with different columns.")
+        self.mapping = mapping
+        fields = mapping.mapped_fields
+        if not fields & {"account.name", "contact.first_name", "contact.last_name", "contact.full_name",
+                         "contact.email", "contact.phone"}:
+            raise ImportFileRejected(
+                f"No column of {self.path.name} could be matched to a name, e-mail, phone or company "
+                f"(columns: {', '.join(h or '(blank)' for h in self.detection.headers[:12])}). "
+                "Map the columns in the import wizard, or pass --map '{\"Column\": \"contact.email\"}'.")
+        self.single: dict[str, int] = {}
+        self.multi: dict[str, list[tuple[int, str | None]]] = {}
+        for index, f in enumerate(mapping.fields):
+            if f == IGNORE:
+                continue
+            base = base_field(f)
+            label = f.split(":", 1)[1] if ":" in f else None
+            self.multi.setdefault(base, []).append((index, label))
+            self.single.setdefault(base, index)
+        self.width = len(self.detection.headers)
+        self.now = clock.now()
+        self.report = ImportReport(
+            file=self.path.name, encoding=self.detection.encoding, delimiter=self.detection.delimiter,
+            header_row=self.detection.header_row, kind=mapping.kind, policy=options.policy,
+            unmapped_columns=mapping.unmapped, mapping=mapping.to_json(),
+            warnings=list(self.detection.warnings) + list(mapping.warnings),
+            status="preview" if dry_run else "done",
+        )
+        self.run_id = new_id()
+        self.label_id: uuid.UUID | None = None
+        self.names: dict[str, _KnownAccount] = {}
+        self.fuzzy: dict[str, list[str]] = {}
+        self.fuzzy_names: dict[str, str] = {}
+        self.fuzzy_size = 0
+        self.updated_ids: set[uuid.UUID] = set()
+        self._rejects_tmp: Path | None = None
+        self._rejects_handle: Any = None
+        self._rejects_writer: Any = None
+        self._last_progress = 0.0
+
+    # ---- cells -------------------------------------------------------------------------------
+    def _get(self, cells: list[str], name: str) -> str:
+        index = self.single.get(name)
+        return v.clean(cells[index]) if index is not None else ""
+
+    def _all(self, cells: list[str], name: str) -> list[tuple[str, str | None]]:
+        return [(v.clean(cells[i]), label) for i, label in self.multi.get(name, ()) if v.clean(cells[i])]
+
+    def _phone(self, raw: str, region: str | None, label: str | None, position: int) -> dict[str, Any]:
+        return {**parse_for_import(raw, region), "label": label, "position": position}
+
+    def _plan(self, record: Record) -> _Plan | str:
+        """Turn one record into a plan, or return the reason it is rejected."""
+        if record.error:
+            return record.error
+        cells = record.cells
+        if len(cells) > self.width:
+            extra = cells[self.width:]
+            if any(c.strip() for c in extra):
+                return (f"has {len(cells)} fields but the header has {self.width} "
+                        "(a delimiter inside an unquoted value?)")
+            cells = cells[:self.width]
+        elif len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        get = self._get
+        company = get(cells, "account.name")
+        parent = get(cells, "record.parent_company")
+        is_company = "record.is_company" in self.single and v.is_true(get(cells, "record.is_company"))
+        first, last = get(cells, "contact.first_name"), get(cells, "contact.last_name")
+        full = get(cells, "contact.full_name")
+        if not (first or last) and full:
+            first, last = v.split_full_name(full)
+        emails: list[str] = []
+        for cell, _label in self._all(cells, "contact.email"):
+            emails.extend(v.split_emails(cell))
+        for email in emails[:1]:
+            if not v.is_email(email):
+                return f'e-mail "{email}" is not a valid address'
+        email = emails[0] if emails else None
+        extra_emails = [e for e in emails[1:] if v.is_email(e)]
+        contact_country = to_iso2(get(cells, "contact.country")) if "contact.country" in self.single else None
+        account_country = to_iso2(get(cells, "account.country")) if "account.country" in self.single else None
+        region = contact_country or account_country or self.o.default_region
+        phone_cells: list[tuple[str | None, str]] = []
+        for cell, label in self._all(cells, "contact.phone"):
+            items = v.json_list(cell)
+            phone_cells.extend((lbl or label, raw) for lbl, raw in items) if items is not None \
+                else phone_cells.append((label, cell))
+        website = get(cells, "account.website")
+        account: dict[str, Any] | None = None
+        account_name = company or (full if is_company else "") or ""
+        if is_company and not account_name:
+            account_name = " ".join(p for p in (first, last) if p)
+        company_row = is_company or not (first or last or email or phone_cells)
+        if is_company or company or (company_row and website):
+            account_phone = get(cells, "account.phone")
+            if is_company and not account_phone and phone_cells:
+                account_phone = phone_cells[0][1]
+            if not account_name and website:
+                account_name = v.domain_of(website) or website
+            if account_name:
+                account = {
+                    "name": account_name, "website": website or None,
+                    "domain": v.domain_of(website) if website else None,
+                    "industry": get(cells, "account.industry") or None,
+                    "employee_count": v.to_int(get(cells, "account.employee_count")),
+                    "annual_revenue": v.to_float(get(cells, "account.annual_revenue"))
+                    if get(cells, "account.annual_revenue") else None,
+                    "country": account_country or (contact_country if company_row else None),
+                    "region": get(cells, "account.region") or (get(cells, "contact.region") if company_row
+                                                               else "") or None,
+                    "city": get(cells, "account.city") or (get(cells, "contact.city") if company_row
+                                                           else "") or None,
+                    "notes": "\n".join(c for c, _ in self._all(cells, "account.notes")) or None,
+                    "phone_raw": None, "phone_e164": None,
+                }
+                if account_phone:
+                    account["phone_raw"] = account_phone
+                    account["phone_e164"] = parse_for_import(account_phone, region)["e164"]
+        if is_company:
+            if account is None:
+                return "the row is marked as a company but has no company name"
+            return _Plan(record.number, record.cells, "account", account_name, account=account)
+        has_person = bool(first or last or email or phone_cells)
+        if not has_person:
+            if account is None:
+                return "has no name, e-mail, phone or company to import"
+            return _Plan(record.number, record.cells, "account", account["name"], account=account)
+        if account is None and parent:
+            account = {"name": parent, "domain": None, "website": None}
+        notes = [c for c, _ in self._all(cells, "contact.notes")]
+        if extra_emails:
+            notes.append("Other e-mails: " + ", ".join(extra_emails))
+        contact = {
+            "first_name": first or None, "last_name": last or None,
+            "title": get(cells, "contact.title") or None, "email": email,
+            "linkedin_url": get(cells, "contact.linkedin_url") or None,
+            "country": contact_country, "region": get(cells, "contact.region") or None,
+            "city": get(cells, "contact.city") or None, "notes": "\n".join(notes) or None,
+        }
+        phones: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for label, raw in phone_cells:
+            phone = self._phone(raw, region, label, len(phones))
+            key = phone["e164"] or v.clean(raw)
+            if key in seen:
+                continue
+            seen.add(key)
+            phones.append(phone)
+        label = " ".join(p for p in (first, last) if p) or email or (phones[0]["raw"] if phones else "")
+        return _Plan(record.number, record.cells, "contact", label, account=account, contact=contact,
+                     email=email, phones=phones)
+
+    # ---- book state --------------------------------------------------------------------------
+    def _load_accounts(self, conn: Connection) -> None:
+        rows = conn.execute(select(_ACCOUNT_T.c.id, _ACCOUNT_T.c.name, _ACCOUNT_T.c.domain)
+                            .where(_ACCOUNT_T.c.deleted_at.is_(None)))
+        for account_id, name, domain in rows:
+            self.names.setdefault(v.company_key(name or ""), _KnownAccount(account_id, domain, False))
+            self._remember_fuzzy(name or "")
+
+    def _remember_fuzzy(self, name: str) -> None:
+        key = v.fuzzy_key(name)
+        if len(key) < 3 or self.fuzzy_size >= _FUZZY_CAP or key in self.fuzzy_names:
+            return
+        self.fuzzy.setdefault(key[:2], []).append(key)
+        self.fuzzy_names[key] = name
+        self.fuzzy_size += 1
+
+    def _flag_near_duplicate(self, name: str) -> None:
+        key = v.fuzzy_key(name)
+        choices = self.fuzzy.get(key[:2]) if len(key) >= 3 else None
+        if choices:
+            match = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            if match is not None:
+                self.report.near_duplicate_count += 1
+                if len(self.report.near_duplicates) < MAX_LISTED:
+                    self.report.near_duplicates.append(
+                        {"name": name, "similar_to": self.fuzzy_names[match[0]], "score": f"{match[1]:.0f}"})
+        self._remember_fuzzy(name)
+
+    def _source_label(self, uow: Any) -> None:
+        name = (self.o.source_label or "").strip() or \
+            f"{self.path.stem} ({self.now.astimezone().strftime('%Y-%m-%d %H:%M')})"
+        self.report.source_label = name
+        label = uow.source_labels.by_name(name)
+        if label is None:
+            label = m.SourceLabel(id=new_id(), name=name, created_at=self.now, updated_at=self.now)
+            uow.source_labels.add(label)
+            uow.session.flush()
+            self._items.append(self._item("source_label", label.id, "created", None))
+        self.label_id = label.id
+
+    def _item(self, record_type: str, record_id: uuid.UUID, action: str,
+              before: dict[str, Any] | None) -> dict[str, Any]:
+        return {"id": new_id(), "import_run_id": self.run_id, "record_type": record_type,
+                "record_id": record_id, "action": action, "before": before,
+                "created_at": self.now, "updated_at": self.now, "deleted_at": None}
+
+    # ---- the run -----------------------------------------------------------------------------
+    def execute(self) -> ImportReport:
+        started = time.perf_counter()
+        self._items: list[dict[str, Any]] = []
+        try:
+            total = self.path.stat().st_size
+        except OSError:
+            total = 0
+        reader = CsvRecordReader(self.path, self.detection, opener=self.opener)
+        try:
+            with self.uow_factory() as uow:
+                conn = uow.session.connection()
+                # Rows reference each other inside the batch; check the keys once, at commit.
+                conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+                uow.session.add(m.ImportRun(
+                    id=self.run_id, file_name=str(self.path.name), kind=self.mapping.kind,
+                    encoding=self.detection.encoding, delimiter=self.detection.delimiter,
+                    started_at=self.now, status="running", created_at=self.now, updated_at=self.now))
+                self._source_label(uow)
+                uow.session.flush()
+                self._load_accounts(conn)
+                batch: list[Record] = []
+                try:
+                    for record in reader:
+                        if self.cancel is not None and self.cancel.cancelled:
+                            raise OperationCancelled()
+                        batch.append(record)
+                        if len(batch) >= self.o.batch_size:
+                            self._batch(conn, batch)
+                            batch = []
+                            self._tick(reader.progress_bytes, total)
+                        if self.max_rows is not None and self.report.rows + len(batch) >= self.max_rows:
+                            break
+                    if batch:
+                        self._batch(conn, batch)
+                except OSError as exc:
+                    raise ImportFileRejected(
+                        f"{self.path.name} could not be read to the end ({exc.strerror or exc}); it may "
+                        "have been moved, deleted or locked by another program while importing. "
+                        "Nothing was imported.") from exc
+                if self.cancel is not None and self.cancel.cancelled:
+                    raise OperationCancelled()
+                self._flush_items(conn)
+                self.report.seconds = round(time.perf_counter() - started, 3)
+                if self.dry_run:
+                    return self.report
+                self._place_files()
+                conn.execute(update(_RUN_T).where(_RUN_T.c.id == self.run_id).values(
+                    source_label_id=self.label_id, finished_at=self.clock.now(), status="done",
+                    rows=self.report.rows, imported=self.report.imported, updated=self.report.updated,
+                    duplicates=self.report.duplicates, rejected=self.report.rejected,
+                    rejects_file=self.report.rejects_file, report=self.report.to_dict()))
+                uow.commit()
+                self.report.import_run_id = str(self.run_id)
+        except BaseException:
+            self._discard_files()
+            raise
+        self._finish_files()
+        if self.progress is not None:
+            self.progress(total, total)
+        return self.report
+
+    def _tick(self, done: int, total: int) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if now - self._last_progress >= _PROGRESS_EVERY_S:
+            self._last_progress = now
+            self.progress(done, total)
+
+    def _outcome(self, plan: _Plan | None, number: int, outcome: str, reason: str = "",
+                 record: str = "", label: str = "") -> None:
+        r = self.report
+        r.rows += 1
+        if outcome == "imported":
+            r.imported += 1
+        elif outcome == "updated":
+            r.updated += 1
+        elif outcome == "duplicate":
+            r.duplicates += 1
+        else:
+            r.rejected += 1
+            r.reject_reasons[_reason_kind(reason)] = r.reject_reasons.get(_reason_kind(reason), 0) + 1
+        if self.collect_rows and len(r.row_outcomes) < MAX_LISTED:
+            r.row_outcomes.append(RowOutcome(number, plan.record if plan else record, outcome,
+                                             plan.label if plan else label, reason))
+
+    def _reject(self, record: Record, reason: str) -> None:
+        self._outcome(None, record.number, "rejected", reason, "row", " ".join(record.cells[:3])[:80])
+        if self.dry_run or self.o.report_dir is None:
+            return
+        if self._rejects_writer is None:
+            self.o.report_dir.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=".rejects-", suffix=".csv", dir=self.o.report_dir)
+            self._rejects_tmp = Path(name)
+            # utf-8-sig so spreadsheet programs show accents; the input's own delimiter and columns.
+            self._rejects_handle = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+            self._rejects_writer = csv.writer(self._rejects_handle, delimiter=self.detection.delimiter)
+            self._rejects_writer.writerow([*self.detection.headers, "error"])
+        cells = list(record.cells)
+        head = (cells + [""] * self.width)[:self.width]
+        self._rejects_writer.writerow([*head, f"row {record.number}: {reason}", *cells[self.width:]])
+
+    def _batch(self, conn: Connection, records: list[Record]) -> None:
+        plans: list[_Plan] = []
+        for record in records:
+            if self.cancel is not None and self.cancel.cancelled:
+                raise OperationCancelled()
+            result = self._plan(record)
+            if isinstance(result, str):
+                self._reject(record, result)
+            else:
+                plans.append(result)
+        if not plans:
+            return
+        emails = {p.email for p in plans if p.email}
+        existing_contacts: dict[str, tuple[uuid.UUID, uuid.UUID | None]] = {}
+        if emails:
+            for cid, email, run_id in conn.execute(
+                    select(_CONTACT_T.c.id, _CONTACT_T.c.email, _CONTACT_T.c.import_run_id)
+                    .where(_CONTACT_T.c.deleted_at.is_(None), _CONTACT_T.c.email.in_(emails))):
+                existing_contacts.setdefault(email, (cid, run_id))
+        domains = {p.account["domain"] for p in plans if p.account and p.account.get("domain")}
+        by_domain: dict[str, _KnownAccount] = {}
+        if domains:
+            for aid, domain, run_id in conn.execute(
+                    select(_ACCOUNT_T.c.id, _ACCOUNT_T.c.domain, _ACCOUNT_T.c.import_run_id)
+                    .where(_ACCOUNT_T.c.deleted_at.is_(None), _ACCOUNT_T.c.domain.in_(domains))):
+                by_domain.setdefault(domain, _KnownAccount(aid, domain, run_id == self.run_id))
+        new_accounts: list[dict[str, Any]] = []
+        new_contacts: list[dict[str, Any]] = []
+        new_phones: list[dict[str, Any]] = []
+        batch_emails: set[str] = set()
+        for plan in plans:
+            if plan.record == "account":
+                assert plan.account is not None
+                known = self._find_account(plan.account, by_domain)
+                if known is not None and self.o.policy != "keep_both":
+                    if known.mine or known.id in self.updated_ids or self.o.policy == "skip":
+                        self._outcome(plan, plan.number, "duplicate", "company already in the book")
+                    elif self._update_account(conn, known.id, plan.account):
+                        self._outcome(plan, plan.number, "updated")
+                    else:
+                        self._outcome(plan, plan.number, "duplicate", "nothing new for this company")
+                    continue
+                self._create_account(plan.account, by_domain, new_accounts)
+                self._outcome(plan, plan.number, "imported")
+                continue
+            contact = plan.contact
+            assert contact is not None
+            existing = existing_contacts.get(plan.email) if plan.email else None
+            if plan.email and plan.email in batch_emails:
+                existing = (uuid.UUID(int=0), self.run_id)
+            if existing is not None and self.o.policy != "keep_both":
+                cid, run_id = existing
+                if run_id == self.run_id or cid in self.updated_ids or self.o.policy == "skip":
+                    self._outcome(plan, plan.number, "duplicate", "e-mail already in the book")
+                    continue
+                account_id = None
+                if plan.account is not None:
+                    known = self._find_account(plan.account, by_domain)
+                    account_id = known.id if known else self._create_account(plan.account, by_domain,
+                                                                              new_accounts)
+                if self._update_contact(conn, cid, contact, plan.phones, account_id, new_phones):
+                    self._outcome(plan, plan.number, "updated")
+                else:
+                    self._outcome(plan, plan.number, "duplicate", "nothing new for this contact")
+                continue
+            account_id = None
+            if plan.account is not None:
+                known = self._find_account(plan.account, by_domain)
+                account_id = known.id if known else self._create_account(
+                    plan.account, by_domain, new_accounts)
+            contact_id = new_id()
+            new_contacts.append({
+                "id": contact_id, "account_id": account_id, **contact, "persona": None,
+                "pinned_timezone": None, "consent_basis": None, "consent_date": None,
+                "source_label_id": self.label_id, "import_run_id": self.run_id,
+                "created_at": self.now, "updated_at": self.now, "deleted_at": None})
+            for phone in plan.phones:
+                new_phones.append(self._phone_row(contact_id, phone))
+            if plan.email:
+                batch_emails.add(plan.email)
+            self.report.contacts_created += 1
+            self._outcome(plan, plan.number, "imported")
+        # Order matters for the search-index triggers: accounts, then phones, then contacts, so
+        # each new contact's index row is written once with its company and phones (a phone
+        # inserted after its contact rewrites that row). Foreign keys are checked at commit.
+        if new_accounts:
+            conn.execute(insert(_ACCOUNT_T), new_accounts)
+        if new_phones:
+            conn.execute(insert(_PHONE_T), new_phones)
+        if new_contacts:
+            conn.execute(insert(_CONTACT_T), new_contacts)
+        self._flush_items(conn)
+
+    def _phone_row(self, contact_id: uuid.UUID, phone: dict[str, Any]) -> dict[str, Any]:
+        self.report.phones += 1
+        if not phone["is_valid"]:
+            self.report.phones_invalid += 1
+        return {"id": new_id(), "contact_id": contact_id, **phone,
+                "created_at": self.now, "updated_at": self.now, "deleted_at": None}
+
+    def _flush_items(self, conn: Connection) -> None:
+        if self._items:
+            conn.execute(insert(_ITEM_T), self._items)
+            self._items = []
+
+    def _find_account(self, account: dict[str, Any],
+                      by_domain: dict[str, _KnownAccount]) -> _KnownAccount | None:
+        domain = account.get("domain")
+        if domain and domain in by_domain:
+            return by_domain[domain]
+        known = self.names.get(v.company_key(account["name"]))
+        if known is None:
+            return None
+        # Same name but another website: a different company (subsidiary, namesake).
+        if domain and known.domain and known.domain != domain:
+            return None
+        return known
+
+    def _create_account(self, account: dict[str, Any], by_domain: dict[str, _KnownAccount],
+                        new_accounts: list[dict[str, Any]]) -> uuid.UUID:
+        account_id = new_id()
+        row = {
+            "id": account_id, "name": account["name"], "domain": account.get("domain"),
+            "website": account.get("website"), "industry": account.get("industry"),
+            "employee_count": account.get("employee_count"), "annual_revenue": account.get("annual_revenue"),
+            "phone_raw": account.get("phone_raw"), "phone_e164": account.get("phone_e164"),
+            "country": account.get("country"), "region": account.get("region"), "city": account.get("city"),
+            "timezone": None, "source_label_id": self.label_id, "icp_tier": None, "likely_pain": None,
+            "buyer_roles": None, "research_notes": None, "first_line_ideas": None,
+            "notes": account.get("notes"), "import_run_id": self.run_id,
+            "created_at": self.now, "updated_at": self.now, "deleted_at": None,
+        }
+        new_accounts.append(row)
+        known = _KnownAccount(account_id, row["domain"], True)
+        if row["domain"]:
+            by_domain[row["domain"]] = known
+        self._flag_near_duplicate(account["name"])
+        self.names.setdefault(v.company_key(account["name"]), known)
+        self.report.accounts_created += 1
+        return account_id
+
+    def _update_row(self, conn: Connection, table: Any, record_type: str, record_id: uuid.UUID,
+                    new_values: dict[str, Any]) -> bool:
+        current = conn.execute(select(table).where(table.c.id == record_id)).mappings().one()
+        changes = {k: val for k, val in new_values.items() if val not in (None, "") and current[k] != val}
+        if not changes:
+            return False
+        before = {k: _to_json(current[k]) for k in [*changes, "updated_at"]}
+        conn.execute(update(table).where(table.c.id == record_id).values(**changes, updated_at=self.now))
+        self._items.append(self._item(record_type, record_id, "updated", before))
+        self.updated_ids.add(record_id)
+        return True
+
+    def _update_account(self, conn: Connection, account_id: uuid.UUID, account: dict[str, Any]) -> bool:
+        values = {k: account.get(k) for k in ("name", "website", "domain", "industry", "employee_count",
+                                              "annual_revenue", "phone_raw", "phone_e164", "country",
+                                              "region", "city", "notes")}
+        changed = self._update_row(conn, _ACCOUNT_T, "account", account_id, values)
+        if changed:
+            self.report.accounts_updated += 1
+        return changed
+
+    def _update_contact(self, conn: Connection, contact_id: uuid.UUID, contact: dict[str, Any],
+                        phones: list[dict[str, Any]], account_id: uuid.UUID | None,
+                        new_phones: list[dict[str, Any]]) -> bool:
+        values = dict(contact)
+        values.pop("email", None)
+        current_account = conn.execute(
+            select(_CONTACT_T.c.account_id).where(_CONTACT_T.c.id == contact_id)).scalar()
+        if current_account is None and account_id is not None:
+            values["account_id"] = account_id
+        changed = self._update_row(conn, _CONTACT_T, "contact", contact_id, values)
+        existing = conn.execute(
+            select(_PHONE_T.c.e164, _PHONE_T.c.raw, _PHONE_T.c.position)
+            .where(_PHONE_T.c.contact_id == contact_id, _PHONE_T.c.deleted_at.is_(None))).all()
+        keys = {row.e164 or v.clean(row.raw) for row in existing}
+        position = max((row.position for row in existing), default=-1) + 1
+        for phone in phones:
+            if (phone["e164"] or v.clean(phone["raw"])) in keys:
+                continue
+            row = self._phone_row(contact_id, {**phone, "position": position})
+            position += 1
+            new_phones.append(row)
+            self._items.append(self._item("contact_phone", row["id"], "created", None))
+            changed = True
+        if changed:
+            self.updated_ids.add(contact_id)
+            self.report.contacts_updated += 1
+        return changed
+
+    # ---- files -------------------------------------------------------------------------------
+    def _stem(self) -> str:
+        return f"{self.path.stem}-import-{self.now.strftime('%Y%m%d-%H%M%S')}"
+
+    def _place_files(self) -> None:
+        if self.o.report_dir is None:
+            return
+        stem = self._stem()
+        self.report.report_file = str(self.o.report_dir / f"{stem}.json")
+        if self._rejects_tmp is not None:
+            self.report.rejects_file = str(self.o.report_dir / f"{stem}-rejects.csv")
+
+    def _finish_files(self) -> None:
+        if self.o.report_dir is None:
+            return
+        if self._rejects_handle is not None:
+            self._rejects_handle.close()
+            os.replace(self._rejects_tmp, self.report.rejects_file)  # type: ignore[arg-type]
+        self.o.report_dir.mkdir(parents=True, exist_ok=True)
+        assert self.report.report_file is not None
+        target = Path(self.report.report_file)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_text(json.dumps(self.report.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, target)
+
+    def _discard_files(self) -> None:
+        if self._rejects_handle is not None:
+            with contextlib.suppress(OSError):
+                self._rejects_handle.close()
+        if self._rejects_tmp is not None:
+            with contextlib.suppress(OSError):
+                self._rejects_tmp.unlink()
+        self.report.rejects_file = None
+        self.report.report_file = None
+
+
+def _reason_kind(reason: str) -> str:
+    """Group reasons for the summary ("e-mail "x" is not valid" -> one line per kind)."""
+    if reason.startswith('e-mail "'):
+        return "e-mail is not a valid address"
+    if reason.startswith("has ") and "fields but the header has" in reason:
+        return "more fields than the header (a delimiter inside an unquoted value?)"
+    return reason
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def import_csv(path: Path, uow_factory: UowFactory, options: ImportOptions | None = None, *,
+               clock: Clock | None = None, progress: ProgressFn | None = None,
+               cancel: CancelToken | None = None,
+               opener: Callable[[Path], Any] | None = None) -> ImportReport:
+    """Import `path` into the book in one transaction. Raises `ImportFileRejected` for refused files
+    and `OperationCancelled` when cancelled; in both cases the book is unchanged."""
+    run = _Run(path, uow_factory, options or ImportOptions(), clock=clock or SystemClock(),
+               progress=progress, cancel=cancel, dry_run=False, max_rows=None, collect_rows=False,
+               opener=opener)
+    return run.execute()
+
+
+def preview_csv(path: Path, uow_factory: UowFactory, options: ImportOptions | None = None, *,
+                max_rows: int = 200, clock: Clock | None = None) -> ImportReport:
+    """Run the import on the first `max_rows` rows and roll it back: exact outcomes, nothing written."""
+    run = _Run(path, uow_factory, options or ImportOptions(), clock=clock or SystemClock(),
+               progress=None, cancel=None, dry_run=True, max_rows=max_rows, collect_rows=True, opener=None)
+    return run.execute()
+
+
+def inspect_file(path: Path, *, encoding: str | None = None, delimiter: str | None = None,
+                 header_row: int | None = None) -> tuple[Detection, ColumnMapping]:
+    detection = detect(path, encoding=encoding, delimiter=delimiter, header_row=header_row)
+    return detection, guess_mapping(detection.headers)

@@ -1,0 +1,158 @@
+"""Column mapping: which sdrdesk field each column of a file feeds.
+
+A mapping is guessed from header aliases, may be overridden by the user (wizard or
+`--map`), and is remembered per header set (`header_key`) in `ImportMapping`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping as MappingABC
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sdrdesk.domain.errors import ImportFileRejected
+from sdrdesk.services.csv_import.aliases import (
+    ACCOUNT_FIELDS,
+    ALL_FIELDS,
+    CONTACT_FIELDS,
+    IGNORE,
+    field_for_header,
+    normalise_header,
+    phone_label,
+)
+
+# Fields that may be fed by several columns; every other field takes its first column.
+MULTI_FIELDS = {"contact.phone", "contact.notes", "account.notes"}
+_PERSON_FIELDS = {"contact.first_name", "contact.last_name", "contact.full_name",
+                  "contact.email", "contact.title", "contact.linkedin_url"}
+_SHARED_TO_ACCOUNT = {
+    "contact.country": "account.country", "contact.region": "account.region",
+    "contact.city": "account.city", "contact.notes": "account.notes",
+    "contact.phone": "account.phone", "contact.full_name": "account.name",
+}
+
+
+def header_key(headers: Sequence[str]) -> str:
+    """A stable key for a header set: same columns in the same order, whatever the case."""
+    joined = "\x1f".join(normalise_header(h) or f"#{i}" for i, h in enumerate(headers))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def base_field(field: str) -> str:
+    return field.split(":", 1)[0]
+
+
+def is_valid_field(field: str) -> bool:
+    return field == IGNORE or base_field(field) in ALL_FIELDS
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    headers: tuple[str, ...]
+    fields: tuple[str, ...]  # one per column: a field name (phones may be "contact.phone:mobile") or IGNORE
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return header_key(self.headers)
+
+    def columns_for(self, field: str) -> list[int]:
+        return [i for i, f in enumerate(self.fields) if base_field(f) == field]
+
+    @property
+    def mapped_fields(self) -> set[str]:
+        return {base_field(f) for f in self.fields if f != IGNORE}
+
+    @property
+    def kind(self) -> str:
+        """accounts, contacts or both: what the file can create."""
+        fields = self.mapped_fields
+        has_people = bool(fields & _PERSON_FIELDS)
+        has_accounts = "account.name" in fields or "record.is_company" in fields
+        if has_people and has_accounts:
+            return "both"
+        return "contacts" if has_people else "accounts"
+
+    @property
+    def unmapped(self) -> list[str]:
+        pairs = enumerate(zip(self.headers, self.fields, strict=True))
+        return [h or f"(column {i + 1})" for i, (h, f) in pairs if f == IGNORE]
+
+    def to_json(self) -> dict[str, str]:
+        return {h or f"#{i + 1}": f for i, (h, f) in enumerate(zip(self.headers, self.fields, strict=True))}
+
+    def with_overrides(self, overrides: MappingABC[str, str | None]) -> ColumnMapping:
+        """Apply {header or "#n" (1-based column): field or None} on top of this mapping."""
+        fields = list(self.fields)
+        by_name = {normalise_header(h): i for i, h in enumerate(self.headers) if h}
+        for column, field in overrides.items():
+            if column.startswith("#") and column[1:].isdigit():
+                index = int(column[1:]) - 1
+            else:
+                index = by_name.get(normalise_header(column), -1)
+            if not 0 <= index < len(fields):
+                raise ImportFileRejected(
+                    f'The mapping names a column "{column}" that the file does not have.')
+            target = field or IGNORE
+            if not is_valid_field(target):
+                raise ImportFileRejected(
+                    f'The mapping sends "{column}" to "{target}", which is not a field sdrdesk knows. '
+                    f"Known fields: {', '.join(ALL_FIELDS)}, {IGNORE}.")
+            fields[index] = target
+        return _finish(self.headers, fields, explicit=True)
+
+
+def _finish(headers: Sequence[str], fields: list[str], *, explicit: bool) -> ColumnMapping:
+    warnings: list[str] = []
+    # A bare "Name" column is a person only when other person columns sit beside it.
+    mapped = {base_field(f) for i, f in enumerate(fields)
+              if f != IGNORE and not (f == "contact.full_name" and normalise_header(headers[i]) == "name")}
+    if not explicit and not (mapped & _PERSON_FIELDS) and "record.is_company" not in mapped:
+        # A company list: location, phone and "Name" columns describe the account.
+        for i, field in enumerate(fields):
+            target = _SHARED_TO_ACCOUNT.get(base_field(field))
+            if target:
+                fields[i] = target
+    seen: set[str] = set()
+    for i, field in enumerate(fields):
+        base = base_field(field)
+        if field == IGNORE or base in MULTI_FIELDS:
+            continue
+        if base in seen:
+            fields[i] = IGNORE
+            warnings.append(f'"{headers[i]}" also looks like {base}; only the first such column is used.')
+        seen.add(base)
+    return ColumnMapping(tuple(headers), tuple(fields), tuple(warnings))
+
+
+def guess_mapping(headers: Sequence[str]) -> ColumnMapping:
+    fields: list[str] = []
+    for header in headers:
+        field = field_for_header(header) or IGNORE
+        if field == "contact.phone":
+            label = phone_label(header)
+            field = f"contact.phone:{label}" if label else field
+        fields.append(field)
+    return _finish(headers, fields, explicit=False)
+
+
+def load_overrides(value: str) -> dict[str, str | None]:
+    """`--map` takes inline JSON or a path to a JSON file: {"Header": "field" or null}."""
+    text = value
+    candidate = Path(value)
+    if not value.lstrip().startswith("{") and candidate.exists():
+        text = candidate.read_text(encoding="utf-8-sig")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileRejected(f"The column mapping is not valid JSON: {exc.msg}.") from exc
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise ImportFileRejected('The column mapping must be a JSON object like {"Header": "contact.email"}.')
+    return {k: (v if isinstance(v, str) else None) for k, v in data.items()}
+
+
+__all__ = ["ACCOUNT_FIELDS", "CONTACT_FIELDS", "ColumnMapping", "guess_mapping", "header_key",
+           "load_overrides"]

@@ -1,0 +1,92 @@
+"""Phone parsing tuned for bulk import: the same rules as `domain.phones.parse_phone`.
+
+One `phonenumbers.parse` per number gives everything an import stores (E.164, validity, type,
+region, extension and the search digits); the domain function also computes time zones and
+parses twice for search tokens, which at 100k rows costs more than the rest of the import.
+`tests/importing/test_phones.py` checks both agree on real numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import functools
+import re
+from typing import Any
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+from phonenumbers.re_util import enable_pattern_cache
+
+from sdrdesk.domain.phones import digits_only
+
+# A file with numbers from many countries needs more metadata patterns than `re` keeps cached
+# (512); without this, phonenumbers recompiles them on every number (3x slower imports).
+enable_pattern_cache()
+
+_LEADING_APOSTROPHE = re.compile(r"^\s*'")
+_TYPE_NAMES: dict[int, str] = {
+    PhoneNumberType.FIXED_LINE: "fixed_line", PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile", PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate", PhoneNumberType.SHARED_COST: "shared_cost",
+    PhoneNumberType.VOIP: "voip", PhoneNumberType.PERSONAL_NUMBER: "personal",
+    PhoneNumberType.PAGER: "pager", PhoneNumberType.UAN: "uan", PhoneNumberType.VOICEMAIL: "voicemail",
+}
+
+
+def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except NumberParseException:
+        try:
+            return phonenumbers.parse("+" + digits_only(text), None)
+        except NumberParseException:
+            return None
+    return number
+
+
+# Exports repeat numbers (company switchboards, re-imported lists); validity and type cost ~200 us
+# per number, so remember recent ones. Bounded, and results are immutable per (raw, region).
+@functools.lru_cache(maxsize=65536)
+def _cached(raw: str, region: str | None) -> tuple[tuple[str, Any], ...]:
+    return tuple(_parse_row(raw, region).items())
+
+
+def parse_for_import(raw: str, region: str | None) -> dict[str, Any]:
+    """Column values of a `ContactPhone` for `raw` (kept exactly), parsed against `region`."""
+    return dict(_cached(raw, region))
+
+
+def _parse_row(raw: str, region: str | None) -> dict[str, Any]:
+    text = _LEADING_APOSTROPHE.sub("", raw).strip()
+    row: dict[str, Any] = {"raw": raw, "e164": None, "extension": None, "is_valid": False,
+                           "number_type": "unknown", "region": None}
+    number = _parse(text, (region or "").upper() or None) if any(c.isdigit() for c in text) else None
+    if number is None:
+        row["search_digits"] = digits_only(raw) or None
+        return row
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.UNKNOWN and text.lstrip("(").startswith("00"):
+        # "00" is the international call prefix in most of the world ("001-541-...").
+        with contextlib.suppress(NumberParseException):
+            number = phonenumbers.parse("+" + text.lstrip("(")[2:], None)
+            kind = phonenumbers.number_type(number)
+    valid = kind != PhoneNumberType.UNKNOWN  # what is_valid_number decides, computed once
+    tokens = {digits_only(raw)}
+    if phonenumbers.is_possible_number(number):
+        e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        row["e164"] = e164
+        tokens.add(e164[1:])
+        tokens.add(str(number.national_number))
+        plain = number
+        if number.extension:
+            plain = copy.copy(number)
+            plain.extension = None
+        tokens.add(digits_only(phonenumbers.format_number(plain, PhoneNumberFormat.NATIONAL)))
+    row["extension"] = number.extension or None
+    if valid:
+        row["is_valid"] = True
+        row["number_type"] = _TYPE_NAMES.get(kind, "unknown")
+        row["region"] = phonenumbers.region_code_for_number(number)
+    row["search_digits"] = " ".join(sorted(t for t in tokens if t)) or None
+    return row
