@@ -29,7 +29,7 @@ if ! command -v makensis >/dev/null 2>&1; then
 fi
 makensis -VERSION
 if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
-  "$PYTHON" -m pip install --quiet "pyinstaller>=6.10"
+  "$PYTHON" -m pip install --quiet -c installers/constraints.txt "pyinstaller>=6.10"
 fi
 "$PYTHON" -m PyInstaller --version
 VERSION="$("$PYTHON" -c 'import sdrdesk; print(sdrdesk.__version__)')"

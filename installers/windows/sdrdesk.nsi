@@ -5,7 +5,9 @@
 ; Optional defines: BUNDLE_DIR (default ..\..\dist\sdrdesk), OUT_FILE (default
 ; ..\..\dist\sdrdesk-<VERSION>-setup.exe), VERSION_QUAD (x.y.z.w for the file properties),
 ; ALLOW_NON_WINDOWS_BUNDLE (Linux CI compiles the script against the Linux bundle as a check),
-; NO_COMPRESSION (faster compile for that check).
+; NO_COMPRESSION (faster compile for that check), SIGN_COMMAND (e.g. `"C:\...\signtool.exe" sign /a /fd
+; sha256 /tr http://timestamp.digicert.com /td sha256`): run on the uninstaller and the installer
+; as makensis writes them, so both carry the signature (CI passes it when signing secrets exist).
 ; Relative paths are relative to this file: makensis changes into the script's folder.
 ;
 ; Installs per user by default (no UAC prompt) into %LOCALAPPDATA%\Programs\sdrdesk, registry under
@@ -42,6 +44,11 @@ RequestExecutionLevel user
   !echo "No sdrdesk.exe in ${BUNDLE_DIR}: compiling against a non-Windows bundle (CI check only)"
 !else
   !error "No ${BUNDLE_DIR}\sdrdesk.exe: build the bundle with PyInstaller (installers/sdrdesk.spec) first"
+!endif
+
+!ifdef SIGN_COMMAND
+  !uninstfinalize '${SIGN_COMMAND} "%1"' = 0
+  !finalize '${SIGN_COMMAND} "%1"' = 0
 !endif
 
 !define APP_NAME "sdrdesk"
