@@ -25,6 +25,7 @@ from sdrdesk.services.workspace import Workspace
 from sdrdesk.ui import layouts
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.dialogs.preferences import PreferencesDialog
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.registry import PANES
 from sdrdesk.ui.theme import THEMES, apply_theme
@@ -123,6 +124,11 @@ class MainWindow(QMainWindow):
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         edit.addAction(undo)
         edit.addAction(redo)
+        edit.addSeparator()
+        preferences = self._action(edit, "&Preferences…", QKeySequence.StandardKey.Preferences,
+                                   self.show_preferences)
+        preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        preferences.setObjectName("action.preferences")
 
         self.view_menu = bar.addMenu("&View")
         for spec in PANES:
@@ -140,12 +146,14 @@ class MainWindow(QMainWindow):
         self._fill_layout_menu()
         theme_menu = self.view_menu.addMenu("&Theme")
         group = QActionGroup(self)
+        self._theme_actions: dict[str, QAction] = {}
         current = self.settings.get(S.THEME)
         for name in THEMES:
             action = theme_menu.addAction(name.capitalize())
             action.setCheckable(True)
             action.setChecked(name == current)
             action.setObjectName(f"action.theme.{name}")
+            self._theme_actions[name] = action
             group.addAction(action)
             action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
 
@@ -249,6 +257,21 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, name)
+
+    def show_preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self.settings, self)
+        dialog.sig_preferences_saved.connect(self._on_preferences_saved)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()  # non-modal
+        return dialog
+
+    @Slot()
+    def _on_preferences_saved(self) -> None:
+        theme = self.settings.get(S.THEME)
+        self.set_theme(theme)
+        if theme in self._theme_actions:
+            self._theme_actions[theme].setChecked(True)
+        self.ctx.bus.sig_status_message.emit("Preferences saved")
 
     def show_shortcuts(self) -> None:
         native = QKeySequence.SequenceFormat.NativeText

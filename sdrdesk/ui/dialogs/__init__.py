@@ -1,0 +1,1 @@
+"""Dialogs. Opened non-modally with show(); tests drive them directly."""

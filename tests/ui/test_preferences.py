@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import QApplication
+
+from sdrdesk.ui import settings as S
+
+
+def test_preferences_are_saved_and_applied(make_app, qtbot) -> None:  # type: ignore[no-untyped-def]
+    parts = make_app()
+    dialog = parts.window.show_preferences()
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible() and not dialog.isModal()
+    dialog.rep_name.setText("  Sam Rivera ")
+    dialog.region.setCurrentIndex(dialog.region.findData("CA"))
+    dialog.window_start.setTime(QTime(9, 30))
+    dialog.window_end.setTime(QTime(20, 0))
+    dialog.policy.setCurrentIndex(dialog.policy.findData("block"))
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    with qtbot.waitSignal(dialog.sig_preferences_saved):
+        dialog.save()
+    settings = parts.ctx.settings
+    assert settings.get(S.REP_NAME) == "Sam Rivera"
+    assert settings.get(S.DEFAULT_REGION) == "CA"
+    assert (settings.get(S.CALLING_WINDOW_START), settings.get(S.CALLING_WINDOW_END)) == ("09:30", "20:00")
+    assert settings.get(S.OUTSIDE_WINDOW_POLICY) == "block"
+    app = QApplication.instance()
+    assert app.property("sdrdesk_scheme") == "dark"
+    parts.window.set_theme("light")
+
+
+def test_region_list_names_countries(make_app, qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = make_app().window.show_preferences()
+    qtbot.addWidget(dialog)
+    labels = [dialog.region.itemText(i) for i in range(dialog.region.count())]
+    assert "Germany (DE)" in labels and "Canada (CA)" in labels
+    assert dialog.region.currentData() == "US"  # the declared default
