@@ -202,6 +202,12 @@ def detect(path: Path, *, encoding: str | None = None, delimiter: str | None = N
                 f"{name} looks like a binary file, not a text CSV export. Check that you chose "
                 "the right file, or export it again as CSV.")
     text = _complete_sample(_decode_sample(head, chosen, complete), complete)
+    probe = text[:8192]
+    controls = sum(1 for ch in probe if ch < " " and ch not in "\t\n\r")
+    if encoding is None and controls > max(32, 0.1 * len(probe)):
+        raise ImportFileRejected(
+            f"{name} looks like a binary file, not a text CSV export. Check that you chose "
+            "the right file, or export it again as CSV.")
     delim, header_index, rows = detect_text(text, delimiter=delimiter, header_row=header_row)
     if header_index >= len(rows):
         raise ImportFileRejected(f"{name} has no header row at line {header_index + 1}.")

@@ -1,0 +1,209 @@
+"""Every relevant real export in ../shared/data imports with counts that add up; values spot-checked."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sdrdesk.domain.errors import ImportFileRejected
+from sdrdesk.services.csv_import import ImportOptions, import_csv
+from tests.conftest import shared_file
+
+# file -> (data rows per SOURCES.md, rows expected rejected, mapping overrides, default region)
+FILES: dict[str, tuple[int, int, dict[str, str | None] | None, str | None]] = {
+    "datablist/customers-1000.csv": (1000, 0, None, "US"),
+    "datablist/people-1000.csv": (1000, 0, None, "US"),
+    "datablist/organizations-1000.csv": (1000, 0, None, "US"),
+    "salesforce-lwc-recipes/Accounts-Contacts.csv": (14, 0, None, "US"),
+    "salesforce-easy-spaces-lwc/Lead_Data.csv": (11, 0, None, "US"),
+    "salesforce-easy-spaces-lwc/Contact_Data.csv": (12, 0, None, "US"),
+    "northwind/customers.csv": (91, 24, None, None),
+    "northwind/suppliers.csv": (29, 9, None, None),
+    "northwind/employees.csv": (9, 0, None, None),
+    "fr-museums/liste-officielle-museesdf-20220127-data.csv": (1221, 0, None, "FR"),
+    "krayin/persons.csv": (2, 0, None, "US"),
+    "odoo/res.partner.csv": (6, 0, None, "US"),
+    "odoo/o2m_customers_contacts.csv": (8, 0, None, "US"),
+    "thunderbird/basic_csv_addressbook.csv": (2, 0, None, "US"),
+    "thunderbird/csv_semicolon.csv": (2, 0, None, "US"),
+}
+
+
+def _query(book_path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(book_path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def _import(name: str, uow_factory, report_dir: Path, **kwargs: Any):  # type: ignore[no-untyped-def]
+    rows, rejected, overrides, region = FILES.get(name, (None, None, None, "US"))
+    options = ImportOptions(report_dir=report_dir, overrides=kwargs.pop("overrides", overrides),
+                            default_region=kwargs.pop("default_region", region), **kwargs)
+    return import_csv(shared_file(name), uow_factory, options)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_shared_file_rows_all_accounted_for(name: str, uow_factory, book_path: Path,  # type: ignore[no-untyped-def]
+                                            report_dir: Path) -> None:
+    rows, rejected, _overrides, _region = FILES[name]
+    report = _import(name, uow_factory, report_dir)
+    assert report.rows == rows
+    assert report.imported + report.updated + report.duplicates + report.rejected == rows
+    assert report.rejected == rejected
+    runs = _query(book_path, "SELECT rows, imported, duplicates, rejected, status FROM import_runs")
+    assert runs == [(rows, report.imported, report.duplicates, rejected, "done")]
+    contacts = _query(book_path, "SELECT count(*) FROM contacts WHERE import_run_id IS NOT NULL")[0][0]
+    accounts = _query(book_path, "SELECT count(*) FROM accounts WHERE import_run_id IS NOT NULL")[0][0]
+    assert (contacts, accounts) == (report.contacts_created, report.accounts_created)
+    if rejected:
+        assert report.rejects_file is not None
+        with open(report.rejects_file, encoding="utf-8-sig", newline="") as handle:
+            written = list(csv.reader(handle))
+        with open(shared_file(name), encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle))
+        assert written[0] == [*header, "error"]
+        assert len(written) == rejected + 1
+    else:
+        assert report.rejects_file is None
+
+
+def test_customers_values_match_the_source(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    _import("datablist/customers-1000.csv", uow_factory, report_dir)
+    # Row 1: Andrew Goodman, Stewart-Flynn, Macao, 846-790-4623x4715, (422)787-2331x71127, http://www.shea.biz/
+    contact = _query(book_path, "SELECT id, first_name, last_name, country, city, account_id FROM contacts "
+                                "WHERE email = 'marieyates@gomez-spencer.info'")
+    assert len(contact) == 1
+    cid, first, last, country, city, account_id = contact[0]
+    assert (first, last, country, city) == ("Andrew", "Goodman", "MO", "Rowlandberg")
+    phones = _query(book_path, "SELECT raw, extension, position FROM contact_phones WHERE contact_id = ? "
+                               "ORDER BY position", cid)
+    assert phones == [("846-790-4623x4715", "4715", 0), ("(422)787-2331x71127", "71127", 1)]
+    account = _query(book_path, "SELECT name, domain, website FROM accounts WHERE id = ?", account_id)
+    assert account == [("Stewart-Flynn", "shea.biz", "http://www.shea.biz/")]
+    # Row 2's company has a comma inside quotes: "Terry, Proctor and Lawrence".
+    assert _query(book_path, "SELECT count(*) FROM accounts WHERE name = 'Terry, Proctor and Lawrence'") == [(1,)]
+
+
+def test_people_phone_formats(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    _import("datablist/people-1000.csv", uow_factory, report_dir)
+    rows = dict(_query(book_path, "SELECT c.email, p.raw || '|' || coalesce(p.e164, '') FROM contacts c "
+                                  "JOIN contact_phones p ON p.contact_id = c.id"))
+    assert rows["pwarner@example.org"] == "857.139.8239|+18571398239"  # row 1
+    assert rows["fergusonkatherine@example.net"] == "+1-950-759-8687|+19507598687"  # row 2
+    assert rows["fhoward@example.org"] == "(599)782-0605|+15997820605"  # row 3
+    title = _query(book_path, "SELECT title FROM contacts WHERE email = 'fergusonkatherine@example.net'")
+    assert title == [("Dancer",)]
+
+
+def test_organizations_become_accounts(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    report = _import("datablist/organizations-1000.csv", uow_factory, report_dir)
+    assert report.kind == "accounts" and report.contacts_created == 0
+    row = _query(book_path, "SELECT domain, country, industry, employee_count, notes FROM accounts "
+                            "WHERE name = 'Long-Patterson'")
+    assert row == [("mcdowell.com", "GF", "Plastics", 4186, "Quality-focused needs-based secured line")]
+    # Repeated websites in the file are duplicates of the first, never silently merged or lost.
+    assert report.duplicates == 1000 - report.imported
+
+
+def test_northwind_national_numbers_use_the_country_column(uow_factory, book_path: Path,  # type: ignore[no-untyped-def]
+                                                           report_dir: Path) -> None:
+    report = _import("northwind/customers.csv", uow_factory, report_dir)
+    assert report.reject_reasons == {"more fields than the header (a delimiter inside an unquoted value?)": 24}
+    alfki = _query(book_path, "SELECT c.first_name, c.last_name, c.title, c.country, c.region, p.raw, p.e164, "
+                              "p.is_valid, a.name FROM contacts c JOIN contact_phones p ON p.contact_id = c.id "
+                              "JOIN accounts a ON a.id = c.account_id WHERE a.name = 'Alfreds Futterkiste'")
+    # "NULL" in the region column is Northwind's empty value, not a region called NULL.
+    assert alfki == [("Maria", "Anders", "Sales Representative", "DE", None, "030-0074321", "+49300074321", 1,
+                      "Alfreds Futterkiste")]
+    # Rejected rows carry the input's own cells and say why.
+    with open(report.rejects_file, encoding="utf-8-sig", newline="") as handle:  # type: ignore[arg-type]
+        rejected = list(csv.reader(handle))[1:]
+    kleber = [r for r in rejected if r[0] == "BLONP"]
+    assert kleber and kleber[0][4] == "24" and "fields but the header has 11" in kleber[0][11]
+
+
+def test_fr_museums_phones_kept_as_entered(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    report = _import("fr-museums/liste-officielle-museesdf-20220127-data.csv", uow_factory, report_dir)
+    assert report.kind == "accounts"
+    bugey = _query(book_path, "SELECT phone_raw, phone_e164, city, region FROM accounts "
+                              "WHERE name = 'musée du Bugey-Valromey'")
+    assert bugey == [("04 79 87 52 23", "+33479875223", "Lochieu", "Auvergne-Rhône-Alpes")]
+    raws = {r[0] for r in _query(book_path, "SELECT phone_raw FROM accounts WHERE phone_raw IS NOT NULL")}
+    assert "04 74 36 72 06 (mairie)" in raws or any("(mairie)" in r for r in raws)
+    assert "473734242" in raws  # the source already lost its leading zero; we keep what it says
+
+
+def test_embassies_semicolons_mailto_and_885_phones(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    overrides = {"operator": "account.name", "country": "contact.country", "jurisdictions": None}
+    report = _import("embassies/database_of_embassies.csv", uow_factory, report_dir, overrides=overrides,
+                     default_region=None)
+    assert report.rows == 9852 and report.accounted
+    assert report.phones == 885
+    emails = [r[0] for r in _query(book_path, "SELECT email FROM contacts WHERE email IS NOT NULL")]
+    assert emails and not any(e.startswith("mailto:") for e in emails)
+    raw = _query(book_path, "SELECT raw, e164 FROM contact_phones WHERE raw = '+420 257 533 798'")
+    assert raw == [("+420 257 533 798", "+420257533798")]
+
+
+def test_krayin_json_arrays_in_cells(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    _import("krayin/persons.csv", uow_factory, report_dir)
+    wilson = _query(book_path, "SELECT c.first_name, c.last_name, c.email, c.notes, c.title, p.raw, p.label "
+                               "FROM contacts c JOIN contact_phones p ON p.contact_id = c.id "
+                               "WHERE c.last_name = 'Fisk'")
+    assert wilson == [("Wilson", "Fisk", "contact@wilson.com", "Other e-mails: contact.home@wilson.com",
+                       "Sales Executive", "5454445454", "work")]
+
+
+def test_odoo_companies_and_their_contacts_in_one_file(uow_factory, book_path: Path,  # type: ignore[no-untyped-def]
+                                                       report_dir: Path) -> None:
+    report = _import("odoo/res.partner.csv", uow_factory, report_dir)
+    assert report.accounts_created == 2 and report.contacts_created == 4
+    bob = _query(book_path, "SELECT a.name FROM contacts c JOIN accounts a ON a.id = c.account_id "
+                            "WHERE c.last_name = 'Bob'")
+    assert bob == [("Grocery Outlet",)]
+    outlet = _query(book_path, "SELECT domain, city, phone_raw FROM accounts WHERE name = 'Grocery Outlet'")
+    assert outlet == [("groceryoutlet.com", "San Francisco", "123456789")]
+
+
+def test_salesforce_report_export(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    report = _import("salesforce-lwc-recipes/Accounts-Contacts.csv", uow_factory, report_dir)
+    assert (report.accounts_created, report.contacts_created) == (10, 6)
+    amy = _query(book_path, "SELECT c.title, a.name, a.phone_e164, p.e164 FROM contacts c "
+                            "JOIN accounts a ON a.id = c.account_id JOIN contact_phones p ON p.contact_id = c.id "
+                            "WHERE c.email = 'amy@demo.net'")
+    assert amy == [("VP of Engineering", "Alpha Dynamics", "+13362227000", "+14152568563")]
+
+
+def test_salesforce_lead_quoted_title(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    _import("salesforce-easy-spaces-lwc/Lead_Data.csv", uow_factory, report_dir)
+    row = _query(book_path, "SELECT c.title, a.name, p.raw, p.label FROM contacts c JOIN accounts a "
+                            "ON a.id = c.account_id JOIN contact_phones p ON p.contact_id = c.id "
+                            "WHERE c.email = 'lgeratt2@icq.com'")
+    assert row == [("Founder, CTO", "Braun-Murray", "+1 (919) 863-9332", "mobile")]
+
+
+def test_csvkit_ragged_rows(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    overrides = {"column_a": "contact.first_name", "column_b": "contact.last_name", "column_c": "contact.title"}
+    report = _import("csvkit/bad.csv", uow_factory, report_dir, overrides=overrides)
+    # Too long with a non-empty extra field: rejected. Too short: trailing fields are empty.
+    assert (report.rows, report.imported, report.rejected) == (3, 2, 1)
+    names = _query(book_path, "SELECT last_name, title FROM contacts ORDER BY last_name")
+    assert names == [("I'm too short!", None), ("mixed types.... uh oh", "17")]
+
+
+def test_leading_zeros_survive(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    overrides = {"a": "contact.first_name", "b": "contact.last_name", "c": "contact.title"}
+    _import("csvkit/test_no_leading_zeroes.csv", uow_factory, report_dir, overrides=overrides)
+    assert _query(book_path, "SELECT first_name, last_name, title FROM contacts") == [("01", "00.11", "0.1")]
+
+
+def test_files_with_nothing_to_map_are_refused(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ImportFileRejected, match="could be matched"):
+        _import("csv-spectrum/csvs/simple.csv", uow_factory, report_dir)
+    assert _query(book_path, "SELECT count(*) FROM import_runs") == [(0,)]
