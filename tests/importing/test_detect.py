@@ -16,7 +16,8 @@ from sdrdesk.services.csv_import.reader import CsvRecordReader
 from tests.conftest import shared_file
 from tests.importing.helpers import write_csv
 
-TEXT = "Name;Company;Phone\nJürgen Müller;Bäckerei Straße GmbH;030 1234567\nZoë Ærø;Café €uro;+44 20 7946 0958\n"
+TEXT = ("Name;Company;Phone\nJürgen Müller;Bäckerei Straße GmbH;030 1234567\n"
+        "Zoë Ærø;Café €uro;+44 20 7946 0958\n")
 
 
 @pytest.mark.parametrize(("encoding", "raw_codec", "prefix"), [
@@ -64,7 +65,8 @@ def test_quoted_newlines_and_cr_only_line_ends() -> None:
     path = shared_file("csvkit/mac_newlines.csv")
     detection = detect(path)
     assert detection.line_ending == "CR"
-    assert [r.cells for r in CsvRecordReader(path, detection)] == [["1", "2", "3"], ["Once upon\ra time", "5", "6"]]
+    cells = [r.cells for r in CsvRecordReader(path, detection)]
+    assert cells == [["1", "2", "3"], ["Once upon\ra time", "5", "6"]]
 
 
 @pytest.mark.parametrize(("name", "encoding"), [
@@ -94,7 +96,8 @@ def test_tab_delimited() -> None:
 
 def test_real_exports_detected() -> None:
     museums = detect(shared_file("fr-museums/liste-officielle-museesdf-20220127-data.csv"))
-    assert (museums.encoding, museums.delimiter, museums.line_ending, museums.has_bom) == ("utf-8-sig", ";", "CRLF", True)
+    found = (museums.encoding, museums.delimiter, museums.line_ending, museums.has_bom)
+    assert found == ("utf-8-sig", ";", "CRLF", True)
     assert museums.headers[8] == "Téléphone"
     embassies = detect(shared_file("embassies/database_of_embassies.csv"))
     assert (embassies.encoding, embassies.delimiter) == ("utf-8", ";")

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from sdrdesk.domain.errors import ImportFileRejected
-from sdrdesk.services.csv_import import ImportOptions, import_csv
+from sdrdesk.services.csv_import import ImportOptions, ImportReport, import_csv
+from sdrdesk.storage.unit_of_work import UowFactory
 from tests.conftest import shared_file
 
 # file -> (data rows per SOURCES.md, rows expected rejected, mapping overrides, default region)
@@ -41,15 +42,15 @@ def _query(book_path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         conn.close()
 
 
-def _import(name: str, uow_factory, report_dir: Path, **kwargs: Any):  # type: ignore[no-untyped-def]
-    rows, rejected, overrides, region = FILES.get(name, (None, None, None, "US"))
+def _import(name: str, uow_factory: UowFactory, report_dir: Path, **kwargs: Any) -> ImportReport:
+    _rows, _rejected, overrides, region = FILES.get(name, (None, None, None, "US"))
     options = ImportOptions(report_dir=report_dir, overrides=kwargs.pop("overrides", overrides),
                             default_region=kwargs.pop("default_region", region), **kwargs)
     return import_csv(shared_file(name), uow_factory, options)
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
-def test_shared_file_rows_all_accounted_for(name: str, uow_factory, book_path: Path,  # type: ignore[no-untyped-def]
+def test_shared_file_rows_all_accounted_for(name: str, uow_factory: UowFactory, book_path: Path,
                                             report_dir: Path) -> None:
     rows, rejected, _overrides, _region = FILES[name]
     report = _import(name, uow_factory, report_dir)
@@ -73,7 +74,8 @@ def test_shared_file_rows_all_accounted_for(name: str, uow_factory, book_path: P
         assert report.rejects_file is None
 
 
-def test_customers_values_match_the_source(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_customers_values_match_the_source(uow_factory: UowFactory, book_path: Path,
+                                           report_dir: Path) -> None:
     _import("datablist/customers-1000.csv", uow_factory, report_dir)
     # Row 1: Andrew Goodman, Stewart-Flynn, Macao, 846-790-4623x4715, (422)787-2331x71127, http://www.shea.biz/
     contact = _query(book_path, "SELECT id, first_name, last_name, country, city, account_id FROM contacts "
@@ -87,10 +89,11 @@ def test_customers_values_match_the_source(uow_factory, book_path: Path, report_
     account = _query(book_path, "SELECT name, domain, website FROM accounts WHERE id = ?", account_id)
     assert account == [("Stewart-Flynn", "shea.biz", "http://www.shea.biz/")]
     # Row 2's company has a comma inside quotes: "Terry, Proctor and Lawrence".
-    assert _query(book_path, "SELECT count(*) FROM accounts WHERE name = 'Terry, Proctor and Lawrence'") == [(1,)]
+    terry = _query(book_path, "SELECT count(*) FROM accounts WHERE name = 'Terry, Proctor and Lawrence'")
+    assert terry == [(1,)]
 
 
-def test_people_phone_formats(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_people_phone_formats(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     _import("datablist/people-1000.csv", uow_factory, report_dir)
     rows = dict(_query(book_path, "SELECT c.email, p.raw || '|' || coalesce(p.e164, '') FROM contacts c "
                                   "JOIN contact_phones p ON p.contact_id = c.id"))
@@ -101,7 +104,7 @@ def test_people_phone_formats(uow_factory, book_path: Path, report_dir: Path) ->
     assert title == [("Dancer",)]
 
 
-def test_organizations_become_accounts(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_organizations_become_accounts(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     report = _import("datablist/organizations-1000.csv", uow_factory, report_dir)
     assert report.kind == "accounts" and report.contacts_created == 0
     row = _query(book_path, "SELECT domain, country, industry, employee_count, notes FROM accounts "
@@ -111,13 +114,15 @@ def test_organizations_become_accounts(uow_factory, book_path: Path, report_dir:
     assert report.duplicates == 1000 - report.imported
 
 
-def test_northwind_national_numbers_use_the_country_column(uow_factory, book_path: Path,  # type: ignore[no-untyped-def]
+def test_northwind_national_numbers_use_the_country_column(uow_factory: UowFactory, book_path: Path,
                                                            report_dir: Path) -> None:
     report = _import("northwind/customers.csv", uow_factory, report_dir)
-    assert report.reject_reasons == {"more fields than the header (a delimiter inside an unquoted value?)": 24}
-    alfki = _query(book_path, "SELECT c.first_name, c.last_name, c.title, c.country, c.region, p.raw, p.e164, "
-                              "p.is_valid, a.name FROM contacts c JOIN contact_phones p ON p.contact_id = c.id "
-                              "JOIN accounts a ON a.id = c.account_id WHERE a.name = 'Alfreds Futterkiste'")
+    reason = "more fields than the header (a delimiter inside an unquoted value?)"
+    assert report.reject_reasons == {reason: 24}
+    alfki = _query(book_path,
+                   "SELECT c.first_name, c.last_name, c.title, c.country, c.region, p.raw, p.e164, "
+                   "p.is_valid, a.name FROM contacts c JOIN contact_phones p ON p.contact_id = c.id "
+                   "JOIN accounts a ON a.id = c.account_id WHERE a.name = 'Alfreds Futterkiste'")
     # "NULL" in the region column is Northwind's empty value, not a region called NULL.
     assert alfki == [("Maria", "Anders", "Sales Representative", "DE", None, "030-0074321", "+49300074321", 1,
                       "Alfreds Futterkiste")]
@@ -128,7 +133,8 @@ def test_northwind_national_numbers_use_the_country_column(uow_factory, book_pat
     assert kleber and kleber[0][4] == "24" and "fields but the header has 11" in kleber[0][11]
 
 
-def test_fr_museums_phones_kept_as_entered(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_fr_museums_phones_kept_as_entered(uow_factory: UowFactory, book_path: Path,
+                                           report_dir: Path) -> None:
     report = _import("fr-museums/liste-officielle-museesdf-20220127-data.csv", uow_factory, report_dir)
     assert report.kind == "accounts"
     bugey = _query(book_path, "SELECT phone_raw, phone_e164, city, region FROM accounts "
@@ -139,7 +145,8 @@ def test_fr_museums_phones_kept_as_entered(uow_factory, book_path: Path, report_
     assert "473734242" in raws  # the source already lost its leading zero; we keep what it says
 
 
-def test_embassies_semicolons_mailto_and_885_phones(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_embassies_semicolons_mailto_and_885_phones(uow_factory: UowFactory, book_path: Path,
+                                                    report_dir: Path) -> None:
     overrides = {"operator": "account.name", "country": "contact.country", "jurisdictions": None}
     report = _import("embassies/database_of_embassies.csv", uow_factory, report_dir, overrides=overrides,
                      default_region=None)
@@ -151,7 +158,7 @@ def test_embassies_semicolons_mailto_and_885_phones(uow_factory, book_path: Path
     assert raw == [("+420 257 533 798", "+420257533798")]
 
 
-def test_krayin_json_arrays_in_cells(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_krayin_json_arrays_in_cells(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     _import("krayin/persons.csv", uow_factory, report_dir)
     wilson = _query(book_path, "SELECT c.first_name, c.last_name, c.email, c.notes, c.title, p.raw, p.label "
                                "FROM contacts c JOIN contact_phones p ON p.contact_id = c.id "
@@ -160,7 +167,7 @@ def test_krayin_json_arrays_in_cells(uow_factory, book_path: Path, report_dir: P
                        "Sales Executive", "5454445454", "work")]
 
 
-def test_odoo_companies_and_their_contacts_in_one_file(uow_factory, book_path: Path,  # type: ignore[no-untyped-def]
+def test_odoo_companies_and_their_contacts_in_one_file(uow_factory: UowFactory, book_path: Path,
                                                        report_dir: Path) -> None:
     report = _import("odoo/res.partner.csv", uow_factory, report_dir)
     assert report.accounts_created == 2 and report.contacts_created == 4
@@ -171,16 +178,17 @@ def test_odoo_companies_and_their_contacts_in_one_file(uow_factory, book_path: P
     assert outlet == [("groceryoutlet.com", "San Francisco", "123456789")]
 
 
-def test_salesforce_report_export(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_salesforce_report_export(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     report = _import("salesforce-lwc-recipes/Accounts-Contacts.csv", uow_factory, report_dir)
     assert (report.accounts_created, report.contacts_created) == (10, 6)
-    amy = _query(book_path, "SELECT c.title, a.name, a.phone_e164, p.e164 FROM contacts c "
-                            "JOIN accounts a ON a.id = c.account_id JOIN contact_phones p ON p.contact_id = c.id "
-                            "WHERE c.email = 'amy@demo.net'")
+    amy = _query(book_path,
+                 "SELECT c.title, a.name, a.phone_e164, p.e164 FROM contacts c "
+                 "JOIN accounts a ON a.id = c.account_id JOIN contact_phones p ON p.contact_id = c.id "
+                 "WHERE c.email = 'amy@demo.net'")
     assert amy == [("VP of Engineering", "Alpha Dynamics", "+13362227000", "+14152568563")]
 
 
-def test_salesforce_lead_quoted_title(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_salesforce_lead_quoted_title(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     _import("salesforce-easy-spaces-lwc/Lead_Data.csv", uow_factory, report_dir)
     row = _query(book_path, "SELECT c.title, a.name, p.raw, p.label FROM contacts c JOIN accounts a "
                             "ON a.id = c.account_id JOIN contact_phones p ON p.contact_id = c.id "
@@ -188,8 +196,9 @@ def test_salesforce_lead_quoted_title(uow_factory, book_path: Path, report_dir: 
     assert row == [("Founder, CTO", "Braun-Murray", "+1 (919) 863-9332", "mobile")]
 
 
-def test_csvkit_ragged_rows(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    overrides = {"column_a": "contact.first_name", "column_b": "contact.last_name", "column_c": "contact.title"}
+def test_csvkit_ragged_rows(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
+    overrides = {"column_a": "contact.first_name", "column_b": "contact.last_name",
+                 "column_c": "contact.title"}
     report = _import("csvkit/bad.csv", uow_factory, report_dir, overrides=overrides)
     # Too long with a non-empty extra field: rejected. Too short: trailing fields are empty.
     assert (report.rows, report.imported, report.rejected) == (3, 2, 1)
@@ -197,13 +206,14 @@ def test_csvkit_ragged_rows(uow_factory, book_path: Path, report_dir: Path) -> N
     assert names == [("I'm too short!", None), ("mixed types.... uh oh", "17")]
 
 
-def test_leading_zeros_survive(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_leading_zeros_survive(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     overrides = {"a": "contact.first_name", "b": "contact.last_name", "c": "contact.title"}
     _import("csvkit/test_no_leading_zeroes.csv", uow_factory, report_dir, overrides=overrides)
     assert _query(book_path, "SELECT first_name, last_name, title FROM contacts") == [("01", "00.11", "0.1")]
 
 
-def test_files_with_nothing_to_map_are_refused(uow_factory, book_path: Path, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_files_with_nothing_to_map_are_refused(uow_factory: UowFactory, book_path: Path,
+                                               report_dir: Path) -> None:
     with pytest.raises(ImportFileRejected, match="could be matched"):
         _import("csv-spectrum/csvs/simple.csv", uow_factory, report_dir)
     assert _query(book_path, "SELECT count(*) FROM import_runs") == [(0,)]
