@@ -40,6 +40,7 @@ REP_NAME: Setting[str] = pref("rep_name", str, "")
 CALLING_WINDOW_START: Setting[str] = pref("calling_window_start", str, "08:00")
 CALLING_WINDOW_END: Setting[str] = pref("calling_window_end", str, "21:00")
 OUTSIDE_WINDOW_POLICY: Setting[str] = pref("outside_window_policy", str, "confirm")  # or "block"
+REP_COMPANY: Setting[str] = pref("rep_company", str, "")  # fills {my_company} in scripts
 
 # -- remembered state -------------------------------------------------------------------
 WINDOW_GEOMETRY: Setting[bytes] = persist("window_geometry", bytes, b"")
@@ -48,6 +49,11 @@ CURRENT_LAYOUT: Setting[str] = persist("current_layout", str, "Calling")
 SAVED_LAYOUTS: Setting[dict[str, Any]] = persist("saved_layouts", dict, {})
 LAST_BOOK: Setting[str] = persist("last_book", str, "")
 LAST_IMPORT_FOLDER: Setting[str] = persist("last_import_folder", str, "")
+SCRIPT_SPLITTER: Setting[bytes] = persist("script_splitter", bytes, b"")
+BOOK_ACCOUNTS_HEADER: Setting[bytes] = persist("book/accounts_header", bytes, b"")
+BOOK_CONTACTS_HEADER: Setting[bytes] = persist("book/contacts_header", bytes, b"")
+BOOK_TAB: Setting[str] = persist("book/tab", str, "accounts")  # accounts or contacts
+RESEARCH_SPLIT: Setting[bytes] = persist("research/split", bytes, b"")
 
 
 class Settings:

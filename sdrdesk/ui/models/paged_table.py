@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 
 RowT = TypeVar("RowT")
@@ -35,12 +36,16 @@ class ColumnSpec(Generic[RowT]):
     width: int = 140
     align_right: bool = False
     tooltip: Callable[[RowT], str] | None = None
+    sortable: bool = False  # the model's sort() asks for a new SQL order by `key`
 
 
 class PagedTableModel(QAbstractTableModel, Generic[RowT]):
     """`fetch(ids) -> {id: row}` loads one page; it runs on the GUI thread, so keep it indexed."""
 
     PLACEHOLDER = "…"
+
+    sig_sort_requested = Signal(str, bool)
+    """The view's header asked for (column key, descending): the owner re-queries in SQL."""
 
     def __init__(self, columns: Sequence[ColumnSpec[RowT]],
                  fetch: Callable[[Sequence[Hashable]], dict[Hashable, RowT]],
@@ -50,7 +55,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         self._fetch = fetch
         self._page_size = page_size
         self._ids: list[Hashable] = []
-        self._pos: dict[Hashable, int] = {}
+        self._pos: dict[Hashable, int] | None = {}  # built on first use: 300k entries cost ~20 MB
         self._rows: dict[Hashable, RowT] = {}
         self._loaded_pages: dict[int, float] = {}
 
@@ -99,7 +104,18 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, record_id: Hashable) -> int | None:
+        if self._pos is None:
+            self._pos = {rid: i for i, rid in enumerate(self._ids)}
         return self._pos.get(record_id)
+
+    def cached_rows(self) -> dict[Hashable, RowT]:
+        """Rows fetched so far (id -> row); no database access."""
+        return self._rows
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if 0 <= column < len(self.columns) and self.columns[column].sortable:
+            self.sig_sort_requested.emit(self.columns[column].key,
+                                         order == Qt.SortOrder.DescendingOrder)
 
     @property
     def ids(self) -> list[Hashable]:
@@ -120,7 +136,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
             return
         self.beginResetModel()
         self._ids = new_ids
-        self._pos = {record_id: i for i, record_id in enumerate(new_ids)}
+        self._pos = None
         keep = set(new_ids)
         self._rows = {k: v for k, v in self._rows.items() if k in keep}
         self._loaded_pages.clear()
@@ -137,7 +153,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
             return
         for record_id in record_ids:
             self._rows.pop(record_id, None)
-            row = self._pos.get(record_id)
+            row = self.row_of(record_id)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 

@@ -1,12 +1,76 @@
-"""The Accounts & contacts pane (its full version is built by its own issue)."""
+"""The Accounts & contacts pane: the whole book, searchable as you type, filterable, sortable in SQL.
+
+Two paged tables (accounts, contacts) behind one search box. Typing is debounced and runs
+on a worker (`SearchController`); the models only ever hold rowids. Selecting a row focuses
+it on the bus; Enter opens the account's research.
+
+Keys: Ctrl+F focuses the search; Up/Down/PgUp/PgDn in the search move the list; Enter opens
+research; Esc clears the search (from the list too, and returns to the search box).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+import logging
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
 
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QTabBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sdrdesk.domain.cancel import CancelToken
+from sdrdesk.domain.changes import Changes
+from sdrdesk.services import book_queries as bq
+from sdrdesk.services.book_queries import BookFilters, BookIds, QueryKind
+from sdrdesk.services.workspace import Workspace
+from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.models.book_tables import AccountTableModel, ContactTableModel
+from sdrdesk.ui.models.paged_table import PagedTableModel
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
+from sdrdesk.ui.search_controller import SearchController
+
+log = logging.getLogger(__name__)
+
+ACCOUNTS_TAB, CONTACTS_TAB = 0, 1
+_NAV_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+@dataclass(frozen=True)
+class BookRequest:
+    """One search: what was typed, the filters and both sort orders, against one workspace."""
+
+    workspace: Workspace = field(compare=False)
+    text: str
+    filters: BookFilters
+    account_sort: tuple[str, bool]
+    contact_sort: tuple[str, bool]
+    cache: bq.SortCache | None = field(default=None, compare=False)
+
+
+def run_book_search(request: BookRequest, cancel: CancelToken) -> BookIds:
+    """The worker side: its own unit of work, only rowids come back."""
+    with request.workspace.uow_factory() as uow:
+        cancel.raise_if_cancelled()
+        return bq.search_book(uow, request.text, request.filters, account_sort=request.account_sort,
+                              contact_sort=request.contact_sort, cache=request.cache)
 
 
 class AccountsPane(Pane):
@@ -15,5 +79,388 @@ class AccountsPane(Pane):
 
     def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self._account_sort: tuple[str, bool] = ("name", False)
+        self._contact_sort: tuple[str, bool] = ("name", False)
+        self._last_result: BookIds | None = None
+        self._last_minute = -1
+        self._sort_cache: bq.SortCache | None = None
+        self._cache_workspace: Workspace | None = None
+
+        self.accounts_model = AccountTableModel(lambda: self.ctx.workspace, self)
+        self.contacts_model = ContactTableModel(lambda: self.ctx.workspace, ctx.clock.now,
+                                                lambda: ctx.settings.get(S.DEFAULT_REGION), self)
+        self.search = SearchController(ctx.runner, run_book_search, parent=self)
+        self.search.sig_results_ready.connect(self._on_search_results_ready)
+        self.search.sig_search_failed.connect(self._on_search_failed)
+
+        self._build_widgets()
+        self.accounts_model.sig_sort_requested.connect(self._on_accounts_sort_requested)
+        self.contacts_model.sig_sort_requested.connect(self._on_contacts_sort_requested)
+
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(1000)  # cheap: only repaints when the minute turns
+        self._clock_timer.timeout.connect(self._on_clock_tick)
+        self._clock_timer.start()
+
+    # -- construction -----------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("book.search")
+        self.search_edit.setPlaceholderText("Search company, person, title, e-mail, phone, notes (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textEdited.connect(self._on_search_text_edited)
+        self.search_edit.textChanged.connect(self._on_search_text_changed)
+        self.search_edit.installEventFilter(self)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self.focus_search)
+
+        self.label_filter = self._combo("book.filter.label", "All sources")
+        self.country_filter = self._combo("book.filter.country", "All countries")
+        self.tier_filter = self._combo("book.filter.tier", "Any ICP tier")
+        self.open_tasks_filter = QCheckBox("Has open tasks", self)
+        self.open_tasks_filter.setObjectName("book.filter.open_tasks")
+        self.open_tasks_filter.toggled.connect(lambda _on: self.run_search_now())
+
+        self.tabs = QTabBar(self)
+        self.tabs.setObjectName("book.tabs")
+        self.tabs.addTab("Accounts")
+        self.tabs.addTab("Contacts")
+        self.tabs.setDrawBase(False)
+        self.status = QLabel(self)
+        self.status.setObjectName("book.status")
+        self.status.setForegroundRole(self.status.foregroundRole())
+
+        self.accounts_view = self._table("book.accounts", self.accounts_model, S.BOOK_ACCOUNTS_HEADER)
+        self.contacts_view = self._table("book.contacts", self.contacts_model, S.BOOK_CONTACTS_HEADER)
+        self.empty = EmptyState("Open a book, or import a CSV of accounts and contacts, to fill it.", self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.accounts_view)
+        self.stack.addWidget(self.contacts_view)
+        self.stack.addWidget(self.empty)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        if self.ctx.settings.get(S.BOOK_TAB) == "contacts":
+            self.tabs.setCurrentIndex(CONTACTS_TAB)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        for widget in (self.label_filter, self.country_filter, self.tier_filter):
+            filters.addWidget(widget)
+        filters.addWidget(self.open_tasks_filter)
+        filters.addStretch(1)
+        bar = QHBoxLayout()
+        bar.addWidget(self.tabs)
+        bar.addStretch(1)
+        bar.addWidget(self.status)
         layout = QVBoxLayout(self)
-        layout.addWidget(EmptyState("Your accounts and contacts will be listed here.", self))
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.search_edit)
+        layout.addLayout(filters)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+        self.setFocusProxy(self.search_edit)
+        self._show_current_table()
+
+    def _combo(self, name: str, everything: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        combo.addItem(everything, None)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.currentIndexChanged.connect(lambda _i: self.run_search_now())
+        return combo
+
+    def _table(self, name: str, model: PagedTableModel, header_setting: S.Setting[bytes]) -> QTableView:
+        view = QTableView(self)
+        view.setObjectName(name)
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.verticalHeader().hide()
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.verticalHeader().setDefaultSectionSize(24)
+        header = view.horizontalHeader()
+        header.setObjectName(f"{name}.header")
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # never ResizeToContents
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for i, column in enumerate(model.columns):
+            view.setColumnWidth(i, column.width)
+        saved = self.ctx.settings.get(header_setting)
+        if saved:
+            header.restoreState(saved)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
+
+        def save_header(*_args: object) -> None:
+            self.ctx.settings.set(header_setting, bytes(header.saveState()))
+
+        header.sectionResized.connect(save_header)
+        header.sectionMoved.connect(save_header)
+        view.selectionModel().currentRowChanged.connect(
+            lambda current, _prev, m=model: self._on_view_current_row_changed(m, current))
+        view.activated.connect(lambda _index: self.open_research())
+        view.installEventFilter(self)
+        return view
+
+    # -- the Pane contract ------------------------------------------------------------
+    def wants(self, changes: Changes) -> bool:
+        return bool(changes.accounts or changes.contacts or changes.tasks)
+
+    def refresh(self) -> None:
+        if self.ctx.workspace is None:
+            self.search.cancel()
+            self.accounts_model.set_ids([])
+            self.contacts_model.set_ids([])
+            self._show_current_table()
+            return
+        self._reload_filter_options()
+        self.accounts_model.invalidate()
+        self.contacts_model.invalidate()
+        self.run_search_now()
+
+    @Slot(object, object)
+    def _on_bus_changes_applied(self, changes: Changes, initiator: object) -> None:
+        # Repaint only the rows that changed, then let SQL re-decide membership and order.
+        self.accounts_model.invalidate_records(changes.accounts)
+        self.contacts_model.invalidate_records(changes.contacts)
+        if self._sort_cache is not None and (changes.accounts or changes.contacts or changes.book_reloaded):
+            self._sort_cache.invalidate()
+        super()._on_bus_changes_applied(changes, initiator)
+
+    # -- searching --------------------------------------------------------------------
+    def current_request(self) -> BookRequest | None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return None
+        label = self.label_filter.currentData()
+        filters = BookFilters(source_label_id=label, country=self.country_filter.currentData(),
+                              icp_tier=self.tier_filter.currentData(),
+                              has_open_tasks=self.open_tasks_filter.isChecked())
+        return BookRequest(ws, self.search_edit.text(), filters, self._account_sort, self._contact_sort,
+                           self._cache_for(ws))
+
+    def _cache_for(self, ws: Workspace) -> bq.SortCache | None:
+        if self._cache_workspace is not ws:
+            if self._sort_cache is not None:
+                self._sort_cache.close()
+            self._sort_cache, self._cache_workspace = None, ws
+            try:
+                self._sort_cache = bq.SortCache(ws.path)
+            except sqlite3.Error as exc:  # e.g. an in-memory or vanished file: plain SQL still works
+                log.info("no sort cache for %s: %s", ws.path, exc)
+        return self._sort_cache
+
+    def run_search_now(self) -> None:
+        request = self.current_request()
+        if request is not None:
+            self.search.run_now(request)
+
+    @Slot(str)
+    def _on_search_text_edited(self, text: str) -> None:
+        if bq.parse_query(text).kind is QueryKind.TOO_SHORT:
+            self.search.cancel()
+            self.status.setText("Keep typing: one letter matches almost everything")
+            return
+        request = self.current_request()
+        if request is not None:
+            self.search.request(request)
+
+    @Slot(str)
+    def _on_search_text_changed(self, text: str) -> None:
+        if not text:  # cleared (Esc, the clear button, or code): show everything at once
+            self.run_search_now()
+
+    @Slot(object, object)
+    def _on_search_results_ready(self, request: BookRequest, result: BookIds) -> None:
+        if request.workspace is not self.ctx.workspace:
+            return  # a result from a book that has since been closed
+        self._last_result = result
+        for model, view in ((self.accounts_model, self.accounts_view),
+                            (self.contacts_model, self.contacts_view)):
+            keep = model.id_at(view.currentIndex().row()) if view.currentIndex().isValid() else None
+            model.set_ids(result.accounts if model is self.accounts_model else result.contacts)
+            if keep is not None and not view.currentIndex().isValid():
+                self._restore_current(view, model, keep)
+        self.tabs.setTabText(ACCOUNTS_TAB, f"Accounts {len(result.accounts):,}")
+        self.tabs.setTabText(CONTACTS_TAB, f"Contacts {len(result.contacts):,}")
+        self.status.setText(self._status_text(result))
+        self._show_current_table()
+
+    def _restore_current(self, view: QTableView, model: PagedTableModel, record_id: object) -> None:
+        try:
+            row = model.ids.index(record_id)  # C-speed scan; no 300k-entry dict just for this
+        except ValueError:
+            return
+        view.selectionModel().blockSignals(True)  # same record: no need to re-announce it
+        try:
+            view.selectionModel().setCurrentIndex(
+                model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        finally:
+            view.selectionModel().blockSignals(False)
+        view.scrollTo(model.index(row, 0))
+
+    @staticmethod
+    def _status_text(result: BookIds) -> str:
+        kind = result.query.kind
+        if kind is QueryKind.NOTHING:
+            return "Nothing to search for: type a name, company, e-mail or number"
+        if kind is QueryKind.ALL:
+            return ""
+        if not result.accounts and not result.contacts:
+            return "No matches"
+        return "Phone number search" if kind is QueryKind.PHONE else ""
+
+    @Slot(object)
+    def _on_search_failed(self, exc: BaseException) -> None:
+        log.warning("search failed: %s", exc)
+        self.status.setText("Search failed; see the log")
+        self.ctx.bus.sig_error.emit(exc)
+
+    def _reload_filter_options(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        with ws.uow_factory() as uow:
+            options = bq.filter_options(uow)
+        self._refill(self.label_filter, [(name, label_id) for label_id, name in options.labels])
+        self._refill(self.country_filter, [(code, code) for code in options.countries])
+        self._refill(self.tier_filter, [(f"Tier {t}", t) for t in options.tiers]
+                     + [("Not tiered", bq.NO_TIER)])
+
+    @staticmethod
+    def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        try:
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for text, data in items:
+                combo.addItem(text, data)
+            index = combo.findData(current) if current is not None else 0
+            combo.setCurrentIndex(max(index, 0))
+        finally:
+            combo.blockSignals(False)
+
+    # -- sorting ----------------------------------------------------------------------
+    @Slot(str, bool)
+    def _on_accounts_sort_requested(self, key: str, descending: bool) -> None:
+        self._account_sort = (key, descending)
+        self.run_search_now()
+
+    @Slot(str, bool)
+    def _on_contacts_sort_requested(self, key: str, descending: bool) -> None:
+        self._contact_sort = (key, descending)
+        self.run_search_now()
+
+    # -- selection, focus and keys ----------------------------------------------------
+    def _current_view(self) -> QTableView:
+        return self.contacts_view if self.tabs.currentIndex() == CONTACTS_TAB else self.accounts_view
+
+    def _current_model(self) -> PagedTableModel:
+        return self.contacts_model if self.tabs.currentIndex() == CONTACTS_TAB else self.accounts_model
+
+    def _show_current_table(self) -> None:
+        if self.ctx.workspace is None:
+            self.stack.setCurrentWidget(self.empty)
+        else:
+            self.stack.setCurrentWidget(self._current_view())
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self.ctx.settings.set(S.BOOK_TAB, "contacts" if index == CONTACTS_TAB else "accounts")
+        self._show_current_table()
+        current = self._current_view().currentIndex()
+        if current.isValid():
+            self._on_view_current_row_changed(self._current_model(), current)
+
+    def _on_view_current_row_changed(self, model: PagedTableModel, current: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        row = model.row_at(current.row())
+        if row is None:
+            return
+        if model is self.contacts_model:
+            self.ctx.bus.sig_focus_contact_changed.emit(row.id)
+            if row.account_id is not None:
+                self.ctx.bus.sig_focus_account_changed.emit(row.account_id)
+        else:
+            self.ctx.bus.sig_focus_account_changed.emit(row.id)
+
+    def selected_row(self) -> Any:
+        view = self._current_view()
+        index = view.currentIndex()
+        return self._current_model().row_at(index.row()) if index.isValid() else None
+
+    def select_row(self, row: int) -> None:
+        view = self._current_view()
+        model = self._current_model()
+        if 0 <= row < model.rowCount():
+            view.setCurrentIndex(model.index(row, 0))
+            view.scrollTo(model.index(row, 0))
+
+    def show_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+
+    def open_research(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            if self._current_model().rowCount() == 0:
+                return
+            self.select_row(0)
+            row = self.selected_row()
+        is_contact = self._current_model() is self.contacts_model
+        account_id = row.account_id if is_contact else row.id
+        if account_id is not None:
+            self.ctx.bus.sig_open_research_requested.emit(account_id)
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def clear_search(self) -> None:
+        self.search_edit.clear()
+        self.focus_search()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if watched is self.search_edit:
+            if key in _NAV_KEYS:
+                view = self._current_view()
+                if not view.currentIndex().isValid() and key == Qt.Key.Key_Down:
+                    self.select_row(0)
+                else:
+                    QApplication.sendEvent(view, QKeyEvent(event.type(), key, event.modifiers()))
+                return True
+            if key in _ENTER_KEYS:
+                self.open_research()
+                return True
+            if key == Qt.Key.Key_Escape and self.search_edit.text():
+                self.search_edit.clear()
+                return True
+        elif watched in (self.accounts_view, self.contacts_view):
+            if key in _ENTER_KEYS:
+                self.open_research()
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.clear_search()
+                return True
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _on_clock_tick(self) -> None:
+        minute = self.ctx.clock.now().minute
+        if minute == self._last_minute or not self.contacts_view.isVisible():
+            return
+        self._last_minute = minute
+        rows = self.contacts_model.rowCount()
+        if rows:
+            column = self.contacts_model.column_of("local")
+            self.contacts_model.dataChanged.emit(self.contacts_model.index(0, column),
+                                                 self.contacts_model.index(rows - 1, column))

@@ -1,12 +1,64 @@
-"""The Account research pane (its full version is built by its own issue)."""
+"""The Account research pane: facts, ICP fit, triggers, pain, buyer roles, notes, first lines and
+the account's contacts with each prospect's live local time. Every field edits in place.
+
+Each edit is one transaction through `services.research.apply_edit` and one undoable
+command on the shared `QUndoStack`; typing in one text area coalesces into one undo step.
+The pane follows `sig_focus_account_changed` and loads off the GUI thread (latest wins).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+import html
+import uuid
+import zoneinfo
+from datetime import date
 
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTimer, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sdrdesk.domain.changes import Changes
+from sdrdesk.domain.errors import SdrdeskError
+from sdrdesk.services import research as rs
+from sdrdesk.services.research import AccountResearch, FieldEdit
+from sdrdesk.services.workspace import Workspace
+from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.models.research_contacts import ResearchContactsModel, zone_explanation
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
+from sdrdesk.ui.undo import push_edit
+
+TEXT_SAVE_IDLE_MS = 1200  # a text area saves when typing pauses this long, and on leaving it
+
+_LINE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"), ("domain", "Domain"), ("industry", "Industry"), ("employee_count", "Employees"),
+    ("city", "City"), ("region", "Region"), ("country", "Country"),
+)
+_TEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("likely_pain", "Likely pain"), ("buyer_roles", "Buyer roles"),
+    ("research_notes", "Research notes"), ("first_line_ideas", "First-line ideas"), ("notes", "Notes"),
+)
+
+
+def _text_of(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 class ResearchPane(Pane):
@@ -15,5 +67,456 @@ class ResearchPane(Pane):
 
     def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self._account_id: uuid.UUID | None = None
+        self._research: AccountResearch | None = None
+        self._generation = 0
+        self._loading = False
+        self._dirty: set[str] = set()
+        self._last_minute = -1
+        self._focused_contact: uuid.UUID | None = None
+        self.contacts_model = ResearchContactsModel(ctx.clock.now, self)
+        self._build_widgets()
+        ctx.bus.sig_focus_account_changed.connect(self._on_bus_focus_account_changed)
+        ctx.bus.sig_open_research_requested.connect(self._on_bus_open_research_requested)
+        ctx.bus.sig_focus_contact_changed.connect(self._on_bus_focus_contact_changed)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(1000)
+        self._clock_timer.timeout.connect(self._on_clock_tick)
+        self._clock_timer.start()
+        self._show(None)
+
+    # -- construction -----------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.title = QLabel(self)
+        self.title.setObjectName("research.title")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subtitle = QLabel(self)
+        self.subtitle.setObjectName("research.subtitle")
+        self.subtitle.setWordWrap(True)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("research.error")
+        self.error_label.setStyleSheet("color: #c0392b;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        # Facts
+        facts = QGroupBox("Company", self)
+        facts.setObjectName("research.facts")
+        form = QFormLayout(facts)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.line_edits: dict[str, QLineEdit] = {}
+        for key, label in _LINE_FIELDS:
+            edit = QLineEdit(facts)
+            edit.setObjectName(f"research.{key}")
+            edit.editingFinished.connect(lambda k=key: self._on_line_edit_finished(k))
+            edit.textEdited.connect(lambda _t, k=key: self._dirty.add(k))
+            self.line_edits[key] = edit
+            form.addRow(label, edit)
+        self.tier_combo = QComboBox(facts)
+        self.tier_combo.setObjectName("research.icp_tier")
+        self.tier_combo.addItem("Not tiered", None)
+        for tier in rs.ICP_TIERS:
+            self.tier_combo.addItem(f"Tier {tier}", tier)
+        self.tier_combo.activated.connect(self._on_tier_combo_activated)
+        form.addRow("ICP tier", self.tier_combo)
+        self.source_label = QLabel(facts)
+        self.source_label.setObjectName("research.source")
+        form.addRow("Source", self.source_label)
+
+        # ICP fit and triggers
+        fit_box = QGroupBox("ICP fit", self)
+        fit_box.setObjectName("research.icp")
+        self.icp_label = QLabel(fit_box)
+        self.icp_label.setObjectName("research.icp_fit")
+        self.icp_label.setWordWrap(True)
+        self.icp_label.setTextFormat(Qt.TextFormat.RichText)
+        QVBoxLayout(fit_box).addWidget(self.icp_label)
+        trig_box = QGroupBox("Triggers", self)
+        trig_box.setObjectName("research.triggers_box")
+        self.triggers_label = QLabel(trig_box)
+        self.triggers_label.setObjectName("research.triggers")
+        self.triggers_label.setWordWrap(True)
+        self.triggers_label.setTextFormat(Qt.TextFormat.RichText)
+        QVBoxLayout(trig_box).addWidget(self.triggers_label)
+
+        # Long texts
+        texts = QGroupBox("Research", self)
+        texts.setObjectName("research.texts")
+        text_form = QFormLayout(texts)
+        self.text_edits: dict[str, QPlainTextEdit] = {}
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(TEXT_SAVE_IDLE_MS)
+        self._text_timer.timeout.connect(self.save_dirty_texts)
+        for key, label in _TEXT_FIELDS:
+            edit = QPlainTextEdit(texts)
+            edit.setObjectName(f"research.{key}")
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(58)
+            edit.textChanged.connect(lambda k=key: self._on_text_changed(k))
+            edit.installEventFilter(self)
+            self.text_edits[key] = edit
+            text_form.addRow(label, edit)
+
+        # Contacts and their time zones
+        people = QGroupBox("Contacts", self)
+        people.setObjectName("research.contacts_box")
+        self.contacts_view = QTableView(people)
+        self.contacts_view.setObjectName("research.contacts")
+        self.contacts_view.setModel(self.contacts_model)
+        self.contacts_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.contacts_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.contacts_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.contacts_view.verticalHeader().hide()
+        self.contacts_view.verticalHeader().setDefaultSectionSize(24)
+        self.contacts_view.horizontalHeader().setObjectName("research.contacts.header")
+        self.contacts_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.contacts_view.horizontalHeader().setStretchLastSection(True)
+        for i, width in enumerate(self.contacts_model.column_widths()):
+            self.contacts_view.setColumnWidth(i, width)
+        self.contacts_view.setMinimumHeight(130)
+        self.contacts_view.selectionModel().selectionChanged.connect(self._on_contacts_selection_changed)
+        self.zone_info = QLabel(people)
+        self.zone_info.setObjectName("research.zone_info")
+        self.zone_info.setWordWrap(True)
+        self.zone_combo = QComboBox(people)
+        self.zone_combo.setObjectName("research.zone_combo")
+        self.zone_combo.setEditable(True)
+        self.zone_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.zone_combo.setMinimumContentsLength(22)
+        self._all_zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z)
+        self.pin_button = QPushButton("Pin zone", people)
+        self.pin_button.setObjectName("research.pin")
+        self.pin_button.clicked.connect(self.pin_selected_zone)
+        self.unpin_button = QPushButton("Unpin", people)
+        self.unpin_button.setObjectName("research.unpin")
+        self.unpin_button.clicked.connect(self.unpin_selected_zone)
+        zone_row = QHBoxLayout()
+        zone_row.addWidget(QLabel("Time zone:", people))
+        zone_row.addWidget(self.zone_combo, 1)
+        zone_row.addWidget(self.pin_button)
+        zone_row.addWidget(self.unpin_button)
+        people_layout = QVBoxLayout(people)
+        people_layout.addWidget(self.contacts_view)
+        people_layout.addWidget(self.zone_info)
+        people_layout.addLayout(zone_row)
+
+        body = QWidget(self)
+        body.setObjectName("research.body")
+        column = QVBoxLayout(body)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.addWidget(self.title)
+        column.addWidget(self.subtitle)
+        column.addWidget(self.error_label)
+        top = QHBoxLayout()
+        top.addWidget(facts, 1)
+        right = QVBoxLayout()
+        right.addWidget(fit_box)
+        right.addWidget(trig_box)
+        right.addStretch(1)
+        top.addLayout(right, 1)
+        column.addLayout(top)
+        column.addWidget(people)
+        column.addWidget(texts)
+        column.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("research.scroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(body)
+        self.empty = EmptyState("Select an account or contact to see its research here.", self)
+        self.empty.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout = QVBoxLayout(self)
-        layout.addWidget(EmptyState("Select an account to see its research.", self))
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll)
+        layout.addWidget(self.empty)
+
+    # -- the Pane contract ------------------------------------------------------------
+    @property
+    def account_id(self) -> uuid.UUID | None:
+        return self._account_id
+
+    @property
+    def research(self) -> AccountResearch | None:
+        return self._research
+
+    def wants(self, changes: Changes) -> bool:
+        if self._research is None:
+            return False
+        shown = {c.id for c in self._research.contacts}
+        return self._research.id in changes.accounts or bool(shown & changes.contacts)
+
+    def refresh(self) -> None:
+        ws = self.ctx.workspace
+        self._generation += 1
+        if ws is None or self._account_id is None:
+            self._show(None)
+            return
+        generation, account_id = self._generation, self._account_id
+        today = self.ctx.clock.now().astimezone().date()
+        region = self.ctx.settings.get(S.DEFAULT_REGION)
+
+        def load() -> AccountResearch | None:
+            with ws.uow_factory() as uow:
+                return rs.load_research(uow, account_id, today, region)
+
+        def done(result: AccountResearch | None) -> None:
+            if generation == self._generation and ws is self.ctx.workspace:
+                self._show(result)
+
+        self.ctx.runner.run(load, done, self._on_load_failed, serial_db=False)
+
+    def show_account(self, account_id: uuid.UUID | None) -> None:
+        if account_id == self._account_id and self._research is not None:
+            return
+        self.save_dirty_texts()
+        self._account_id = account_id
+        self._refresh_or_mark_stale()
+
+    @Slot(object)
+    def _on_bus_focus_account_changed(self, account_id: object) -> None:
+        self.show_account(account_id if isinstance(account_id, uuid.UUID) else None)
+
+    @Slot(object)
+    def _on_bus_focus_contact_changed(self, contact_id: object) -> None:
+        self._focused_contact = contact_id if isinstance(contact_id, uuid.UUID) else None
+        if self._focused_contact is not None and self.selected_contact_id() != self._focused_contact:
+            row = self.contacts_model.row_of(self._focused_contact)
+            if row is not None:
+                self._loading = True
+                try:
+                    self.contacts_view.selectRow(row)
+                finally:
+                    self._loading = False
+
+    @Slot(object)
+    def _on_bus_open_research_requested(self, account_id: object) -> None:
+        if isinstance(account_id, uuid.UUID):
+            self.show_account(account_id)
+
+    @Slot(object)
+    def _on_bus_book_opened(self, workspace: Workspace) -> None:
+        self._account_id = None
+        self._research = None
+        super()._on_bus_book_opened(workspace)
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self.ctx.bus.sig_error.emit(exc)
+
+    # -- showing ----------------------------------------------------------------------
+    def _show(self, research: AccountResearch | None) -> None:
+        previous = self._research
+        self._research = research
+        self.scroll.setVisible(research is not None)
+        self.empty.setVisible(research is None)
+        if research is None:
+            self.contacts_model.set_cards([])
+            return
+        if previous is None or previous.id != research.id:
+            self._dirty.clear()
+            self.error_label.hide()
+        self._loading = True
+        try:
+            self.title.setText(research.name)
+            self.subtitle.setText(self._subtitle(research))
+            for key, edit in self.line_edits.items():
+                value = _text_of(research.value_of(key))
+                if key not in self._dirty and edit.text() != value:
+                    edit.setText(value)
+                    edit.setCursorPosition(0)
+            tier_index = self.tier_combo.findData(research.icp_tier or None)
+            self.tier_combo.setCurrentIndex(max(tier_index, 0))
+            self.source_label.setText(research.source_label or "—")
+            for key, text_edit in self.text_edits.items():
+                value = _text_of(research.value_of(key))
+                if key not in self._dirty and text_edit.toPlainText() != value:
+                    text_edit.setPlainText(value)
+            self.icp_label.setText(self._icp_html(research))
+            self.triggers_label.setText(self._triggers_html(research))
+        finally:
+            self._loading = False
+        # Prefer the contact the rep is working on (from any pane); selecting it here is
+        # programmatic, so it is not re-announced on the bus.
+        selected = self._focused_contact or self.selected_contact_id()
+        self._loading = True
+        try:
+            self.contacts_model.set_cards(research.contacts)
+            row = self.contacts_model.row_of(selected) if selected is not None else None
+            if row is None and research.contacts:
+                row = 0
+            if row is not None:
+                self.contacts_view.selectRow(row)
+        finally:
+            self._loading = False
+        self._update_zone_row()
+
+    @staticmethod
+    def _subtitle(r: AccountResearch) -> str:
+        place = ", ".join(p for p in (r.city, r.region, r.country) if p)
+        size = f"{r.employee_count:,} employees" if r.employee_count is not None else ""
+        return " · ".join(p for p in (r.domain, r.industry, size, place) if p)
+
+    @staticmethod
+    def _icp_html(r: AccountResearch) -> str:
+        fit = r.icp_fit
+        lines = [f"<b>{fit.score_label}</b> &nbsp;(suggests tier {fit.suggested_tier}"
+                 + (f"; set to {r.icp_tier}" if r.icp_tier else "") + ")"]
+        for c in fit.criteria:
+            mark = '<span style="color:#2e8b57">✔</span>' if c.met else '<span style="color:#c0392b">✘</span>'
+            lines.append(f"{mark} {html.escape(c.name)}: {html.escape(c.reason)}")
+        return "<br>".join(lines)
+
+    @staticmethod
+    def _triggers_html(r: AccountResearch) -> str:
+        if not r.triggers:
+            return "<i>No triggers recorded.</i>"
+        lines = []
+        for t in r.triggers:
+            when = t.occurred_on.isoformat() if isinstance(t.occurred_on, date) else "undated"
+            source = f" · {html.escape(t.source)}" if t.source else ""
+            text = f"{html.escape(t.description)} <small>({when}, {t.age}{source})</small>"
+            lines.append(f'<span style="color:gray">{text} <b>stale</b></span>' if t.stale else text)
+        return "<br>".join(lines)
+
+    # -- editing ----------------------------------------------------------------------
+    def _apply(self, edit: FieldEdit) -> tuple[FieldEdit, Changes]:
+        ws = self.ctx.workspace
+        if ws is None:
+            raise SdrdeskError("No book is open.")
+        if ws.read_only:
+            raise SdrdeskError("This book is open read-only; edits are not saved.")
+        return rs.apply_edit(ws.uow_factory, edit, self.ctx.clock)
+
+    def _publish(self, changes: Changes) -> None:
+        # Initiator is the undo stack, not this pane: the pane reloads too (ICP fit, titles).
+        if not changes.empty:
+            self.ctx.bus.sig_changes_applied.emit(changes, self.ctx.undo_stack)
+
+    def _on_edit_error(self, exc: BaseException) -> None:
+        message = exc.user_message if isinstance(exc, SdrdeskError) else f"Could not save: {exc}"
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.ctx.bus.sig_status_message.emit(message)
+
+    def edit_field(self, table: str, record_id: uuid.UUID, field: str, value: object, label: str) -> bool:
+        self.error_label.hide()
+        edit = FieldEdit(table, record_id, field, value)  # type: ignore[arg-type]
+        return push_edit(self.ctx.undo_stack, f"Edit {label}", edit, self._apply, self._publish,
+                         self._on_edit_error)
+
+    def _on_line_edit_finished(self, key: str) -> None:
+        research = self._research
+        if research is None or self._loading:
+            return
+        self._dirty.discard(key)
+        text = self.line_edits[key].text()
+        if text.strip() == _text_of(research.value_of(key)).strip():
+            return
+        label = dict(_LINE_FIELDS)[key].lower()
+        if not self.edit_field("account", research.id, key, text, label):
+            self._dirty.add(key)  # keep the rejected text visible for fixing
+
+    @Slot(int)
+    def _on_tier_combo_activated(self, _index: int) -> None:
+        research = self._research
+        if research is None or self._loading:
+            return
+        tier = self.tier_combo.currentData()
+        if (tier or "") != research.icp_tier:
+            self.edit_field("account", research.id, "icp_tier", tier, "ICP tier")
+
+    def _on_text_changed(self, key: str) -> None:
+        if self._loading or self._research is None:
+            return
+        self._dirty.add(key)
+        self._text_timer.start()
+
+    def save_dirty_texts(self) -> None:
+        """Save every text area changed since its last save (idle timer, focus out, switching)."""
+        self._text_timer.stop()
+        research = self._research
+        if research is None:
+            return
+        for key, label in _TEXT_FIELDS:
+            if key not in self._dirty:
+                continue
+            self._dirty.discard(key)
+            text = self.text_edits[key].toPlainText()
+            if text.strip() != _text_of(research.value_of(key)).strip():
+                self.edit_field("account", research.id, key, text, label.lower())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut and watched in self.text_edits.values():
+            self.save_dirty_texts()
+        return super().eventFilter(watched, event)
+
+    # -- contacts and zones -----------------------------------------------------------
+    def selected_contact_id(self) -> uuid.UUID | None:
+        index = self.contacts_view.currentIndex()
+        card = self.contacts_model.card_at(index.row()) if index.isValid() else None
+        return card.id if card is not None else None
+
+    def select_contact(self, contact_id: uuid.UUID) -> None:
+        row = self.contacts_model.row_of(contact_id)
+        if row is not None:
+            self.contacts_view.selectRow(row)
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_contacts_selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
+        self._update_zone_row()
+        contact_id = self.selected_contact_id()
+        if contact_id is not None and not self._loading and contact_id != self._focused_contact:
+            self.ctx.bus.sig_focus_contact_changed.emit(contact_id)
+
+    def _update_zone_row(self) -> None:
+        index = self.contacts_view.currentIndex()
+        card = self.contacts_model.card_at(index.row()) if index.isValid() else None
+        enabled = card is not None
+        for widget in (self.zone_combo, self.pin_button):
+            widget.setEnabled(enabled)
+        self.unpin_button.setEnabled(bool(card and card.pinned_timezone))
+        if card is None:
+            self.zone_info.setText("")
+            return
+        self.zone_info.setText(f"{card.name}: {zone_explanation(card)}")
+        candidates = [z for z in card.zones.zones if z]
+        self.zone_combo.blockSignals(True)
+        try:
+            self.zone_combo.clear()
+            self.zone_combo.addItems(candidates + [z for z in self._all_zones if z not in candidates])
+            self.zone_combo.setCurrentIndex(0 if candidates else -1)
+            if not candidates:
+                self.zone_combo.setEditText("")
+        finally:
+            self.zone_combo.blockSignals(False)
+
+    def pin_selected_zone(self) -> None:
+        contact_id = self.selected_contact_id()
+        zone = self.zone_combo.currentText().strip()
+        if contact_id is not None and zone:
+            self.edit_field("contact", contact_id, "pinned_timezone", zone, "pinned time zone")
+
+    def unpin_selected_zone(self) -> None:
+        contact_id = self.selected_contact_id()
+        if contact_id is not None:
+            self.edit_field("contact", contact_id, "pinned_timezone", None, "pinned time zone")
+
+    @Slot()
+    def _on_clock_tick(self) -> None:
+        minute = self.ctx.clock.now().minute
+        if minute == self._last_minute or not self.isVisible():
+            return
+        self._last_minute = minute
+        self.tick_clock()
+
+    def tick_clock(self) -> None:
+        """Repaint the local-time column (the timer does this each minute)."""
+        rows = self.contacts_model.rowCount()
+        if rows:
+            column = self.contacts_model.local_column()
+            self.contacts_model.dataChanged.emit(self.contacts_model.index(0, column),
+                                                 self.contacts_model.index(rows - 1, column))

@@ -1,0 +1,421 @@
+"""The book's two big lists: ordered ids for a search + filters + sort, then rows a page at a time.
+
+Ids are SQLite rowids: they are what the FTS5 tables key on, so a search needs no join to
+learn them, and 300k ints are a few MB where 300k UUIDs would be several times that. Rows
+carry the record's UUID, which is what the bus and the services speak.
+
+Everything runs as plain SQL on the session's own sqlite3 connection: at 100k rows the ORM
+would cost more than the query.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sdrdesk.domain.phones import format_for_display, timezones_for_e164
+from sdrdesk.storage.search import (
+    ParsedQuery,
+    QueryKind,
+    fts_available,
+    install_fold_function,
+    like_clause,
+    parse_query,
+)
+from sdrdesk.storage.unit_of_work import SqlUnitOfWork
+
+NO_TIER = "-"  # the ICP-tier filter value meaning "not tiered yet"
+
+
+@dataclass(frozen=True)
+class BookFilters:
+    source_label_id: uuid.UUID | None = None
+    country: str | None = None
+    icp_tier: str | None = None  # "A", "B", "C" or NO_TIER
+    has_open_tasks: bool = False
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    labels: tuple[tuple[uuid.UUID, str], ...]
+    countries: tuple[str, ...]
+    tiers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    rowid: int
+    id: uuid.UUID
+    name: str
+    domain: str
+    industry: str
+    employee_count: int | None
+    country: str
+    region: str
+    city: str
+    icp_tier: str
+    source_label: str
+    contact_count: int
+    open_tasks: int
+
+    @property
+    def place(self) -> str:
+        return ", ".join(p for p in (self.city, self.region, self.country) if p)
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    rowid: int
+    id: uuid.UUID
+    account_id: uuid.UUID | None
+    name: str
+    title: str
+    persona: str
+    email: str
+    phone: str  # the primary number in the rep's display format
+    account_name: str
+    country: str
+    pinned_timezone: str | None
+    phone_zones: tuple[str, ...]  # candidate zones of the primary number
+
+
+@dataclass(frozen=True)
+class BookIds:
+    query: ParsedQuery
+    accounts: list[int]
+    contacts: list[int]
+
+
+# -- sorting: column key -> SQL (ties broken by rowid so the order is total) ----------------
+ACCOUNT_SORTS: dict[str, str] = {
+    "name": "a.name COLLATE NOCASE",
+    "domain": "a.domain IS NULL, a.domain COLLATE NOCASE",
+    "industry": "a.industry IS NULL, a.industry COLLATE NOCASE",
+    "employees": "a.employee_count IS NULL, a.employee_count",
+    "place": "a.country IS NULL, a.country, a.city COLLATE NOCASE",
+    "icp": "a.icp_tier IS NULL, a.icp_tier",
+    "label": "(SELECT name FROM source_labels s WHERE s.id = a.source_label_id) COLLATE NOCASE",
+    "updated": "a.updated_at",
+}
+CONTACT_SORTS: dict[str, str] = {
+    "name": "c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE",
+    "title": "c.title IS NULL, c.title COLLATE NOCASE",
+    "persona": "c.persona IS NULL, c.persona",
+    "email": "c.email IS NULL, c.email",
+    "account": "a.name IS NULL, a.name COLLATE NOCASE",
+    "country": "coalesce(c.country, a.country) IS NULL, coalesce(c.country, a.country)",
+    "updated": "c.updated_at",
+}
+_CONTACT_SORTS_NEEDING_ACCOUNT = {"account", "country"}
+
+
+def _order(sorts: dict[str, str], key: str, descending: bool, alias: str) -> str:
+    expr = sorts.get(key) or next(iter(sorts.values()))
+    if descending:
+        expr = ", ".join(f"{part} DESC" for part in expr.split(", "))
+    return f"{expr}, {alias}.rowid {'DESC' if descending else 'ASC'}"
+
+
+def raw_connection(uow: SqlUnitOfWork) -> sqlite3.Connection:
+    """The sqlite3 connection under the unit of work's session (same transaction)."""
+    conn = uow.session.connection().connection.driver_connection
+    assert isinstance(conn, sqlite3.Connection)
+    return conn
+
+
+_OPEN_TASK_CONTACTS = ("SELECT t.contact_id FROM tasks t WHERE t.status = 'open' "
+                       "AND t.deleted_at IS NULL")
+
+
+def account_ids(conn: sqlite3.Connection, query: ParsedQuery, filters: BookFilters = BookFilters(),
+                sort: str = "name", descending: bool = False, *, use_fts: bool | None = None) -> list[int]:
+    if not (query.searches or query.kind is QueryKind.ALL):
+        return []
+    where = ["a.deleted_at IS NULL"]
+    params: list[object] = []
+    source = "accounts a"
+    if query.searches:
+        if use_fts is None:
+            use_fts = fts_available(conn)
+        if use_fts:
+            # CROSS JOIN pins the plan: walk the (usually small) match set, then look rows up.
+            source = ("(SELECT rowid AS r FROM account_fts WHERE account_fts MATCH ?) f "
+                      "CROSS JOIN accounts a ON a.rowid = f.r")
+            params.append(query.fts_match())
+        else:
+            install_fold_function(conn)
+            clause, like_params = like_clause(
+                ["a.name", "a.domain", "a.website", "a.industry", "a.city", "a.region", "a.notes",
+                 "a.research_notes"], query)
+            where.append(clause)
+            params.extend(like_params)
+    if filters.source_label_id is not None:
+        where.append("a.source_label_id = ?")
+        params.append(filters.source_label_id.hex)
+    if filters.country:
+        where.append("a.country = ?")
+        params.append(filters.country)
+    if filters.icp_tier == NO_TIER:
+        where.append("a.icp_tier IS NULL")
+    elif filters.icp_tier:
+        where.append("a.icp_tier = ?")
+        params.append(filters.icp_tier)
+    if filters.has_open_tasks:
+        where.append("a.id IN (SELECT c.account_id FROM contacts c WHERE c.deleted_at IS NULL "
+                     f"AND c.id IN ({_OPEN_TASK_CONTACTS}))")
+    sql = (f"SELECT a.rowid FROM {source} WHERE {' AND '.join(where)} "
+           f"ORDER BY {_order(ACCOUNT_SORTS, sort, descending, 'a')}")
+    return [r[0] for r in conn.execute(sql, params)]
+
+
+def contact_ids(conn: sqlite3.Connection, query: ParsedQuery, filters: BookFilters = BookFilters(),
+                sort: str = "name", descending: bool = False, *, use_fts: bool | None = None) -> list[int]:
+    if not (query.searches or query.kind is QueryKind.ALL):
+        return []
+    where = ["c.deleted_at IS NULL"]
+    params: list[object] = []
+    source = "contacts c"
+    if query.searches:
+        if use_fts is None:
+            use_fts = fts_available(conn)
+        if use_fts:
+            source = ("(SELECT rowid AS r FROM contact_fts WHERE contact_fts MATCH ?) f "
+                      "CROSS JOIN contacts c ON c.rowid = f.r")
+            params.append(query.fts_match(phone_column="phone"))
+        else:
+            install_fold_function(conn)
+            phones = ("(SELECT group_concat(p.search_digits, ' ') FROM contact_phones p "
+                      "WHERE p.contact_id = c.id AND p.deleted_at IS NULL)")
+            columns = ([phones] if query.kind is QueryKind.PHONE else
+                       ["c.first_name", "c.last_name", "c.title", "c.email", "c.notes", phones,
+                        "(SELECT name || ' ' || coalesce(domain, '') FROM accounts x "
+                        "WHERE x.id = c.account_id)"])
+            clause, like_params = like_clause(columns, query)
+            where.append(clause)
+            params.extend(like_params)
+    needs_account = (sort in _CONTACT_SORTS_NEEDING_ACCOUNT or filters.country is not None
+                     or filters.icp_tier is not None or filters.source_label_id is not None)
+    if needs_account:
+        source += " LEFT JOIN accounts a ON a.id = c.account_id"
+    if filters.source_label_id is not None:
+        where.append("coalesce(c.source_label_id, a.source_label_id) = ?")
+        params.append(filters.source_label_id.hex)
+    if filters.country:
+        where.append("coalesce(c.country, a.country) = ?")
+        params.append(filters.country)
+    if filters.icp_tier == NO_TIER:
+        where.append("a.icp_tier IS NULL")
+    elif filters.icp_tier:
+        where.append("a.icp_tier = ?")
+        params.append(filters.icp_tier)
+    if filters.has_open_tasks:
+        where.append(f"c.id IN ({_OPEN_TASK_CONTACTS})")
+    sql = (f"SELECT c.rowid FROM {source} WHERE {' AND '.join(where)} "
+           f"ORDER BY {_order(CONTACT_SORTS, sort, descending, 'c')}")
+    return [r[0] for r in conn.execute(sql, params)]
+
+
+# -- the fast path: default order without a join ---------------------------------------------
+
+_DEFAULT_ORDER = {
+    "accounts": "SELECT rowid FROM accounts WHERE deleted_at IS NULL "
+                "ORDER BY name COLLATE NOCASE, rowid",
+    "contacts": "SELECT rowid FROM contacts WHERE deleted_at IS NULL "
+                "ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE, rowid",
+}
+_FTS_TABLE = {"accounts": "account_fts", "contacts": "contact_fts"}
+
+
+@dataclass
+class _Ranks:
+    fingerprint: tuple[object, ...]
+    ordered: array  # live rowids in the default order
+    rank: array | None  # rank[rowid] = position in `ordered` (built on the first search)
+
+    def ranks(self) -> array:
+        if self.rank is None:
+            top = max(self.ordered) if self.ordered else 0
+            rank = array("q", [len(self.ordered)]) * (top + 1)  # unknown rows sort last
+            for position, rowid in enumerate(self.ordered):
+                rank[rowid] = position
+            self.rank = rank
+        return self.rank
+
+
+class SortCache:
+    """Each live row's position in the default (name) order, so a search sorts its matches
+    in Python instead of joining every match back to its table.
+
+    At 300k contacts that join plus sort costs 4-7x the FTS5 lookup itself (a random page
+    read per match); sorting 20k rowids by a precomputed rank costs a few ms. The ranks are
+    rebuilt (one covering-index scan) when the table changed: `PRAGMA data_version` on a
+    private connection says whether anyone committed, then a cheap fingerprint (max rowid,
+    newest update) says whether it was this table. `invalidate()` forces it (the pane calls
+    it on every `Changes` naming accounts or contacts, which also covers equal timestamps).
+    Thread-safe: two search workers may use it at once.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                                     check_same_thread=False)
+        self._lock = threading.Lock()
+        self._ranks: dict[str, _Ranks] = {}
+        self._data_version: int | None = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+            self._ranks.clear()
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._ranks.clear()
+
+    def _fresh(self, table: str) -> _Ranks:
+        # The private connection (autocommit) always reads the newest commit, so ranks are never
+        # older than the worker's snapshot: at worst they know a row the worker cannot see yet.
+        conn = self._conn
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._data_version = version
+            for name in list(self._ranks):
+                if self._ranks[name].fingerprint != _fingerprint(conn, name):
+                    del self._ranks[name]
+        ranks = self._ranks.get(table)
+        if ranks is None:
+            fingerprint = _fingerprint(conn, table)
+            ordered = array("q", (r[0] for r in conn.execute(_DEFAULT_ORDER[table])))
+            ranks = self._ranks[table] = _Ranks(fingerprint, ordered, None)
+        return ranks
+
+    def all_ids(self, table: str, descending: bool) -> list[int]:
+        with self._lock:
+            ordered = self._fresh(table).ordered
+        ids = ordered.tolist()
+        if descending:
+            ids.reverse()
+        return ids
+
+    def matches(self, conn: sqlite3.Connection, table: str, match: str, descending: bool) -> list[int]:
+        """FTS5 matches of `match` in the default order. FTS rows are live rows only."""
+        ids = [r[0] for r in conn.execute(
+            f"SELECT rowid FROM {_FTS_TABLE[table]} WHERE {_FTS_TABLE[table]} MATCH ?", (match,))]
+        with self._lock:
+            rank = self._fresh(table).ranks()
+        size = len(rank)
+        last = len(rank) + 1
+        ids.sort(key=lambda r: rank[r] if r < size else last, reverse=descending)
+        return ids
+
+
+def _fingerprint(conn: sqlite3.Connection, table: str) -> tuple[object, ...]:
+    # Both are index lookups (rowid b-tree, updated_at index): microseconds at any size.
+    return tuple(conn.execute(f"SELECT (SELECT max(rowid) FROM {table}), "
+                              f"(SELECT max(updated_at) FROM {table})").fetchone())
+
+
+def search_book(uow: SqlUnitOfWork, text: str, filters: BookFilters = BookFilters(), *,
+                account_sort: tuple[str, bool] = ("name", False),
+                contact_sort: tuple[str, bool] = ("name", False),
+                cache: SortCache | None = None) -> BookIds:
+    """Both lists for what the rep typed. Runs on a worker thread with its own unit of work.
+
+    With a `cache`, no filter and the default (name) order, lists come from `SortCache`;
+    any filter or other order runs the general SQL below.
+    """
+    query = parse_query(text)
+    conn = raw_connection(uow)
+    use_fts = fts_available(conn) if query.searches else False
+    fast = cache is not None and filters == BookFilters() and (query.kind is QueryKind.ALL or use_fts)
+
+    def listing(table: str, sort: tuple[str, bool], general: Callable[[], list[int]]) -> list[int]:
+        if not (fast and cache is not None and sort[0] == "name"):
+            return general()
+        if query.kind is QueryKind.ALL:
+            return cache.all_ids(table, sort[1])
+        match = query.fts_match(phone_column="phone" if table == "contacts" else None)
+        return cache.matches(conn, table, match, sort[1])
+
+    return BookIds(
+        query=query,
+        accounts=listing("accounts", account_sort,
+                         lambda: account_ids(conn, query, filters, *account_sort, use_fts=use_fts)),
+        contacts=listing("contacts", contact_sort,
+                         lambda: contact_ids(conn, query, filters, *contact_sort, use_fts=use_fts)),
+    )
+
+
+def _placeholders(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def account_rows(uow: SqlUnitOfWork, rowids: Sequence[int]) -> dict[int, AccountRow]:
+    """One page of accounts (typically 200), keyed by rowid; tombstoned rows are left out."""
+    if not rowids:
+        return {}
+    sql = f"""
+        SELECT a.rowid, a.id, a.name, a.domain, a.industry, a.employee_count, a.country, a.region,
+               a.city, a.icp_tier, s.name,
+               (SELECT count(*) FROM contacts c WHERE c.account_id = a.id AND c.deleted_at IS NULL),
+               (SELECT count(*) FROM contacts c JOIN tasks t ON t.contact_id = c.id
+                 WHERE c.account_id = a.id AND c.deleted_at IS NULL AND t.status = 'open'
+                   AND t.deleted_at IS NULL)
+        FROM accounts a LEFT JOIN source_labels s ON s.id = a.source_label_id
+        WHERE a.rowid IN ({_placeholders(len(rowids))}) AND a.deleted_at IS NULL"""
+    rows: dict[int, AccountRow] = {}
+    for (rowid, hex_id, name, domain, industry, employees, country, region, city, tier, label,
+         n_contacts, n_open) in raw_connection(uow).execute(sql, list(rowids)):
+        rows[rowid] = AccountRow(rowid, uuid.UUID(hex_id), name or "", domain or "", industry or "",
+                                 employees, country or "", region or "", city or "", tier or "",
+                                 label or "", n_contacts, n_open)
+    return rows
+
+
+def contact_rows(uow: SqlUnitOfWork, rowids: Sequence[int], rep_region: str = "US") -> dict[int, ContactRow]:
+    if not rowids:
+        return {}
+    sql = f"""
+        SELECT c.rowid, c.id, c.account_id, c.first_name, c.last_name, c.title, c.persona, c.email,
+               coalesce(c.country, a.country), c.pinned_timezone, a.name, p.e164, p.raw, p.extension
+        FROM contacts c
+        LEFT JOIN accounts a ON a.id = c.account_id
+        LEFT JOIN contact_phones p ON p.id = (
+            SELECT id FROM contact_phones q WHERE q.contact_id = c.id AND q.deleted_at IS NULL
+            ORDER BY q.position LIMIT 1)
+        WHERE c.rowid IN ({_placeholders(len(rowids))}) AND c.deleted_at IS NULL"""
+    rows: dict[int, ContactRow] = {}
+    for (rowid, hex_id, account_hex, first, last, title, persona, email, country, pinned, account,
+         e164, raw, extension) in raw_connection(uow).execute(sql, list(rowids)):
+        phone = format_for_display(e164, raw, rep_region, extension) if raw else ""
+        rows[rowid] = ContactRow(
+            rowid, uuid.UUID(hex_id), uuid.UUID(account_hex) if account_hex else None,
+            " ".join(p for p in (first, last) if p) or "(no name)", title or "", persona or "",
+            email or "", phone, account or "", country or "", pinned, timezones_for_e164(e164))
+    return rows
+
+
+def filter_options(uow: SqlUnitOfWork) -> FilterOptions:
+    conn = raw_connection(uow)
+    labels = tuple((uuid.UUID(i), n) for i, n in conn.execute(
+        "SELECT id, name FROM source_labels WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE"))
+    # DISTINCT over an indexed column is an index walk, cheap at 100k rows.
+    countries = tuple(r[0] for r in conn.execute(
+        "SELECT DISTINCT country FROM accounts WHERE country IS NOT NULL ORDER BY country"))
+    tiers = tuple(r[0] for r in conn.execute(
+        "SELECT DISTINCT icp_tier FROM accounts WHERE icp_tier IS NOT NULL ORDER BY icp_tier"))
+    return FilterOptions(labels, countries, tiers)
+
+
+def rowid_of(uow: SqlUnitOfWork, table: str, record_id: uuid.UUID) -> int | None:
+    """The rowid of an account or contact (to select it in a list the bus named by UUID)."""
+    if table not in ("accounts", "contacts"):
+        raise ValueError(table)
+    found = raw_connection(uow).execute(f"SELECT rowid FROM {table} WHERE id = ?",
+                                        (record_id.hex,)).fetchone()
+    return int(found[0]) if found else None
+
