@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.settings import Settings
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: the Call dock
 DEFAULT_LAYOUT = "Calling"
 
 Area = Qt.DockWidgetArea
@@ -41,24 +41,25 @@ class LayoutSpec:
 
 BUILTIN_LAYOUTS: dict[str, LayoutSpec] = {
     "Calling": LayoutSpec("Calling", (
-        Column(Area.LeftDockWidgetArea, (("pane.today", "pane.accounts"), ("pane.timeline",)),
-               width=34, heights=(60, 40)),
+        Column(Area.LeftDockWidgetArea,
+               (("pane.today", "pane.accounts"), ("pane.call",), ("pane.timeline",)),
+               width=36, heights=(38, 34, 28)),
         Column(Area.RightDockWidgetArea,
                (("pane.research",), ("pane.script", "pane.qualification", "pane.handoff")),
-               width=66, heights=(45, 55)),
+               width=64, heights=(40, 60)),
     ), hidden=("pane.metrics",)),
     "Research": LayoutSpec("Research", (
         Column(Area.LeftDockWidgetArea, (("pane.accounts", "pane.today"),), width=45),
         Column(Area.RightDockWidgetArea, (("pane.research",), ("pane.timeline",)),
                width=55, heights=(65, 35)),
-    ), hidden=("pane.script", "pane.qualification", "pane.handoff", "pane.metrics")),
+    ), hidden=("pane.script", "pane.qualification", "pane.handoff", "pane.metrics", "pane.call")),
     "Coaching": LayoutSpec("Coaching", (
         Column(Area.LeftDockWidgetArea, (("pane.accounts",), ("pane.metrics",)),
                width=40, heights=(50, 50)),
         Column(Area.RightDockWidgetArea,
                (("pane.timeline", "pane.research"), ("pane.qualification", "pane.handoff")),
                width=60, heights=(55, 45)),
-    ), hidden=("pane.today", "pane.script")),
+    ), hidden=("pane.today", "pane.script", "pane.call")),
 }
 
 

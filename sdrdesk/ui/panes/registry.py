@@ -31,6 +31,7 @@ PANES: tuple[PaneSpec, ...] = (
     PaneSpec("pane.handoff", "Handoff", "sdrdesk.ui.panes.handoff:HandoffPane", "Alt+6"),
     PaneSpec("pane.timeline", "Timeline", "sdrdesk.ui.panes.timeline:TimelinePane", "Alt+7"),
     PaneSpec("pane.metrics", "Metrics and review", "sdrdesk.ui.panes.metrics:MetricsPane", "Alt+8"),
+    PaneSpec("pane.call", "Call", "sdrdesk.ui.panes.call:CallPane", "Alt+9"),
 )
 
 PANE_NAMES: tuple[str, ...] = tuple(spec.object_name for spec in PANES)

@@ -1,0 +1,438 @@
+"""The Call pane: who and which number, callable now or not, Dial, timer, notes, one key per outcome.
+
+Notes save themselves (debounced, well under a second) into a draft row, so closing or
+killing the app loses at most the last keystrokes; logging a disposition turns the draft
+into the call's Activity in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime, tzinfo
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sdrdesk.domain import compliance
+from sdrdesk.domain.changes import Changes
+from sdrdesk.domain.dispositions import DISPOSITIONS, Disposition, parse_callback_time
+from sdrdesk.domain.errors import SdrdeskError
+from sdrdesk.domain.timezones import local_time_label
+from sdrdesk.services.calls import CallLog, CallLogged, CallService, CallTarget, calling_windows
+from sdrdesk.ui import settings as S
+from sdrdesk.ui.call_session import CallSession
+from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.dialer import DesktopDialer, Dialer
+from sdrdesk.ui.panes.base import Pane
+from sdrdesk.ui.panes.empty_state import EmptyState
+
+log = logging.getLogger(__name__)
+
+AUTOSAVE_MS = 600  # debounce for the notes draft; the issue allows losing at most a second
+DIAL_SHORTCUT = "Ctrl+D"
+NOTES_SHORTCUT = "Ctrl+Shift+N"
+
+_STATE_STYLE = {
+    compliance.WindowState.OPEN: "color: palette(text); background: rgba(46, 160, 67, 0.22);",
+    compliance.WindowState.CLOSED: "color: palette(text); background: rgba(219, 109, 40, 0.28);",
+    compliance.WindowState.UNKNOWN: "color: palette(text); background: rgba(128, 128, 128, 0.22);",
+}
+
+
+def _rep_tz() -> tzinfo:
+    """The rep's own zone (the computer's): callback times and "not until" are in it."""
+    return datetime.now().astimezone().tzinfo or UTC
+
+
+class CallPane(Pane):
+    OBJECT_NAME = "pane.call"
+    TITLE = "Call"
+
+    def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.dialer: Dialer = getattr(ctx, "dialer", None) or DesktopDialer()
+        self.session = CallSession.of(ctx.bus)
+        self.target: CallTarget | None = None
+        self.decision: compliance.CallDecision | None = None
+        self.call_started_at: datetime | None = None
+        self.objections_used: list[uuid.UUID] = []
+        self._loading = False
+        self._draft_contact: uuid.UUID | None = None
+
+        self.who = QLabel(self)
+        self.who.setObjectName("call.who")
+        self.who.setTextFormat(Qt.TextFormat.RichText)
+        self.who.setWordWrap(True)
+        self.number = QComboBox(self)
+        self.number.setObjectName("call.number")
+        self.number.setMinimumContentsLength(14)
+        self.window_label = QLabel(self)
+        self.window_label.setObjectName("call.window")
+        self.window_label.setMargin(3)
+        self.dial_button = QPushButton("Dial", self)
+        self.dial_button.setObjectName("call.dial")
+        self.timer_label = QLabel("00:00", self)
+        self.timer_label.setObjectName("call.timer")
+        self.timer_label.setMinimumWidth(44)
+        self.dnc_banner = QLabel(self)
+        self.dnc_banner.setObjectName("call.dnc")
+        self.dnc_banner.setWordWrap(True)
+        self.dnc_banner.setStyleSheet("background: rgba(200, 40, 40, 0.85); color: white; padding: 4px;"
+                                      " font-weight: bold;")
+        self.dnc_banner.hide()
+        self.notes = QPlainTextEdit(self)
+        self.notes.setObjectName("call.notes")
+        self.notes.setPlaceholderText("Call notes — saved as you type")
+        self.notes.setTabChangesFocus(True)
+        self.used_label = QLabel(self)
+        self.used_label.setObjectName("call.objections_used")
+        self.used_label.setWordWrap(True)
+        self.saved_label = QLabel(self)
+        self.saved_label.setObjectName("call.saved")
+
+        # -- actions: window-wide keys so they work while typing notes ----------------
+        self.dial_action = self._make_action("Dial", DIAL_SHORTCUT, self.dial, "action.call.dial")
+        self.notes_action = self._make_action("Focus call notes", NOTES_SHORTCUT,
+                                              self.notes.setFocus, "action.call.notes")
+        self.disposition_actions: dict[str, QAction] = {}
+        grid = QGridLayout()
+        grid.setSpacing(4)
+        for i, kind in enumerate(DISPOSITIONS):
+            action = self._make_action(f"Log call: {kind.label}", kind.shortcut,
+                                       lambda k=kind: self.log_disposition(k.key),
+                                       f"action.call.{kind.key}")
+            self.disposition_actions[kind.key] = action
+            button = QPushButton(kind.label, self)
+            button.setObjectName(f"call.disposition.{kind.key}")
+            native = QKeySequence(kind.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+            button.setToolTip(f"{kind.label} ({native})")
+            button.clicked.connect(action.trigger)
+            grid.addWidget(button, i // 5, i % 5)
+        self.dial_button.clicked.connect(self.dial_action.trigger)
+        self.dial_button.setToolTip(f"Dial ({DIAL_SHORTCUT})")
+
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_draft_now)
+        self.notes.textChanged.connect(self._on_notes_text_changed)
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._update_timer_label)
+        self._window_refresh = QTimer(self)  # "not until 14:00" turns into "callable" by itself
+        self._window_refresh.setInterval(30_000)
+        self._window_refresh.timeout.connect(self._update_window)
+        self._window_refresh.start()
+        self.last_logged: CallLogged | None = None
+        self.session.sig_answer_pasted.connect(self._on_session_answer_pasted)
+        ctx.bus.sig_focus_contact_changed.connect(self._on_bus_focus_contact_changed)
+        ctx.bus.sig_dial_requested.connect(self._on_bus_dial_requested)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.save_draft_now)
+
+        row = QHBoxLayout()
+        row.addWidget(self.number, 1)
+        row.addWidget(self.window_label)
+        row.addWidget(self.dial_button)
+        row.addWidget(self.timer_label)
+        body = QWidget(self)
+        content = QVBoxLayout(body)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.addWidget(self.who)
+        content.addLayout(row)
+        content.addWidget(self.dnc_banner)
+        content.addWidget(self.notes, 1)
+        status = QHBoxLayout()
+        status.addWidget(self.used_label, 1)
+        status.addWidget(self.saved_label)
+        content.addLayout(status)
+        content.addLayout(grid)
+        self.empty = EmptyState("Select a contact in Today or Accounts to call them.", self)
+        self._stack = QStackedLayout()
+        self._stack.addWidget(self.empty)
+        self._stack.addWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addLayout(self._stack)
+        self.setFocusProxy(self.notes)
+        self._show_target(None)
+
+    def _make_action(self, text: str, shortcut: str, slot, name: str) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _=False: slot())
+        self.addAction(action)
+        return action
+
+    # -- services -----------------------------------------------------------------------
+    def _calls(self) -> CallService | None:
+        workspace = self.workspace
+        return CallService(workspace.uow_factory, self.ctx.clock) if workspace else None
+
+    def wants(self, changes: Changes) -> bool:
+        contact = self.target.contact_id if self.target else None
+        return contact is not None and contact in changes.contacts
+
+    def refresh(self) -> None:
+        contact = self.target.contact_id if self.target else self._draft_contact
+        self._load_target(contact, keep_notes=True)
+
+    # -- focus ---------------------------------------------------------------------------
+    @Slot(object)
+    def _on_bus_focus_contact_changed(self, contact_id: uuid.UUID | None) -> None:
+        current = self.target.contact_id if self.target else None
+        if contact_id == current:
+            return
+        self.save_draft_now()  # the previous contact's notes are safe before we switch
+        self._load_target(contact_id, keep_notes=False)
+
+    @Slot(object)
+    def _on_bus_dial_requested(self, contact_id: object) -> None:
+        if isinstance(contact_id, uuid.UUID):
+            self._on_bus_focus_contact_changed(contact_id)
+            self.dial()
+
+    def _load_target(self, contact_id: uuid.UUID | None, *, keep_notes: bool) -> None:
+        calls = self._calls()
+        target = calls.target(contact_id, self.ctx.settings.get(S.DEFAULT_REGION)) \
+            if calls and contact_id else None
+        self._show_target(target)
+        if keep_notes and target is not None and target.contact_id == self._draft_contact:
+            return
+        self._tick.stop()
+        self._loading = True
+        try:
+            draft = calls.load_draft(target.contact_id) if calls and target else None
+            self.notes.setPlainText(draft.body if draft else "")
+            self.objections_used = list(draft.objection_ids) if draft else []
+            self.call_started_at = draft.call_started_at if draft else None
+        finally:
+            self._loading = False
+        self._draft_contact = target.contact_id if target else None
+        if self.call_started_at is not None:
+            self._tick.start()
+        self._update_timer_label()
+        self._update_used_label()
+        self.saved_label.setText("Draft restored" if self.notes.toPlainText() else "")
+
+    def _show_target(self, target: CallTarget | None) -> None:
+        self.target = target
+        self.session.contact_id = target.contact_id if target else None
+        self.session.sig_calling_changed.emit(self.session.contact_id)
+        enabled = target is not None and not (self.workspace and self.workspace.read_only)
+        for action in (self.dial_action, *self.disposition_actions.values()):
+            action.setEnabled(enabled)
+        self._stack.setCurrentIndex(1 if target else 0)
+        if target is None:
+            self.decision = None
+            return
+        parts = [f"<b>{_html(target.name)}</b>"]
+        if target.title or target.account_name:
+            parts.append(_html(" · ".join(p for p in (target.title, target.account_name) if p)))
+        now = self.ctx.clock.now()
+        parts.append(f"<span style='color: palette(placeholder-text)'>Local time: "
+                     f"{_html(local_time_label(target.zones, now))}</span>")
+        self.who.setText(" — ".join(parts))
+        self.number.clear()
+        for phone in target.phones:
+            suffix = "" if phone.dialable else " (invalid)"
+            self.number.addItem(f"{phone.display} · {phone.label}{suffix}", phone.e164)
+        if not target.phones:
+            self.number.addItem("No phone number", None)
+        first_dialable = next((i for i, p in enumerate(target.phones) if p.dialable), 0)
+        self.number.setCurrentIndex(first_dialable)
+        self._update_window()
+
+    def _update_window(self) -> None:
+        target = self.target
+        if target is None:
+            return
+        settings = self.ctx.settings
+        windows = calling_windows(settings.get(S.CALLING_WINDOW_START), settings.get(S.CALLING_WINDOW_END))
+        now = self.ctx.clock.now()
+        self.decision = compliance.check_call(
+            now, target.zones, windows, country=target.country, dnc=target.dnc,
+            outside_policy=settings.get(S.OUTSIDE_WINDOW_POLICY))
+        status = compliance.window_status(now, target.zones, windows, target.country)
+        self.window_label.setText(status.label(None, now))
+        self.window_label.setStyleSheet(_STATE_STYLE[status.state])
+        self.window_label.setToolTip(", ".join(target.zones.zones) or "No time zone evidence")
+        flag = target.call_blocked_by
+        self.dnc_banner.setVisible(flag is not None)
+        self.dnc_banner.setText(flag.describe() if flag else "")
+
+    # -- dialing -------------------------------------------------------------------------
+    def dial(self) -> bool:
+        """Dial the chosen number if compliance allows; True when the dialer was started."""
+        target = self.target
+        if target is None:
+            return False
+        self._update_window()  # the window may have closed since the contact was focused
+        decision = self.decision
+        if isinstance(decision, compliance.CallBlocked):
+            self.ctx.prompter.inform("Cannot dial", decision.reason)
+            self.ctx.bus.sig_status_message.emit(decision.reason)
+            return False
+        if isinstance(decision, compliance.NeedsConfirmation) and not self.ctx.prompter.confirm(
+                "Outside the calling window", f"{decision.reason}\n\nDial anyway?"):
+            return False
+        e164 = self.number.currentData()
+        if not e164:
+            self.ctx.prompter.inform("Cannot dial", "This contact has no valid phone number.")
+            return False
+        if not self.dialer.dial(e164):
+            self.ctx.prompter.inform("Cannot dial", "No application on this computer handles phone "
+                                     "(tel:) links. Dial the number by hand; the timer has started.")
+        self.call_started_at = self.ctx.clock.now()
+        self._tick.start()
+        self._update_timer_label()
+        self.save_draft_now()
+        self.notes.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def elapsed_seconds(self) -> int | None:
+        if self.call_started_at is None:
+            return None
+        return max(0, int((self.ctx.clock.now() - self.call_started_at).total_seconds()))
+
+    @Slot()
+    def _update_timer_label(self) -> None:
+        seconds = self.elapsed_seconds()
+        if seconds is None:
+            self.timer_label.setText("00:00")
+            return
+        minutes, secs = divmod(seconds, 60)
+        self.timer_label.setText(f"{minutes:02d}:{secs:02d}")
+
+    # -- notes and objections ------------------------------------------------------------
+    @Slot()
+    def _on_notes_text_changed(self) -> None:
+        if self._loading or self.target is None:
+            return
+        self.saved_label.setText("Saving…")
+        self._autosave.start()
+
+    @Slot(object, str)
+    def _on_session_answer_pasted(self, objection_id: uuid.UUID, answer: str) -> None:
+        if self.target is None:
+            return
+        if objection_id not in self.objections_used:
+            self.objections_used.append(objection_id)
+        cursor = self.notes.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        prefix = "" if not self.notes.toPlainText() or self.notes.toPlainText().endswith("\n") else "\n"
+        cursor.insertText(f"{prefix}{answer}\n")
+        self.notes.setTextCursor(cursor)
+        self._update_used_label()
+        self.save_draft_now()
+
+    def _update_used_label(self) -> None:
+        count = len(self.objections_used)
+        self.used_label.setText(f"{count} objection{'s' if count != 1 else ''} handled" if count else "")
+
+    @Slot()
+    def save_draft_now(self) -> None:
+        """Write the draft at once (debounce fired, contact switch, dial, quit)."""
+        self._autosave.stop()
+        calls = self._calls()
+        contact = self._draft_contact
+        if calls is None or contact is None or (self.workspace and self.workspace.read_only):
+            return
+        body, used, started = self.notes.toPlainText(), tuple(self.objections_used), self.call_started_at
+        try:
+            calls.save_draft(contact, body, used, started)
+        except Exception as exc:  # a full disk must not lose the text on screen silently
+            log.error("could not save the call notes draft", exc_info=exc)
+            self.saved_label.setText("Not saved!")
+            self.ctx.bus.sig_error.emit(exc)
+            return
+        self.saved_label.setText("Saved" if body else "")
+
+    # -- dispositions --------------------------------------------------------------------
+    def log_disposition(self, key: str) -> None:
+        target = self.target
+        if target is None:
+            return
+        kind = next(d for d in DISPOSITIONS if d.key == key)
+        extra = self._ask_extra(kind)
+        if extra is None:
+            return
+        callback_at, dnc_reason = extra
+        entry = CallLog(
+            contact_id=target.contact_id, disposition=kind.key, notes=self.notes.toPlainText(),
+            duration_seconds=self.elapsed_seconds(), objection_ids=tuple(self.objections_used),
+            task_id=target.task_id, callback_at=callback_at, dnc_reason=dnc_reason,
+            phone_e164=self.number.currentData(),
+        )
+        calls = self._calls()
+        if calls is None:
+            return
+        self._autosave.stop()
+        self.ctx.runner.run(lambda: calls.log_call(entry), self._on_call_logged, self._on_log_failed)
+
+    def _ask_extra(self, kind: Disposition) -> tuple[datetime | None, str] | None:
+        """The callback time or the do-not-call reason; None when the rep cancels."""
+        if kind.needs_callback_time:
+            text = self.ctx.prompter.ask_text(
+                "Callback requested", "When should you call back? (14:30, tomorrow 10:00, +2h)",
+                "tomorrow 10:00")
+            if text is None:
+                return None
+            when = parse_callback_time(text, self.ctx.clock.now(), _rep_tz())
+            if when is None:
+                self.ctx.prompter.inform("Callback requested", f"“{text}” is not a time in the future.")
+                return None
+            return when, ""
+        if kind.do_not_call:
+            reason = self.ctx.prompter.ask_text(
+                "Do not call", "What did the prospect say? (kept with the do-not-call record)",
+                "Asked not to be called")
+            if reason is None:
+                return None
+            return None, reason
+        return None, ""
+
+    def _on_call_logged(self, logged: CallLogged) -> None:
+        self.last_logged = logged
+        self._tick.stop()
+        self._loading = True
+        try:
+            self.notes.clear()
+        finally:
+            self._loading = False
+        self.objections_used = []
+        self.call_started_at = None
+        self._update_timer_label()
+        self._update_used_label()
+        label = next(d.label for d in DISPOSITIONS if d.key == logged.disposition)
+        self.saved_label.setText(f"Logged: {label}")
+        self.ctx.bus.sig_status_message.emit(f"Call logged: {label} (sequence: {logged.effect.value})")
+        self.publish(logged.changes)
+        if logged.changes.contacts:
+            self.refresh()  # a do-not-call flag now shows
+
+    def _on_log_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, SdrdeskError):
+            self.ctx.prompter.inform(exc.title, exc.user_message)
+        else:
+            self.ctx.bus.sig_error.emit(exc)
+        self.save_draft_now()
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

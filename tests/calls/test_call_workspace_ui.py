@@ -1,0 +1,236 @@
+"""The call workspace by keyboard: script filled, objection found and pasted, dispositions, DNC, autosave."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from sdrdesk.domain.clock import FakeClock
+from sdrdesk.services.objections import ObjectionService
+from sdrdesk.services.workspace import Workspace, open_workspace
+from sdrdesk.storage import models as m
+from sdrdesk.storage.unit_of_work import uow_factory_for
+from sdrdesk.ui import settings as S
+from sdrdesk.ui.bus import AppBus
+from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.dialer import RecordingDialer
+from sdrdesk.ui.panes.call import CallPane
+from sdrdesk.ui.panes.script import ScriptPane
+from sdrdesk.ui.panes.timeline import TimelinePane
+from sdrdesk.ui.prompter import ScriptedPrompter
+from sdrdesk.ui.settings import Settings
+from sdrdesk.ui.workers import InlineRunner
+from tests.calls.helpers import NOW, SmallBook, make_small_book
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+@dataclass
+class Desk:
+    ctx: PaneContext
+    window: QWidget
+    call: CallPane
+    script: ScriptPane
+    timeline: TimelinePane
+    dialer: RecordingDialer
+    prompter: ScriptedPrompter
+    clock: FakeClock
+    book: SmallBook
+    workspace: Workspace
+
+
+def build_desk(qtbot, path: Path, settings_path: Path, clock: FakeClock, *, fresh: bool) -> Desk:  # type: ignore[no-untyped-def]
+    workspace = open_workspace(path, clock)
+    book = make_small_book(uow_factory_for(workspace.book.session_factory)) if fresh else None
+    prompter = ScriptedPrompter()
+    settings = Settings(settings_path)
+    settings.set(S.REP_NAME, "Sam Rep")
+    ctx = PaneContext(bus=AppBus(), settings=settings, clock=clock, runner=InlineRunner(),
+                      prompter=prompter, undo_stack=QUndoStack())
+    window = QWidget()
+    qtbot.addWidget(window)
+    call, script, timeline = CallPane(ctx, window), ScriptPane(ctx, window), TimelinePane(ctx, window)
+    dialer = RecordingDialer()
+    call.dialer = dialer
+    row = QHBoxLayout(window)
+    for pane in (call, script, timeline):
+        row.addWidget(pane)
+    window.resize(1400, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    ctx.workspace = workspace
+    ctx.bus.sig_book_opened.emit(workspace)
+    return Desk(ctx, window, call, script, timeline, dialer, prompter, clock, book, workspace)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def desk(qtbot, tmp_path: Path) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
+    built = build_desk(qtbot, tmp_path / "book.db", tmp_path / "s.ini", FakeClock(NOW), fresh=True)
+    yield built
+    built.workspace.close()
+
+
+def focus(desk: Desk) -> None:
+    desk.ctx.bus.sig_focus_account_changed.emit(desk.book.account_id)
+    desk.ctx.bus.sig_focus_contact_changed.emit(desk.book.contact_id)
+
+
+def activities(desk: Desk) -> list[m.Activity]:
+    with desk.workspace.uow_factory() as uow:
+        found = list(uow.session.scalars(select(m.Activity).order_by(m.Activity.occurred_at)))
+        uow.session.expunge_all()  # readable after the unit of work rolls back and closes
+        return found
+
+
+def test_script_follows_the_contact_and_marks_what_is_missing(desk: Desk) -> None:
+    assert desk.script.scripts, "the default library loads into a new book"
+    focus(desk)
+    assert desk.script.current_script is not None
+    assert desk.script.current_script.step_kind == "follow_up_call"  # Ana's open call task
+    text = desk.script.viewer.toPlainText()
+    assert "Ana" in text and "Nova Labs Inc" in text and "Raised a Series B round" in text
+    assert "{" not in text
+    assert desk.script.filled is not None and desk.script.filled.missing == ("my_company",)
+    assert "your company" in desk.script.missing_label.text() and desk.script.missing_label.isVisible()
+    cursor = desk.script.viewer.document().find("⟨your company?⟩")
+    assert not cursor.isNull()
+    assert cursor.charFormat().background().color() == QColor(255, 193, 7)
+    desk.ctx.settings.set(S.REP_COMPANY, "Acme")
+    desk.ctx.bus.sig_focus_contact_changed.emit(desk.book.colleague_id)  # the gatekeeper
+    assert desk.script.current_script.name == "Gatekeeper"
+    assert desk.script.filled is not None and desk.script.filled.complete
+    assert not desk.script.missing_label.isVisible()
+
+
+def test_objection_found_pasted_and_counted_by_keyboard(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    focus(desk)
+    qtbot.keyClick(desk.window, Qt.Key.Key_O, CTRL_SHIFT)
+    assert desk.script.search.hasFocus()
+    qtbot.keyClicks(desk.script.search, "exp")
+    qtbot.waitUntil(lambda: desk.script.objection_model.rowCount() > 0
+                    and desk.script.objection_model.rows[0].prompt == "It's too expensive.")
+    qtbot.keyClick(desk.script.search, Qt.Key.Key_Return)
+    price = desk.script.objection_model.rows[0]
+    assert price.answer in desk.call.notes.toPlainText()
+    assert desk.call.objections_used == [price.id]
+    assert "1 objection handled" in desk.call.used_label.text()
+    qtbot.keyClick(desk.window, Qt.Key.Key_8, CTRL)  # meeting booked
+    [activity] = activities(desk)
+    assert activity.disposition == "meeting_booked" and price.answer in (activity.notes or "")
+    with desk.workspace.uow_factory() as uow:
+        used = uow.session.scalars(select(m.ActivityObjection.objection_id)).all()
+    assert used == [price.id]
+    qtbot.waitUntil(lambda: desk.script.objection_model.rows[0].uses == 1)
+    assert desk.script.objection_model.rows[0].meetings == 1
+    assert "used 1×, 1 meeting" in desk.script.objection_model.index(0, 0).data()
+    assert desk.call.notes.toPlainText() == "" and desk.call.objections_used == []
+
+
+def test_dial_times_the_call_and_a_key_logs_it(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    focus(desk)
+    assert desk.call.window_label.text().startswith("Callable")
+    qtbot.keyClick(desk.window, Qt.Key.Key_D, CTRL)
+    assert desk.dialer.dialed == ["+12125550123"]
+    assert desk.prompter.asked == []  # inside the window: no question
+    desk.clock.advance(timedelta(seconds=95))
+    qtbot.keyClicks(desk.call.notes, "Left details with Ana")
+    qtbot.keyClick(desk.window, Qt.Key.Key_2, CTRL)  # conversation
+    [activity] = activities(desk)
+    assert (activity.disposition, activity.duration_seconds) == ("conversation", 95)
+    assert activity.notes == "Left details with Ana" and activity.task_id == desk.book.task_id
+    assert desk.call.last_logged is not None and desk.call.last_logged.effect.value == "advance"
+    assert desk.timeline.model.total == 1
+    assert "Conversation" in desk.timeline.model.index(0, 0).data()
+
+
+def test_callback_asks_for_a_time(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    focus(desk)
+    desk.prompter.answers.append("+2h")
+    qtbot.keyClick(desk.window, Qt.Key.Key_9, CTRL)
+    [activity] = activities(desk)
+    assert activity.disposition == "callback_requested"
+    assert activity.callback_at == NOW + timedelta(hours=2)
+    assert desk.call.last_logged is not None and desk.call.last_logged.effect.value == "pause"
+
+
+def test_do_not_call_records_the_reason_and_blocks_the_next_dial(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    focus(desk)
+    desk.prompter.answers.append("Said: never call me again")
+    qtbot.keyClick(desk.window, Qt.Key.Key_0, CTRL)
+    assert desk.call.dnc_banner.isVisible()
+    assert "never call me again" in desk.call.dnc_banner.text()
+    qtbot.keyClick(desk.window, Qt.Key.Key_D, CTRL)
+    assert desk.dialer.dialed == []
+    assert desk.prompter.asked[-1] == ("inform", "Cannot dial")
+    with desk.workspace.uow_factory() as uow:
+        enrollment = uow.enrollments.get(desk.book.enrollment_id)
+        assert enrollment is not None and enrollment.status == "ended"
+
+
+@pytest.mark.parametrize("policy, answer, dialed", [
+    ("confirm", False, []), ("confirm", True, ["+12125550123"]), ("block", None, []),
+])
+def test_outside_the_window(desk: Desk, policy: str, answer: bool | None, dialed: list[str]) -> None:
+    desk.clock.set(NOW.replace(hour=11))  # 07:00 in New York
+    desk.ctx.settings.set(S.OUTSIDE_WINDOW_POLICY, policy)
+    focus(desk)
+    assert desk.call.window_label.text().startswith("Not until")
+    if answer is not None:
+        desk.prompter.answers.append(answer)
+    desk.call.dial_action.trigger()
+    assert desk.dialer.dialed == dialed
+    expected = ("confirm", "Outside the calling window") if policy == "confirm" else ("inform", "Cannot dial")
+    assert desk.prompter.asked == [expected]
+
+
+def test_notes_typed_then_app_closed_are_there_on_restart(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(NOW)
+    first = build_desk(qtbot, tmp_path / "book.db", tmp_path / "s.ini", clock, fresh=True)
+    focus(first)
+    qtbot.keyClicks(first.call.notes, "Budget frozen until Q3")
+    price = ObjectionService(first.workspace.uow_factory, clock).search("expensive")[0]
+    first.call._on_session_answer_pasted(price.id, price.answer)
+    qtbot.keyClicks(first.call.notes, "call back in June")
+    qtbot.waitUntil(lambda: not first.call._autosave.isActive(), timeout=2000)  # debounce ≤ 1 s
+    typed = first.call.notes.toPlainText()
+    first.workspace.close()  # no save action: the window just goes away
+    first.window.hide()
+    second = build_desk(qtbot, tmp_path / "book.db", tmp_path / "s.ini", clock, fresh=False)
+    second.book = first.book
+    focus(second)
+    assert second.call.notes.toPlainText() == typed
+    assert "Budget frozen until Q3" in typed and "call back in June" in typed
+    assert second.call.objections_used == [price.id]
+    second.workspace.close()
+
+
+def test_script_edit_is_undoable(desk: Desk) -> None:
+    focus(desk)
+    original = desk.script.current_script
+    assert original is not None
+    desk.script.start_editing()
+    desk.script.editor.setPlainText("## Short\nHi {first_name}, quick one.")
+    desk.script.save_editing()
+    assert "Hi Ana, quick one." in desk.script.viewer.toPlainText()
+    desk.ctx.undo_stack.undo()
+    assert desk.script.current_script is not None and desk.script.current_script.body == original.body
+    desk.ctx.undo_stack.redo()
+    assert "Hi Ana, quick one." in desk.script.viewer.toPlainText()
+
+
+def test_models_pass_the_model_tester(qtmodeltester, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    focus(desk)
+    desk.call.log_disposition("no_answer")
+    qtmodeltester.check(desk.script.objection_model)
+    qtmodeltester.check(desk.timeline.model)
