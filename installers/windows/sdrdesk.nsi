@@ -231,6 +231,12 @@ SectionEnd
 ; After the sections: it refers to ${SecRemoveData}, which only exists once that section is defined.
 Function un.onInit
   ${If} ${FileExists} "$INSTDIR\${ALLUSERS_MARKER}"
+    UserInfo::GetAccountType
+    Pop $R2
+    ${If} $R2 != "Admin"
+      MessageBox MB_ICONSTOP|MB_OK "${APP_NAME} was installed for all users: run the uninstaller as an administrator." /SD IDOK
+      Abort
+    ${EndIf}
     SetShellVarContext all
     SetRegView 64
   ${Else}
