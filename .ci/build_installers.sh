@@ -21,13 +21,19 @@ step() { echo; echo "== build_installers: $* ($((SECONDS - START)) s)"; }
 fail() { echo "build_installers: FAILED: $*" >&2; exit 1; }
 
 step "tools"
-if ! command -v makensis >/dev/null 2>&1; then
-  echo "makensis missing: installing Debian's nsis"
+# makensis (Debian's nsis) compiles the Windows installer; PyInstaller needs objdump and objcopy
+# (binutils) on Linux. CI runs as root, so install whatever is missing.
+packages=""
+command -v makensis >/dev/null 2>&1 || packages+=" nsis"
+{ command -v objdump && command -v objcopy; } >/dev/null 2>&1 || packages+=" binutils"
+if [ -n "$packages" ]; then
+  echo "installing:$packages"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq nsis >/dev/null
+  # shellcheck disable=SC2086  # a list of package names
+  apt-get install -y -qq --no-install-recommends $packages >/dev/null
 fi
-makensis -VERSION
+echo "makensis $(makensis -VERSION)"
 if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
   "$PYTHON" -m pip install --quiet -c installers/constraints.txt "pyinstaller>=6.10"
 fi
