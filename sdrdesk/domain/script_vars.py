@@ -74,6 +74,8 @@ def fill(template: str, values: Mapping[str, str | None], *, markdown: bool = Tr
             return "}"
         name = match.group(1)
         value = (values.get(name) or "").strip()
+        if value.endswith(".") and template.startswith(".", match.end()):
+            value = value[:-1]  # "Acme Inc." + "." must not read "Acme Inc.."
         if value:
             return escape_markdown(value) if markdown else value
         bucket = missing if name in KNOWN_VARIABLES else unknown

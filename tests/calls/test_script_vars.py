@@ -76,3 +76,8 @@ def test_callback_times() -> None:
     assert parse_callback_time("2026-03-12 14:30", now, tz) == datetime(2026, 3, 12, 14, 30, tzinfo=tz)
     for bad in ("", "later", "25:00", "2026-03-01 10:00"):
         assert parse_callback_time(bad, now, tz) is None
+
+
+def test_a_value_ending_in_a_full_stop_does_not_double_it() -> None:
+    assert fill("Calling {company}.", {"company": "Granite Ltd."}).text == "Calling Granite Ltd."
+    assert fill("{company} rocks", {"company": "Granite Ltd."}).text == "Granite Ltd. rocks"

@@ -105,9 +105,8 @@ def _step_label(kind: str) -> str:
     return STEP_KINDS.get(kind, kind.replace("_", " ").capitalize())
 
 
-def script_title(row: ScriptRow) -> str:
-    who = row.persona or "any persona"
-    return f"{row.name}  ({_step_label(row.step_kind)} · {who})"
+def script_details(row: ScriptRow) -> str:
+    return f"{_step_label(row.step_kind)} · {row.persona or 'any persona'}"
 
 
 class ScriptPane(Pane):
@@ -340,9 +339,12 @@ class ScriptPane(Pane):
         self.script_choice.blockSignals(True)
         self.script_choice.clear()
         for row in self.scripts:
-            self.script_choice.addItem(script_title(row), row.id)
+            self.script_choice.addItem(row.name, row.id)
+            self.script_choice.setItemData(self.script_choice.count() - 1, script_details(row),
+                                           Qt.ItemDataRole.ToolTipRole)
         if script is not None:
             self.script_choice.setCurrentIndex(self.script_choice.findData(script.id))
+            self.script_choice.setToolTip(script_details(script))
         self.script_choice.blockSignals(False)
         has_book = self.workspace is not None and not self.workspace.read_only
         self.edit_button.setEnabled(script is not None and has_book)
