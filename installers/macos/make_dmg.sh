@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make dist/sdrdesk-<version>-macos.dmg from dist/sdrdesk.app (built by installers/sdrdesk.spec).
+# Make dist/sdrdesk-<version>-macos-<arch>.dmg from dist/sdrdesk.app (built by installers/sdrdesk.spec).
 #
 #   installers/macos/make_dmg.sh [path/to/sdrdesk.app] [version]
 #
@@ -22,7 +22,6 @@ APP="${1:-$ROOT/dist/sdrdesk.app}"
 PYTHON="${PYTHON:-python3}"
 VERSION="${2:-$(cd "$ROOT" && "$PYTHON" -c 'import sdrdesk; print(sdrdesk.__version__)')}"
 ENTITLEMENTS="$HERE/entitlements.plist"
-DMG="$ROOT/dist/sdrdesk-$VERSION-macos.dmg"
 VOLNAME="sdrdesk $VERSION"
 
 log() { echo "make_dmg: $*"; }
@@ -32,6 +31,10 @@ die() { echo "make_dmg: ERROR: $*" >&2; exit 1; }
 [ -d "$APP/Contents/MacOS" ] || die "no app bundle at $APP (run pyinstaller installers/sdrdesk.spec first)"
 /usr/libexec/PlistBuddy -c "Print :LSMinimumSystemVersion" "$APP/Contents/Info.plist" >/dev/null \
   || die "Info.plist has no LSMinimumSystemVersion: was the app built from installers/sdrdesk.spec?"
+# The bundle is built for the runner's architecture (arm64 on Apple-silicon runners): say so in the name.
+ARCHS="$(lipo -archs "$APP/Contents/MacOS/sdrdesk")"
+case "$ARCHS" in *" "*) ARCH="universal2" ;; *) ARCH="$ARCHS" ;; esac
+DMG="$ROOT/dist/sdrdesk-$VERSION-macos-$ARCH.dmg"
 
 KEYCHAIN=""
 cleanup() {
@@ -87,7 +90,7 @@ fi
 log "making $DMG"
 mkdir -p "$(dirname "$DMG")"
 STAGING="$(mktemp -d)"
-cp -R "$APP" "$STAGING/"
+ditto "$APP" "$STAGING/$(basename "$APP")"  # keeps symlinks, signatures and extended attributes
 ln -s /Applications "$STAGING/Applications"  # drag-to-install
 rm -f "$DMG"
 for attempt in 1 2 3 4 5; do  # hdiutil fails now and then with "Resource busy" on CI runners
