@@ -91,34 +91,35 @@ class BookIds:
     contacts: list[int]
 
 
-# -- sorting: column key -> SQL (ties broken by rowid so the order is total) ----------------
-ACCOUNT_SORTS: dict[str, str] = {
-    "name": "a.name COLLATE NOCASE",
-    "domain": "a.domain IS NULL, a.domain COLLATE NOCASE",
-    "industry": "a.industry IS NULL, a.industry COLLATE NOCASE",
-    "employees": "a.employee_count IS NULL, a.employee_count",
-    "place": "a.country IS NULL, a.country, a.city COLLATE NOCASE",
-    "icp": "a.icp_tier IS NULL, a.icp_tier",
-    "label": "(SELECT name FROM source_labels s WHERE s.id = a.source_label_id) COLLATE NOCASE",
-    "updated": "a.updated_at",
+# -- sorting: column key -> SQL terms (ties broken by rowid so the order is total) ----------
+# A term ending in "IS NULL" keeps unknown values last in both directions.
+ACCOUNT_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("a.name COLLATE NOCASE",),
+    "domain": ("a.domain IS NULL", "a.domain COLLATE NOCASE"),
+    "industry": ("a.industry IS NULL", "a.industry COLLATE NOCASE"),
+    "employees": ("a.employee_count IS NULL", "a.employee_count"),
+    "place": ("a.country IS NULL", "a.country", "a.city COLLATE NOCASE"),
+    "icp": ("a.icp_tier IS NULL", "a.icp_tier"),
+    "label": ("(SELECT name FROM source_labels s WHERE s.id = a.source_label_id) COLLATE NOCASE",),
+    "updated": ("a.updated_at",),
 }
-CONTACT_SORTS: dict[str, str] = {
-    "name": "c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE",
-    "title": "c.title IS NULL, c.title COLLATE NOCASE",
-    "persona": "c.persona IS NULL, c.persona",
-    "email": "c.email IS NULL, c.email",
-    "account": "a.name IS NULL, a.name COLLATE NOCASE",
-    "country": "coalesce(c.country, a.country) IS NULL, coalesce(c.country, a.country)",
-    "updated": "c.updated_at",
+CONTACT_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("c.last_name COLLATE NOCASE", "c.first_name COLLATE NOCASE"),
+    "title": ("c.title IS NULL", "c.title COLLATE NOCASE"),
+    "persona": ("c.persona IS NULL", "c.persona"),
+    "email": ("c.email IS NULL", "c.email"),
+    "account": ("a.name IS NULL", "a.name COLLATE NOCASE"),
+    "country": ("coalesce(c.country, a.country) IS NULL", "coalesce(c.country, a.country)"),
+    "updated": ("c.updated_at",),
 }
 _CONTACT_SORTS_NEEDING_ACCOUNT = {"account", "country"}
 
 
-def _order(sorts: dict[str, str], key: str, descending: bool, alias: str) -> str:
-    expr = sorts.get(key) or next(iter(sorts.values()))
-    if descending:
-        expr = ", ".join(f"{part} DESC" for part in expr.split(", "))
-    return f"{expr}, {alias}.rowid {'DESC' if descending else 'ASC'}"
+def _order(sorts: dict[str, tuple[str, ...]], key: str, descending: bool, alias: str) -> str:
+    terms = sorts.get(key) or next(iter(sorts.values()))
+    direction = "DESC" if descending else "ASC"
+    parts = [t if t.endswith("IS NULL") else f"{t} {direction}" for t in terms]
+    return ", ".join([*parts, f"{alias}.rowid {direction}"])
 
 
 def raw_connection(uow: SqlUnitOfWork) -> sqlite3.Connection:
