@@ -269,7 +269,9 @@ class CallPane(Pane):
             now, target.zones, windows, country=target.country, dnc=target.dnc,
             outside_policy=settings.get(S.OUTSIDE_WINDOW_POLICY))
         status = compliance.window_status(now, target.zones, windows, target.country)
-        self.window_label.setText(status.label(None, now))
+        self.window_label.setText(status.label(None, now)
+                                  + (" (your time)" if status.state is compliance.WindowState.CLOSED
+                                     or status.closes_at else ""))
         self.window_label.setStyleSheet(_STATE_STYLE[status.state])
         self.window_label.setToolTip(", ".join(target.zones.zones) or "No time zone evidence")
         flag = target.call_blocked_by
@@ -313,6 +315,8 @@ class CallPane(Pane):
     @Slot()
     def _update_timer_label(self) -> None:
         seconds = self.elapsed_seconds()
+        self.timer_label.setStyleSheet("" if seconds is None else "font-weight: bold; color: #d32f2f;")
+        self.timer_label.setToolTip("" if seconds is None else "On a call: log an outcome to stop the timer")
         if seconds is None:
             self.timer_label.setText("00:00")
             return
@@ -354,14 +358,16 @@ class CallPane(Pane):
         if calls is None or contact is None or (self.workspace and self.workspace.read_only):
             return
         body, used, started = self.notes.toPlainText(), tuple(self.objections_used), self.call_started_at
-        try:
-            calls.save_draft(contact, body, used, started)
-        except Exception as exc:  # a full disk must not lose the text on screen silently
-            log.error("could not save the call notes draft", exc_info=exc)
-            self.saved_label.setText("Not saved!")
-            self.ctx.bus.sig_error.emit(exc)
-            return
-        self.saved_label.setText("Saved" if body else "")
+        # Through the serial writer, so it queues behind (never races) a call being logged.
+        self.ctx.runner.run(lambda: calls.save_draft(contact, body, used, started),
+                            lambda _none: self.saved_label.setText("Saved" if body else ""),
+                            self._on_draft_failed, serial_db=True)
+
+    def _on_draft_failed(self, exc: BaseException) -> None:
+        # A full disk must not lose the text on screen silently.
+        log.error("could not save the call notes draft", exc_info=exc)
+        self.saved_label.setText("Not saved!")
+        self.ctx.bus.sig_error.emit(exc)
 
     # -- dispositions --------------------------------------------------------------------
     def log_disposition(self, key: str) -> None:
