@@ -17,6 +17,9 @@ class CallSession(QObject):
     sig_answer_pasted = Signal(object, str)
     """An intent: add this objection's (UUID) answer text to the call notes."""
 
+    sig_call_logged = Signal(object)
+    """A call was logged: carries `CallLogged` (disposition, sequence effect, callback time)."""
+
     sig_calling_changed = Signal(object)
     """The contact (UUID) whose call controls are showing, or None."""
 

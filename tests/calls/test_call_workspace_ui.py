@@ -234,3 +234,16 @@ def test_models_pass_the_model_tester(qtmodeltester, desk: Desk) -> None:  # typ
     desk.call.log_disposition("no_answer")
     qtmodeltester.check(desk.script.objection_model)
     qtmodeltester.check(desk.timeline.model)
+
+
+def test_objection_hotkey_pastes_its_answer(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    focus(desk)
+    texts = {a.text(): a.shortcut().toString() for a in desk.script.hotkey_actions}
+    assert texts["Objection: It's too expensive."] == "Ctrl+Alt+1"
+    qtbot.keyClick(desk.window, Qt.Key.Key_8, CTRL | Qt.KeyboardModifier.AltModifier)  # "send me an e-mail"
+    [email] = [r for r in desk.script.objection_model.rows if r.prompt == "Just send me an e-mail."]
+    assert desk.call.notes.toPlainText().strip() == email.answer
+    assert desk.call.objections_used == [email.id]
+    keys = [a.shortcut().toString() for pane in (desk.call, desk.script, desk.timeline)
+            for a in pane.actions() if not a.shortcut().isEmpty()]
+    assert len(keys) == len(set(keys))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeySequence
 
 from sdrdesk.services.objections import ObjectionRow
 
@@ -18,7 +19,10 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 def row_text(row: ObjectionRow) -> str:
     record = f"used {row.uses}×, {row.meetings} meeting{'s' if row.meetings != 1 else ''}" \
         if row.uses else "not used yet"
-    return f"“{row.prompt}”\n{row.category_label} · {record}"
+    key = ""
+    if row.hotkey:
+        key = QKeySequence(row.hotkey).toString(QKeySequence.SequenceFormat.NativeText) + " · "
+    return f"“{row.prompt}”\n{row.category_label} · {key}{record}"
 
 
 class ObjectionListModel(QAbstractListModel):

@@ -429,6 +429,7 @@ class CallPane(Pane):
         self.saved_label.setText(f"Logged: {label}")
         self.ctx.bus.sig_status_message.emit(f"Call logged: {label} (sequence: {logged.effect.value})")
         self.publish(logged.changes)
+        self.session.sig_call_logged.emit(logged)
         if logged.changes.contacts:
             self.refresh()  # a do-not-call flag now shows
 

@@ -125,6 +125,7 @@ class ScriptPane(Pane):
         self._pinned_script: uuid.UUID | None = None  # the rep picked one by hand
         self._library_checked: Workspace | None = None
         self._search_generation = 0
+        self.hotkey_actions: list[QAction] = []  # one per objection with a hotkey
 
         # -- script ------------------------------------------------------------------
         self.script_choice = QComboBox(self)
@@ -291,6 +292,7 @@ class ScriptPane(Pane):
         self._load_contact()
         self._render()
         self.run_search()
+        self._rebuild_hotkeys()
 
     def _after_library(self, load: default_library.LibraryLoad) -> None:
         if load.loaded:
@@ -478,6 +480,23 @@ class ScriptPane(Pane):
         self.ctx.runner.run(lambda: service.search(text, category), deliver,
                             self.ctx.bus.sig_error.emit, serial_db=False)
 
+    def _rebuild_hotkeys(self) -> None:
+        """A window-wide key per objection that has one: it pastes that answer straight away."""
+        for action in self.hotkey_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self.hotkey_actions = []
+        if self.workspace is None:
+            return
+        taken = {a.shortcut().toString() for a in self.actions()}
+        for row in self._objection_service().search(""):
+            if not row.hotkey or QKeySequence(row.hotkey).toString() in taken:
+                continue
+            taken.add(QKeySequence(row.hotkey).toString())
+            action = self._make_action(f"Objection: {row.prompt}", row.hotkey,
+                                       lambda r=row: self._paste_row(r))
+            self.hotkey_actions.append(action)
+
     def _show_results(self, rows: list[ObjectionRow]) -> None:
         selected = self.selected_objection()
         self.objection_model.set_rows(rows)
@@ -504,8 +523,10 @@ class ScriptPane(Pane):
         if self._search_timer.isActive():
             self.run_search()  # Return straight after typing: use what was typed
         row = self.selected_objection()
-        if row is None:
-            return
+        if row is not None:
+            self._paste_row(row)
+
+    def _paste_row(self, row: ObjectionRow) -> None:
         if self.session.contact_id is None:
             self.ctx.bus.sig_status_message.emit(
                 "Select a contact first: the answer goes into the call notes.")
@@ -550,6 +571,7 @@ class ScriptPane(Pane):
     def _push_objection(self, objection_id: uuid.UUID | None, edit: ObjectionEdit, text: str) -> None:
         def changed(changes: Changes, _record_id: uuid.UUID) -> None:
             self.run_search()
+            self._rebuild_hotkeys()
             self.publish(changes)
 
         save_with_undo(self.ctx, text, self._objection_service, objection_id, edit, changed)
