@@ -2,7 +2,7 @@
 # Linux CI check of the packaging (called by .ci/run after the tests):
 #   1. build the PyInstaller one-folder bundle from installers/sdrdesk.spec,
 #   2. check the Qt libraries the offscreen platform needs all resolve inside the bundle,
-#   3. run the frozen app: --version, a small `generate`, and --self-test (QT_QPA_PLATFORM=offscreen),
+#   3. run the frozen app: --version, a small `generate`, --self-test and --screenshot (offscreen),
 #   4. compile the Windows NSIS script with makensis against that bundle.
 # A broken spec (missing hidden import or data file) or installer script fails here, loudly.
 #
@@ -79,6 +79,10 @@ echo "$got"
 timeout 120 "$EXE" generate "$SANDBOX/generated.db" --accounts 10 --contacts 20 --activities 30 \
   || fail "generate (storage, migrations, phone numbers) failed in the bundle"
 timeout 180 "$EXE" --self-test || fail "--self-test failed in the bundle (exit $?)"
+# The whole window with a book and the bundled default scripts/objections (resources/data).
+timeout 180 "$EXE" --screenshot "$SANDBOX/window.png" || fail "--screenshot failed in the bundle (exit $?)"
+[ "$(head -c 8 "$SANDBOX/window.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] \
+  || fail "--screenshot wrote no PNG"
 
 step "NSIS installer script"
 # Compiled against the Linux bundle: proves the script, its defines and its File paths. The real
