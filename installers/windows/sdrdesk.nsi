@@ -132,12 +132,13 @@ Function .onInit
       Abort
     ${EndIf}
     StrCpy $AllUsers 1
-    SetShellVarContext all
-    SetRegView 64
-    ; Only when /D= did not choose a folder.
+    ; Move to Program Files only when /D= did not choose a folder. Compare before switching the
+    ; shell context: under "all", $LOCALAPPDATA is the all-users folder.
     ${If} $INSTDIR == "$LOCALAPPDATA\Programs\${APP_NAME}"
       StrCpy $INSTDIR "$PROGRAMFILES64\${APP_NAME}"
     ${EndIf}
+    SetShellVarContext all
+    SetRegView 64
   ${Else}
     SetShellVarContext current
   ${EndIf}
