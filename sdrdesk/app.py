@@ -10,8 +10,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon, QUndoStack
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFileOpenEvent, QIcon, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from sdrdesk import __version__
@@ -85,7 +85,22 @@ def build_app(args: argparse.Namespace, *, clock: Clock | None = None,
     window.sig_open_book_requested.connect(lambda p: _open_requested(ctx, books, p))
     window.sig_new_book_requested.connect(lambda: _new_requested(ctx, books))
     window.sig_demo_book_requested.connect(lambda: books.open(paths.demo_book, is_demo=True))
+    app.installEventFilter(FileOpenEventFilter(books))
     return AppParts(app, ctx, window, books, runner, errors)
+
+
+class FileOpenEventFilter(QObject):
+    """macOS delivers double-clicked documents as QFileOpenEvent on the application."""
+
+    def __init__(self, books: BookController) -> None:
+        super().__init__(books)
+        self._books = books
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            self._books.open_file(Path(event.file()))
+            return True
+        return super().eventFilter(watched, event)
 
 
 def _open_requested(ctx: PaneContext, books: BookController, path: str) -> None:
@@ -134,7 +149,13 @@ def run_gui(args: argparse.Namespace) -> int:
     parts.window.restore_window_state()
     parts.window.show()
     book, is_demo = parts.books.startup_book(getattr(args, "demo", False))
-    parts.books.open(book, is_demo=is_demo)
+    requested = getattr(args, "open_file", None)
+    if requested and Path(requested).suffix.lower() != ".sdrdesk":
+        parts.books.open_file(Path(requested))
+    else:
+        parts.books.open(book, is_demo=is_demo)
+        if requested:
+            parts.books.open_file(Path(requested))  # explains that rep files come later
     jobs = AppScheduler(parts.ctx, parts.books.paths.backups)
     jobs.start()
     exit_code = {"value": 0}

@@ -30,6 +30,8 @@ def build_parser(commands: dict[str, ModuleType]) -> argparse.ArgumentParser:
                         help="data folder or book file (default: the per-user data folder; "
                              "also settable with SDRDESK_DATA)")
     parser.add_argument("--demo", action="store_true", help="open the demo book (its own file)")
+    parser.add_argument("--open", metavar="FILE", dest="open_file",
+                        help="open this book file (what a double-click on a file runs)")
     parser.add_argument("--screenshot", metavar="PNG",
                         help="start, load the book, render the main window to PNG and exit")
     parser.add_argument("--self-test", action="store_true",

@@ -44,3 +44,7 @@ class RecordNotFound(SdrdeskError):
 
 class ValidationError(SdrdeskError):
     title = "Invalid value"
+
+
+class RepFileNotSupported(SdrdeskError):
+    title = "Rep files not supported yet"

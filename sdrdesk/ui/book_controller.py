@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from sdrdesk.domain.errors import RepFileNotSupported
 from sdrdesk.services.book_generator import DEMO_SIZE, write_book
 from sdrdesk.services.paths import DataPaths
 from sdrdesk.services.workspace import Workspace, open_workspace
@@ -17,6 +18,8 @@ from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
 
 log = logging.getLogger(__name__)
+
+REP_FILE_SUFFIX = ".sdrdesk"
 
 
 class BookController(QObject):
@@ -38,6 +41,17 @@ class BookController(QObject):
         if last and Path(last).exists() and Path(last) != self.paths.demo_book:
             return Path(last), False
         return self.paths.demo_book, True
+
+    def open_file(self, path: Path) -> None:
+        """What the OS asks us to open (file association, macOS open event, `--open`)."""
+        if path.suffix.lower() == REP_FILE_SUFFIX:
+            exc = RepFileNotSupported(
+                f"{path.name} is an sdrdesk rep file. Importing rep files comes in a later "
+                "version of sdrdesk; the file was left unchanged.")
+            self.ctx.bus.sig_error.emit(exc)
+            self.sig_open_failed.emit(exc)
+            return
+        self.open(path)
 
     def open(self, path: Path, *, is_demo: bool = False, read_only: bool = False) -> None:
         self.ctx.bus.sig_status_message.emit(

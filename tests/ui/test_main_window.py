@@ -145,3 +145,27 @@ def test_selecting_a_task_focuses_its_contact(make_app, qtbot, tmp_path: Path,
     with qtbot.waitSignal(parts.ctx.bus.sig_focus_contact_changed) as focus:
         today.select_row(0)
     assert focus.args[0] == today.model.row_at(0).contact_id
+
+
+def test_os_open_requests_open_books_and_explain_rep_files(make_app, qtbot, tmp_path: Path,
+                                                           demo_book_file: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QFileOpenEvent
+
+    from sdrdesk.domain.errors import RepFileNotSupported
+
+    parts = make_app()
+    reported: list[BaseException] = []
+    parts.ctx.bus.sig_error.disconnect()
+    parts.ctx.bus.sig_error.connect(reported.append)
+    book = tmp_path / "double-clicked.db"
+    shutil.copy(demo_book_file, book)
+    QCoreApplication.sendEvent(parts.app, QFileOpenEvent(str(book)))  # what macOS sends
+    qtbot.waitUntil(lambda: parts.ctx.workspace is not None and parts.ctx.workspace.path == book,
+                    timeout=10_000)
+    rep = tmp_path / "alex.sdrdesk"
+    rep.write_bytes(b"PK\x03\x04 rep file")
+    parts.books.open_file(rep)
+    assert isinstance(reported[-1], RepFileNotSupported)
+    assert parts.ctx.workspace.path == book
+    assert rep.read_bytes() == b"PK\x03\x04 rep file"
