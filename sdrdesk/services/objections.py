@@ -101,7 +101,9 @@ def search_objections(uow: SqlUnitOfWork, text: str = "", category: str | None =
         prompt_hits.append(m.Objection.prompt.ilike(pattern, escape="\\"))
     rank = case((and_(*prompt_hits), 0), else_=1) if prompt_hits else None
     order = [rank] if rank is not None else []
-    stmt = stmt.order_by(*order, uses.desc(), m.Objection.category, m.Objection.prompt).limit(limit)
+    # Then the most used; then the ones with a hotkey (the common ones), in key order.
+    stmt = stmt.order_by(*order, uses.desc(), m.Objection.hotkey.is_(None), m.Objection.hotkey,
+                         m.Objection.category, m.Objection.prompt).limit(limit)
     return [
         ObjectionRow(o.id, o.category, o.prompt, o.answer, o.hotkey, bool(o.is_builtin),
                      int(u or 0), int(mt or 0))

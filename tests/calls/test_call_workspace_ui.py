@@ -247,3 +247,25 @@ def test_objection_hotkey_pastes_its_answer(qtbot, desk: Desk) -> None:  # type:
     keys = [a.shortcut().toString() for pane in (desk.call, desk.script, desk.timeline)
             for a in pane.actions() if not a.shortcut().isEmpty()]
     assert len(keys) == len(set(keys))
+
+
+def test_new_script_for_this_persona_then_delete_and_undo(desk: Desk) -> None:
+    focus(desk)
+    desk.script.new_script()
+    assert desk.script.persona_edit.currentText() == "economic buyer"
+    assert desk.script.step_edit.currentData() == "follow_up_call"
+    desk.script.name_edit.setText("Ana's follow-up")
+    desk.script.editor.setPlainText("Hi {first_name}, following up on {trigger}.")
+    desk.script.save_editing()
+    assert desk.script.current_script is not None and desk.script.current_script.name == "Ana's follow-up"
+    assert "Hi Ana, following up on Raised a Series B round." in desk.script.viewer.toPlainText()
+    desk.ctx.bus.sig_focus_contact_changed.emit(None)
+    focus(desk)
+    assert desk.script.current_script.name == "Ana's follow-up"  # the rep's own script wins the tie
+    desk.script.start_editing()
+    desk.prompter.answers.append(True)
+    desk.script.delete_script()
+    assert all(s.name != "Ana's follow-up" for s in desk.script.scripts)
+    assert desk.script.current_script is not None and desk.script.current_script.name == "Follow-up call"
+    desk.ctx.undo_stack.undo()
+    assert desk.script.current_script is not None and desk.script.current_script.name == "Ana's follow-up"

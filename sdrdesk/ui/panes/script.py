@@ -47,6 +47,7 @@ from sdrdesk.ui.panes.base import Pane
 SEARCH_DEBOUNCE_MS = 150
 SEARCH_SHORTCUT = "Ctrl+Shift+O"
 PASTE_SHORTCUT = "Ctrl+Shift+P"
+PERSONAS = ("economic buyer", "champion", "influencer", "technical buyer", "user", "gatekeeper")
 NEW_SCRIPT_TEMPLATE = "## Opener\nHi {first_name}, this is {my_name} from {my_company}.\n\n## Why I called\n"
 
 
@@ -84,6 +85,25 @@ class SaveRecordCommand(QUndoCommand):
             changes = self._service().delete(self.record_id)
         else:
             _, _, changes = self._service().save(self.record_id, self._previous)
+        self._on_changed(changes, self.record_id)
+
+
+class DeleteRecordCommand(QUndoCommand):
+    """Tombstone a script or objection; undo brings the same record back."""
+
+    def __init__(self, text: str, service: Callable[[], _EditService], record_id: uuid.UUID,
+                 current: object, on_changed: Callable[[Changes, uuid.UUID], None]) -> None:
+        super().__init__(text)
+        self._service = service
+        self.record_id = record_id
+        self._current = current
+        self._on_changed = on_changed
+
+    def redo(self) -> None:
+        self._on_changed(self._service().delete(self.record_id), self.record_id)
+
+    def undo(self) -> None:
+        _, _, changes = self._service().save(self.record_id, self._current)
         self._on_changed(changes, self.record_id)
 
 
@@ -145,6 +165,29 @@ class ScriptPane(Pane):
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setObjectName("script.cancel")
         self.cancel_button.clicked.connect(self.cancel_editing)
+        self.delete_button = QPushButton("Delete", self)
+        self.delete_button.setObjectName("script.delete")
+        self.delete_button.clicked.connect(self.delete_script)
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setObjectName("script.name")
+        self.name_edit.setPlaceholderText("Script name")
+        self.persona_edit = QComboBox(self)
+        self.persona_edit.setObjectName("script.persona")
+        self.persona_edit.setEditable(True)
+        self.persona_edit.addItem("any persona", "")
+        for persona in PERSONAS:
+            self.persona_edit.addItem(persona, persona)
+        self.step_edit = QComboBox(self)
+        self.step_edit.setObjectName("script.step")
+        for key, label in STEP_KINDS.items():
+            self.step_edit.addItem(label, key)
+        self.details = QWidget(self)
+        details = QHBoxLayout(self.details)
+        details.setContentsMargins(0, 0, 0, 0)
+        details.addWidget(self.name_edit, 2)
+        details.addWidget(QLabel("for", self.details))
+        details.addWidget(self.persona_edit, 1)
+        details.addWidget(self.step_edit, 1)
         self.missing_label = QLabel(self)
         self.missing_label.setObjectName("script.missing")
         self.missing_label.setWordWrap(True)
@@ -220,9 +263,11 @@ class ScriptPane(Pane):
         top_layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
         bar.addWidget(self.script_choice, 1)
-        for button in (self.edit_button, self.new_button, self.save_button, self.cancel_button):
+        for button in (self.edit_button, self.new_button, self.save_button, self.cancel_button,
+                       self.delete_button):
             bar.addWidget(button)
         top_layout.addLayout(bar)
+        top_layout.addWidget(self.details)
         top_layout.addWidget(self.missing_label)
         top_layout.addWidget(self._script_stack, 1)
         bottom = QWidget(self)
@@ -316,9 +361,7 @@ class ScriptPane(Pane):
         if contact_id == self.contact_id:
             return
         self.contact_id = contact_id
-        self._pinned_script = None
-        if self.editing:
-            self.cancel_editing()
+        self._pinned_script = None  # an edit in progress stays open: the rep's typing is not lost
         self._load_contact()
         self._render()
 
@@ -398,52 +441,84 @@ class ScriptPane(Pane):
     def editing(self) -> bool:
         return self._script_stack.currentWidget() is self.editor
 
-    def _set_editing(self, on: bool) -> None:
+    def _set_editing(self, on: bool, *, existing: bool = False) -> None:
         self._script_stack.setCurrentWidget(self.editor if on else self.viewer)
-        self.save_button.setVisible(on)
-        self.cancel_button.setVisible(on)
+        for widget in (self.save_button, self.cancel_button, self.details):
+            widget.setVisible(on)
+        self.delete_button.setVisible(on and existing)
         self.edit_button.setVisible(not on)
         self.new_button.setVisible(not on)
         self.script_choice.setEnabled(not on)
 
+    def _fill_details(self, name: str, persona: str | None, step_kind: str) -> None:
+        self.name_edit.setText(name)
+        index = self.persona_edit.findData(persona or "")
+        if index < 0:
+            self.persona_edit.addItem(persona or "", persona or "")
+            index = self.persona_edit.count() - 1
+        self.persona_edit.setCurrentIndex(index)
+        step = self.step_edit.findData(step_kind)
+        if step < 0:
+            self.step_edit.addItem(_step_label(step_kind), step_kind)
+            step = self.step_edit.count() - 1
+        self.step_edit.setCurrentIndex(step)
+
     def start_editing(self) -> None:
-        if self.current_script is None:
+        script = self.current_script
+        if script is None:
             return
-        self._editing_id: uuid.UUID | None = self.current_script.id
-        self.editor.setPlainText(self.current_script.body)
-        self._set_editing(True)
+        self._editing_id: uuid.UUID | None = script.id
+        self._fill_details(script.name, script.persona, script.step_kind)
+        self.editor.setPlainText(script.body)
+        self._set_editing(True, existing=True)
         self.editor.setFocus()
 
     def new_script(self) -> None:
+        """A new script for this contact's persona and step, starting from the one on screen."""
         if self.workspace is None:
             return
-        name = self.ctx.prompter.ask_text("New script", "Name of the script:",
-                                          f"My {_step_label(self.step_kind or 'cold_call').lower()}")
-        if not name or not name.strip():
-            return
+        step = self.step_kind or (self.current_script.step_kind if self.current_script else "cold_call")
         self._editing_id = None
-        self._new_name = name.strip()
+        self._fill_details(f"My {_step_label(step).lower()}", self.persona, step)
         self.editor.setPlainText(self.current_script.body if self.current_script else NEW_SCRIPT_TEMPLATE)
         self._set_editing(True)
-        self.editor.setFocus()
+        self.name_edit.setFocus()
+        self.name_edit.selectAll()
 
     def cancel_editing(self) -> None:
         self._set_editing(False)
 
+    def _edited(self) -> ScriptEdit:
+        typed = self.persona_edit.currentText().strip()
+        persona = None if not typed or typed == "any persona" else typed
+        return ScriptEdit(self.name_edit.text().strip(), persona,
+                          self.step_edit.currentData() or "cold_call", self.editor.toPlainText())
+
     def save_editing(self) -> None:
-        body = self.editor.toPlainText()
-        if self._editing_id is None:
-            base = self.current_script
-            edit = ScriptEdit(self._new_name, self.persona or (base.persona if base else None),
-                              base.step_kind if base else (self.step_kind or "cold_call"), body)
-            text = f"Add script “{self._new_name}”"
-        else:
-            row = next(s for s in self.scripts if s.id == self._editing_id)
-            edit = ScriptEdit(row.name, row.persona, row.step_kind, body)
-            text = f"Edit script “{row.name}”"
-        if save_with_undo(self.ctx, text, self._script_service, self._editing_id, edit,
-                          self._on_script_saved) is not None:
+        edit = self._edited()
+        verb = "Add" if self._editing_id is None else "Edit"
+        if save_with_undo(self.ctx, f"{verb} script “{edit.name}”", self._script_service,
+                          self._editing_id, edit, self._on_script_saved) is not None:
             self._set_editing(False)
+
+    def delete_script(self) -> None:
+        script_id = self._editing_id
+        row = next((s for s in self.scripts if s.id == script_id), None)
+        if row is None or not self.ctx.prompter.confirm("Delete script", f"Delete the script “{row.name}”?"):
+            return
+        edit = ScriptEdit(row.name, row.persona, row.step_kind, row.body)
+        self.ctx.undo_stack.push(DeleteRecordCommand(f"Delete script “{row.name}”", self._script_service,
+                                                     row.id, edit, self._on_script_deleted))
+        self._set_editing(False)
+
+    def _on_script_deleted(self, changes: Changes, script_id: uuid.UUID) -> None:
+        if self._pinned_script == script_id:
+            self._pinned_script = None
+        self._reload_scripts()
+        if any(s.id == script_id for s in self.scripts):
+            self._pinned_script = script_id  # undone: show it again
+        self._render()
+        self.publish(changes)
 
     def _on_script_saved(self, changes: Changes, script_id: uuid.UUID) -> None:
         self._pinned_script = script_id
