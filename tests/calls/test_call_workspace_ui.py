@@ -269,3 +269,13 @@ def test_new_script_for_this_persona_then_delete_and_undo(desk: Desk) -> None:
     assert desk.script.current_script is not None and desk.script.current_script.name == "Follow-up call"
     desk.ctx.undo_stack.undo()
     assert desk.script.current_script is not None and desk.script.current_script.name == "Ana's follow-up"
+
+
+def test_an_invalid_number_is_listed_but_not_dialled(desk: Desk) -> None:
+    focus(desk)
+    assert desk.call.number.count() == 2 and "(invalid)" in desk.call.number.itemText(1)
+    desk.call.number.setCurrentIndex(1)
+    desk.call.dial_action.trigger()
+    assert desk.dialer.dialed == [] and desk.prompter.asked == [("inform", "Cannot dial")]
+    desk.call.refresh()
+    assert desk.call.number.currentIndex() == 1  # a refresh keeps the rep's choice

@@ -248,14 +248,18 @@ class CallPane(Pane):
         parts.append(f"<span style='color: palette(placeholder-text)'>Local time: "
                      f"{_html(local_time_label(target.zones, now))}</span>")
         self.who.setText(" — ".join(parts))
+        chosen = self.number.currentData()  # a refresh keeps the number the rep picked
         self.number.clear()
         for phone in target.phones:
             suffix = "" if phone.dialable else " (invalid)"
-            self.number.addItem(f"{phone.display} · {phone.label}{suffix}", phone.e164)
+            # An invalid number is shown (never dropped) but carries nothing to dial.
+            self.number.addItem(f"{phone.display} · {phone.label}{suffix}",
+                                phone.e164 if phone.dialable else None)
         if not target.phones:
             self.number.addItem("No phone number", None)
+        kept = self.number.findData(chosen) if chosen else -1
         first_dialable = next((i for i, p in enumerate(target.phones) if p.dialable), 0)
-        self.number.setCurrentIndex(first_dialable)
+        self.number.setCurrentIndex(kept if kept >= 0 else first_dialable)
         self._update_window()
 
     def _update_window(self) -> None:
@@ -295,7 +299,8 @@ class CallPane(Pane):
             return False
         e164 = self.number.currentData()
         if not e164:
-            self.ctx.prompter.inform("Cannot dial", "This contact has no valid phone number.")
+            self.ctx.prompter.inform("Cannot dial", "This number is not a valid phone number: "
+                                     "fix it in the contact, or pick another one.")
             return False
         if not self.dialer.dial(e164):
             self.ctx.prompter.inform("Cannot dial", "No application on this computer handles phone "
