@@ -114,16 +114,26 @@ def _line_ending(text: str) -> str:
     return "LF"
 
 
-def _records(text: str, delimiter: str, limit: int = _SAMPLE_RECORDS) -> list[list[str]]:
+class _Unreadable(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _records(text: str, delimiter: str, limit: int = _SAMPLE_RECORDS, *,
+             raise_errors: bool = False) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     rows: list[list[str]] = []
+    start = 1
     try:
         for row in reader:
             rows.append(row)
+            start = reader.line_num + 1
             if len(rows) >= limit:
                 break
-    except csv.Error:
-        pass
+    except csv.Error as exc:
+        if raise_errors:
+            raise _Unreadable(start) from exc
     return rows
 
 
@@ -156,7 +166,7 @@ def detect_text(text: str, *, delimiter: str | None = None,
             if score > best_score + 1e-9:
                 best, best_score = candidate, score
         delimiter = best
-    rows = _records(text, delimiter)
+    rows = _records(text, delimiter, raise_errors=True)
     if header_row is None:
         header_row = 0
         widths = [len(r) for r in rows if any(c.strip() for c in r)]
@@ -208,15 +218,24 @@ def detect(path: Path, *, encoding: str | None = None, delimiter: str | None = N
         raise ImportFileRejected(
             f"{name} looks like a binary file, not a text CSV export. Check that you chose "
             "the right file, or export it again as CSV.")
-    delim, header_index, rows = detect_text(text, delimiter=delimiter, header_row=header_row)
+    try:
+        delim, header_index, rows = detect_text(text, delimiter=delimiter, header_row=header_row)
+    except _Unreadable as exc:
+        raise ImportFileRejected(
+            f"{name} has a quote (\") that is never closed, from about line {exc.line}, so the rest of "
+            "the file reads as one huge value. Fix that line (or remove the stray quote) and import "
+            "again.") from exc
     if header_index >= len(rows):
         raise ImportFileRejected(f"{name} has no header row at line {header_index + 1}.")
     headers = tuple(h.replace("\x00", "").strip() for h in rows[header_index])
     data_rows = [r for r in rows[header_index + 1:] if any(c.strip() for c in r)]
-    if not data_rows:
-        raise ImportFileRejected(
-            f"{name} has a header row but no data rows under it: there is nothing to import.")
     warnings: list[str] = []
+    if not data_rows:
+        if complete:
+            raise ImportFileRejected(
+                f"{name} has a header row but no data rows under it: there is nothing to import.")
+        # A huge first record (an unclosed quote?) fills the sample: the import will report it.
+        warnings.append("The first rows could not be previewed; check the rejected rows after importing.")
     seen: dict[str, int] = {}
     for index, header in enumerate(headers):
         key = header.casefold()

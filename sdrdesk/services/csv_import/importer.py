@@ -365,6 +365,7 @@ class _Run:
                 if self.cancel is not None and self.cancel.cancelled:
                     raise OperationCancelled()
                 self._flush_items(conn)
+                self.report.row_outcomes.sort(key=lambda o: o.number)  # rejects are decided first
                 self.report.seconds = round(time.perf_counter() - started, 3)
                 if self.dry_run:
                     return self.report
