@@ -248,7 +248,7 @@ class CallPane(Pane):
         parts.append(f"<span style='color: palette(placeholder-text)'>Local time: "
                      f"{_html(local_time_label(target.zones, now))}</span>")
         self.who.setText(" — ".join(parts))
-        chosen = self.number.currentData()  # a refresh keeps the number the rep picked
+        chosen = self.number.currentText()  # a refresh keeps the number the rep picked
         self.number.clear()
         for phone in target.phones:
             suffix = "" if phone.dialable else " (invalid)"
@@ -257,7 +257,7 @@ class CallPane(Pane):
                                 phone.e164 if phone.dialable else None)
         if not target.phones:
             self.number.addItem("No phone number", None)
-        kept = self.number.findData(chosen) if chosen else -1
+        kept = self.number.findText(chosen) if chosen else -1
         first_dialable = next((i for i, p in enumerate(target.phones) if p.dialable), 0)
         self.number.setCurrentIndex(kept if kept >= 0 else first_dialable)
         self._update_window()
