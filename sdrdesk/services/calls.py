@@ -23,7 +23,7 @@ from sdrdesk.domain.compliance import CallingWindows, DncFlag
 from sdrdesk.domain.dispositions import SequenceEffect, disposition
 from sdrdesk.domain.errors import RecordNotFound, ValidationError
 from sdrdesk.domain.phones import format_for_display
-from sdrdesk.domain.timezones import ZoneResolution, resolve_zones
+from sdrdesk.domain.timezones import ZoneResolution, local_time_label, resolve_zones
 from sdrdesk.resources_path import resource_path
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
@@ -256,3 +256,49 @@ class CallService:
     def target(self, contact_id: uuid.UUID, rep_region: str = "US") -> CallTarget | None:
         with self._uow() as uow:
             return call_target(uow, contact_id, rep_region)
+
+
+@dataclass(frozen=True)
+class ContactWindow:
+    """A row's calling-window facts, for lists such as Today (one page of contacts at a time)."""
+
+    contact_id: uuid.UUID
+    zones: ZoneResolution
+    status: compliance.WindowStatus
+    local_time: str  # "14:05 Toronto", "3 possible zones", "unknown"
+    do_not_call: bool
+
+
+def contact_windows(uow: SqlUnitOfWork, contact_ids: Sequence[uuid.UUID], windows: CallingWindows,
+                    now: datetime) -> dict[uuid.UUID, ContactWindow]:
+    """Calling-window status for many contacts in three queries (contacts, phones, DNC flags)."""
+    ids = list(dict.fromkeys(contact_ids))
+    if not ids:
+        return {}
+    contacts = uow.session.execute(
+        select(m.Contact.id, m.Contact.pinned_timezone, m.Contact.country, m.Contact.region,
+               m.Account.country, m.Account.region)
+        .outerjoin(m.Account, m.Account.id == m.Contact.account_id)
+        .where(m.Contact.id.in_(ids))).all()
+    phones: dict[uuid.UUID, list[tuple[str | None, str | None]]] = {}
+    for contact_id, e164, region in uow.session.execute(
+            select(m.ContactPhone.contact_id, m.ContactPhone.e164, m.ContactPhone.region)
+            .where(m.ContactPhone.contact_id.in_(ids), m.ContactPhone.deleted_at.is_(None),
+                   m.ContactPhone.is_valid.is_(True))
+            .order_by(m.ContactPhone.position)):
+        phones.setdefault(contact_id, []).append((e164, region))
+    blocked = set(uow.session.scalars(
+        select(m.DoNotContact.contact_id).where(m.DoNotContact.contact_id.in_(ids),
+                                                m.DoNotContact.deleted_at.is_(None),
+                                                m.DoNotContact.channel.in_(("call", "all")))))
+    result: dict[uuid.UUID, ContactWindow] = {}
+    for contact_id, pinned, country, region, account_country, account_region in contacts:
+        numbers = phones.get(contact_id, [])
+        zones = resolve_zones(pinned, [e for e, _ in numbers], country or account_country,
+                              region or account_region)
+        phone_region = next((r for _, r in numbers if r), None)
+        status = compliance.window_status(now, zones, windows,
+                                          country or phone_region or account_country)
+        result[contact_id] = ContactWindow(contact_id, zones, status, local_time_label(zones, now),
+                                           contact_id in blocked)
+    return result

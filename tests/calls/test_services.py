@@ -198,3 +198,20 @@ def test_timeline_contact_and_account_newest_first(uow_factory: UowFactory, smal
     assert colleague.other_contact and colleague.contact_name == "Bo Berg"
     assert colleague.objections == ("It's too expensive.",) and colleague.duration_text == "2:05"
     assert rows[third.activity_id].disposition_label == "No answer"
+
+
+def test_contact_windows_for_a_page_of_contacts(uow_factory: UowFactory, small: SmallBook,
+                                                clock: FakeClock) -> None:
+    from sdrdesk.domain.compliance import WindowState
+    from sdrdesk.services.calls import contact_windows
+
+    windows = calling_windows("08:00", "21:00")
+    CallService(uow_factory, clock).log_call(CallLog(small.colleague_id, "do_not_call"))
+    with uow_factory() as uow:
+        found = contact_windows(uow, [small.contact_id, small.colleague_id], windows, NOW)
+        early = contact_windows(uow, [small.contact_id], windows, NOW.replace(hour=11))
+    ana = found[small.contact_id]
+    assert ana.status.state is WindowState.OPEN and ana.local_time == "11:00 New York"
+    assert not ana.do_not_call and found[small.colleague_id].do_not_call
+    assert early[small.contact_id].status.state is WindowState.CLOSED
+    assert early[small.contact_id].status.opens_at == NOW.replace(hour=12)
