@@ -125,6 +125,7 @@ def test_objection_found_pasted_and_counted_by_keyboard(qtbot, desk: Desk) -> No
     assert price.answer in desk.call.notes.toPlainText()
     assert desk.call.objections_used == [price.id]
     assert "1 objection handled" in desk.call.used_label.text()
+    assert desk.call.notes.hasFocus()  # back to typing notes
     qtbot.keyClick(desk.window, Qt.Key.Key_8, CTRL)  # meeting booked
     [activity] = activities(desk)
     assert activity.disposition == "meeting_booked" and price.answer in (activity.notes or "")

@@ -347,6 +347,7 @@ class CallPane(Pane):
         prefix = "" if not self.notes.toPlainText() or self.notes.toPlainText().endswith("\n") else "\n"
         cursor.insertText(f"{prefix}{answer}\n")
         self.notes.setTextCursor(cursor)
+        self.notes.setFocus(Qt.FocusReason.OtherFocusReason)  # keep typing notes after the answer
         self._update_used_label()
         self.save_draft_now()
 
