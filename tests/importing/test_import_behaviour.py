@@ -65,8 +65,8 @@ def test_invalid_numbers_are_flagged_never_rejected(tmp_path: Path, uow_factory:
     report = import_csv(write_csv(tmp_path / "p.csv", text), uow_factory, ImportOptions())
     assert (report.imported, report.rejected, report.phones, report.phones_invalid) == (3, 0, 3, 2)
     rows = dict(_q(book_path, "SELECT raw, coalesce(e164, '-') || is_valid FROM contact_phones"))
-    # Apollo's leading apostrophe is not part of the number, but the raw text is kept as written.
-    assert rows == {"12": "-0", "call reception": "-0", "'+61 8 9256 5304": "+61892565304" + "1"}
+    # Apollo's leading "keep as text" apostrophe is a spreadsheet marker, not part of the number.
+    assert rows == {"12": "-0", "call reception": "-0", "+61 8 9256 5304": "+61892565304" + "1"}
 
 
 def test_rejects_have_reasons_and_counts_add_up(tmp_path: Path, uow_factory: UowFactory) -> None:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 # Tokens database exports write for "no value" (Northwind's NULL, MySQL's \N).
 NULL_TOKENS = frozenset({"NULL", "\\N"})
+_TEXT_MARKED = frozenset("=+-@\t\r(")
 _EMAIL = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"'.]{2,}$")
 _EMAIL_SPLIT = re.compile(r"[,;\s]+")
 _DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
@@ -17,6 +18,9 @@ _TRUE = frozenset({"1", "true", "yes", "y", "x", "company", "organisation", "org
 
 def clean(value: str) -> str:
     text = value.strip()
+    if text[:1] == "'" and len(text) > 1 and (text[1] in _TEXT_MARKED or text[1].isdigit()):
+        # A spreadsheet "keep as text" apostrophe (Apollo phones, our own formula-safe export).
+        text = text[1:]
     return "" if text in NULL_TOKENS else text
 
 

@@ -1,0 +1,129 @@
+"""CSV export of accounts and contacts in the column conventions the importer reads back.
+
+Cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) get a
+leading apostrophe, the OWASP "CSV injection" defence; the importer removes exactly that
+apostrophe again, so an export round-trips. Files are written to a temporary name and moved
+into place, so a failed export never leaves half a file. No Qt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from sdrdesk.domain.cancel import CancelToken, OperationCancelled
+from sdrdesk.storage import models as m
+from sdrdesk.storage.unit_of_work import UowFactory
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CONTACT_COLUMNS = ("First Name", "Last Name", "Email", "Title", "Company", "Website", "LinkedIn URL",
+                   "Country", "State", "City", "Notes")
+ACCOUNT_COLUMNS = ("Company Name", "Website", "Industry", "Number of Employees", "Annual Revenue",
+                   "Company Phone", "Company Country", "Company State", "Company City", "Description")
+_PAGE = 1000
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value safe to open in a spreadsheet: text that would be a formula becomes literal text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return "" if value is None else value
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+
+
+def _write(path: Path, header: list[str], rows: Iterator[list[Any]], cancel: CancelToken | None,
+           progress: Callable[[int, int], None] | None, total: int) -> int:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".csv.tmp", dir=path.parent)
+    count = 0
+    try:
+        # UTF-8 with BOM and CRLF: what Excel expects to open without a wizard.
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            writer.writerow(header)
+            for row in rows:
+                if cancel is not None and cancel.cancelled:
+                    raise OperationCancelled()
+                writer.writerow([neutralise(cell) for cell in row])
+                count += 1
+                if progress is not None and count % _PAGE == 0:
+                    progress(count, total)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    if progress is not None:
+        progress(count, total)
+    return count
+
+
+def export_contacts(uow_factory: UowFactory, path: Path, *, cancel: CancelToken | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> ExportResult:
+    """Every live contact with its company and phones ("Phone 1".."Phone N", raw as entered)."""
+    with uow_factory() as uow:
+        s = uow.session
+        live = m.Contact.deleted_at.is_(None)
+        total = s.scalar(select(func.count()).select_from(m.Contact).where(live)) or 0
+        per_contact = (select(func.count().label("n")).where(m.ContactPhone.deleted_at.is_(None))
+                       .group_by(m.ContactPhone.contact_id).subquery())
+        most = s.scalar(select(func.max(per_contact.c.n))) or 0
+        phone_columns = max(1, int(most))
+        header = [*CONTACT_COLUMNS, *(f"Phone {i + 1}" for i in range(phone_columns))]
+
+        def rows() -> Iterator[list[Any]]:
+            # Plain columns, not entities: nothing accumulates in the identity map on big books.
+            c = m.Contact
+            stmt = (select(c.id, c.first_name, c.last_name, c.email, c.title, m.Account.name,
+                           m.Account.website, c.linkedin_url, c.country, c.region, c.city, c.notes)
+                    .outerjoin(m.Account, m.Account.id == c.account_id)
+                    .where(c.deleted_at.is_(None)).order_by(c.created_at, c.id))
+            for page in s.execute(stmt).yield_per(_PAGE).partitions():
+                ids = [row[0] for row in page]
+                phones: dict[Any, list[str]] = {}
+                for contact_id, raw in s.execute(
+                        select(m.ContactPhone.contact_id, m.ContactPhone.raw)
+                        .where(m.ContactPhone.contact_id.in_(ids), m.ContactPhone.deleted_at.is_(None))
+                        .order_by(m.ContactPhone.contact_id, m.ContactPhone.position)):
+                    phones.setdefault(contact_id, []).append(raw)
+                for row in page:
+                    numbers = phones.get(row[0], [])
+                    yield [*row[1:], *(numbers + [""] * phone_columns)[:phone_columns]]
+
+        count = _write(path, header, rows(), cancel, progress, total)
+    return ExportResult(Path(path), count)
+
+
+def export_accounts(uow_factory: UowFactory, path: Path, *, cancel: CancelToken | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> ExportResult:
+    with uow_factory() as uow:
+        s = uow.session
+        live = m.Account.deleted_at.is_(None)
+        total = s.scalar(select(func.count()).select_from(m.Account).where(live)) or 0
+
+        def rows() -> Iterator[list[Any]]:
+            a = m.Account
+            stmt = (select(a.name, func.coalesce(a.website, a.domain), a.industry, a.employee_count,
+                           a.annual_revenue, a.phone_raw, a.country, a.region, a.city, a.notes)
+                    .where(a.deleted_at.is_(None)).order_by(a.created_at, a.id))
+            for page in s.execute(stmt).yield_per(_PAGE).partitions():
+                yield from (list(row) for row in page)
+
+        count = _write(path, list(ACCOUNT_COLUMNS), rows(), cancel, progress, total)
+    return ExportResult(Path(path), count)
