@@ -177,7 +177,9 @@ class CallService:
             activity = uow.activities.add(m.Activity(
                 contact_id=contact.id, account_id=contact.account_id, task_id=entry.task_id,
                 kind="call", direction="outbound", disposition=kind.key, occurred_at=now,
-                duration_seconds=entry.duration_seconds, subject=kind.label,
+                duration_seconds=entry.duration_seconds,
+                # Which number was dialled matters later (a wrong number, a switchboard).
+                subject=f"{kind.label} · {entry.phone_e164}" if entry.phone_e164 else kind.label,
                 notes=entry.notes.strip() or None,
                 callback_at=entry.callback_at if kind.needs_callback_time else None,
             ))

@@ -128,10 +128,6 @@ class ObjectionService:
         with self._uow() as uow:
             return search_objections(uow, text, category)
 
-    def get(self, objection_id: uuid.UUID) -> ObjectionRow | None:
-        with self._uow() as uow:
-            return next((r for r in search_objections(uow, limit=10_000) if r.id == objection_id), None)
-
     def save(self, objection_id: uuid.UUID | None, edit: ObjectionEdit,
              ) -> tuple[uuid.UUID, ObjectionEdit | None, Changes]:
         """Create (id None) or update; returns the id and the previous values, for undo."""

@@ -150,6 +150,7 @@ def test_dial_times_the_call_and_a_key_logs_it(qtbot, desk: Desk) -> None:  # ty
     [activity] = activities(desk)
     assert (activity.disposition, activity.duration_seconds) == ("conversation", 95)
     assert activity.notes == "Left details with Ana" and activity.task_id == desk.book.task_id
+    assert activity.subject == "Conversation · +12125550123"
     assert desk.call.last_logged is not None and desk.call.last_logged.effect.value == "advance"
     assert desk.timeline.model.total == 1
     assert "Conversation" in desk.timeline.model.index(0, 0).data()
