@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sdrdesk.domain.clock import FakeClock
 from sdrdesk.domain.compliance import (
@@ -150,3 +152,33 @@ def test_an_email_opt_out_does_not_block_calls_but_all_channels_does() -> None:
     assert isinstance(check_call(now, NEW_YORK, DEFAULT, dnc=[email]), CallAllowed)
     everything = DncFlag("all", "GDPR erasure request", "e-mail", now)
     assert isinstance(check_call(now, NEW_YORK, DEFAULT, dnc=[everything]), CallBlocked)
+
+
+ZONE_POOL = ("America/New_York", "America/Los_Angeles", "America/St_Johns", "Europe/London",
+             "Europe/Paris", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Auckland", "Asia/Tokyo")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    minutes=st.integers(0, 366 * 24 * 60),
+    zones=st.lists(st.sampled_from(ZONE_POOL), min_size=1, max_size=3, unique=True),
+    start=st.integers(0, 23), length=st.integers(1, 23),
+)
+def test_the_next_change_is_exactly_when_the_safe_window_changes(
+        minutes: int, zones: list[str], start: int, length: int) -> None:
+    now = utc(2026, 1, 1) + timedelta(minutes=minutes)
+    windows = CallingWindows((WindowRule(time(start), time((start + length) % 24)),))
+    resolution = ZoneResolution(tuple(zones), "phone")
+    status = window_status(now, resolution, windows)
+    change = status.opens_at if status.state is WindowState.CLOSED else status.closes_at
+    if change is None:  # zones too far apart: never all inside together
+        assert status.state is WindowState.CLOSED
+        return
+    inside_now = status.state is WindowState.OPEN
+    assert change > now
+    assert window_status(change, resolution, windows).state is not status.state
+    # Nothing changes before: sample every 15 minutes up to the change.
+    probe = now
+    while probe < change:
+        assert (window_status(probe, resolution, windows).state is WindowState.OPEN) is inside_now
+        probe += timedelta(minutes=15)
