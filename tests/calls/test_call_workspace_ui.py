@@ -281,3 +281,31 @@ def test_an_invalid_number_is_listed_but_not_dialled(desk: Desk) -> None:
     assert desk.dialer.dialed == [] and desk.prompter.asked == [("inform", "Cannot dial")]
     desk.call.refresh()
     assert desk.call.number.currentIndex() == 1  # a refresh keeps the rep's choice
+
+
+def test_timeline_model_is_lazy(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    import uuid as _uuid
+
+    from PySide6.QtCore import QModelIndex
+
+    from sdrdesk.services.timeline import TimelineRow
+    from sdrdesk.ui.models.timeline_list import TimelineListModel
+
+    ids = [_uuid.uuid4() for _ in range(250)]
+    fetched: list[int] = []
+
+    def fetch(chunk):  # type: ignore[no-untyped-def]
+        fetched.append(len(chunk))
+        return {i: TimelineRow(i, "call", "outbound", "no_answer", "No answer", NOW, 30, "", "", None, "",
+                               False, (), None) for i in chunk}
+
+    model = TimelineListModel(fetch)
+    model.set_ids(ids)
+    assert model.rowCount() == 100 and model.canFetchMore(QModelIndex()) and fetched == []
+    assert "No answer" in model.index(150 - 100, 0).data()  # painting a row loads its page only
+    assert fetched == [100]
+    model.fetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 250 and not model.canFetchMore(QModelIndex())
+    assert model.index(249, 0).data(Qt.ItemDataRole.UserRole) == ids[249]
+    qtmodeltester.check(model)
