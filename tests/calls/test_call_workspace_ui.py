@@ -309,3 +309,36 @@ def test_timeline_model_is_lazy(qtmodeltester) -> None:  # type: ignore[no-untyp
     assert model.rowCount() == 250 and not model.canFetchMore(QModelIndex())
     assert model.index(249, 0).data(Qt.ItemDataRole.UserRole) == ids[249]
     qtmodeltester.check(model)
+
+
+class DeferredRunner:
+    """Holds jobs until told to run them, like a busy writer thread."""
+
+    pending = 0
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[object, object, object]] = []
+
+    def run(self, fn, on_done=None, on_error=None, **_kw) -> None:  # type: ignore[no-untyped-def]
+        self.jobs.append((fn, on_done, on_error))
+
+    def drain(self) -> None:
+        while self.jobs:
+            fn, on_done, _ = self.jobs.pop(0)
+            result = fn()  # type: ignore[operator]
+            if on_done is not None:
+                on_done(result)  # type: ignore[operator]
+
+
+def test_a_double_key_press_logs_one_call(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    focus(desk)
+    runner = DeferredRunner()
+    desk.ctx.runner = runner
+    qtbot.keyClick(desk.window, Qt.Key.Key_4, CTRL)
+    qtbot.keyClick(desk.window, Qt.Key.Key_4, CTRL)
+    runner.drain()
+    assert [a.disposition for a in activities(desk)] == ["no_answer"]
+    desk.clock.advance(timedelta(minutes=1))
+    qtbot.keyClick(desk.window, Qt.Key.Key_3, CTRL)  # once written, the next call can be logged
+    runner.drain()
+    assert [a.disposition for a in activities(desk)] == ["no_answer", "voicemail"]

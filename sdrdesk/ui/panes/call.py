@@ -69,6 +69,7 @@ class CallPane(Pane):
         self.call_started_at: datetime | None = None
         self.objections_used: list[uuid.UUID] = []
         self._loading = False
+        self._logging = False  # a disposition is being written: a second key press waits
         self._draft_contact: uuid.UUID | None = None
 
         self.who = QLabel(self)
@@ -378,7 +379,7 @@ class CallPane(Pane):
     # -- dispositions --------------------------------------------------------------------
     def log_disposition(self, key: str) -> None:
         target = self.target
-        if target is None:
+        if target is None or self._logging:
             return
         kind = next(d for d in DISPOSITIONS if d.key == key)
         extra = self._ask_extra(kind)
@@ -395,6 +396,7 @@ class CallPane(Pane):
         if calls is None:
             return
         self._autosave.stop()
+        self._logging = True
         self.ctx.runner.run(lambda: calls.log_call(entry), self._on_call_logged, self._on_log_failed)
 
     def _ask_extra(self, kind: Disposition) -> tuple[datetime | None, str] | None:
@@ -420,6 +422,7 @@ class CallPane(Pane):
         return None, ""
 
     def _on_call_logged(self, logged: CallLogged) -> None:
+        self._logging = False
         self.last_logged = logged
         self._tick.stop()
         self._loading = True
@@ -440,6 +443,7 @@ class CallPane(Pane):
             self.refresh()  # a do-not-call flag now shows
 
     def _on_log_failed(self, exc: BaseException) -> None:
+        self._logging = False
         if isinstance(exc, SdrdeskError):
             self.ctx.prompter.inform(exc.title, exc.user_message)
         else:
