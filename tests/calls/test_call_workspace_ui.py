@@ -106,7 +106,10 @@ def test_script_follows_the_contact_and_marks_what_is_missing(desk: Desk) -> Non
     cursor = desk.script.viewer.document().find("⟨your company?⟩")
     assert not cursor.isNull()
     assert cursor.charFormat().background().color() == QColor(255, 193, 7)
-    desk.ctx.settings.set(S.REP_COMPANY, "Acme")
+    desk.prompter.answers.extend(["Sam Rep", "Acme"])
+    desk.script.missing_label.linkActivated.emit("#me")  # "Set your name and company…"
+    assert desk.ctx.settings.get(S.REP_COMPANY) == "Acme"
+    assert desk.script.filled is not None and desk.script.filled.complete
     desk.ctx.bus.sig_focus_contact_changed.emit(desk.book.colleague_id)  # the gatekeeper
     assert desk.script.current_script.name == "Gatekeeper"
     assert desk.script.filled is not None and desk.script.filled.complete

@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime, tzinfo
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -246,7 +246,8 @@ class CallPane(Pane):
         if target.title or target.account_name:
             parts.append(_html(" · ".join(p for p in (target.title, target.account_name) if p)))
         now = self.ctx.clock.now()
-        parts.append(f"<span style='color: palette(placeholder-text)'>Local time: "
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        parts.append(f"<span style='color: {muted}'>Local time: "
                      f"{_html(local_time_label(target.zones, now))}</span>")
         self.who.setText(" — ".join(parts))
         chosen = self.number.currentText()  # a refresh keeps the number the rep picked

@@ -191,6 +191,8 @@ class ScriptPane(Pane):
         self.missing_label = QLabel(self)
         self.missing_label.setObjectName("script.missing")
         self.missing_label.setWordWrap(True)
+        self.missing_label.setTextFormat(Qt.TextFormat.RichText)
+        self.missing_label.linkActivated.connect(lambda _link: self.ask_rep_identity())
         self.missing_label.setStyleSheet("background: rgba(255, 193, 7, 0.30); color: palette(text);"
                                          " padding: 3px; border-radius: 3px;")
         self.viewer = QTextBrowser(self)
@@ -432,9 +434,23 @@ class ScriptPane(Pane):
         if filled.unknown:
             parts.append("Unknown variables: " + ", ".join("{" + n + "}" for n in filled.unknown) + ".")
         if any(name in ("my_name", "my_company") for name in filled.missing):
-            parts.append("Set your name and company in Preferences.")
+            parts.append("<a href='#me'>Set your name and company…</a>")
         self.missing_label.setText(" ".join(parts))
         self.missing_label.setVisible(bool(parts))
+
+    def ask_rep_identity(self) -> None:
+        """Fill {my_name} and {my_company} (kept in the rep's preferences)."""
+        settings = self.ctx.settings
+        name = self.ctx.prompter.ask_text("Your name", "Your name, as you say it on calls:",
+                                          settings.get(S.REP_NAME))
+        if name is None:
+            return
+        company = self.ctx.prompter.ask_text("Your company", "Your company:", settings.get(S.REP_COMPANY))
+        if company is None:
+            return
+        settings.set(S.REP_NAME, name.strip())
+        settings.set(S.REP_COMPANY, company.strip())
+        self._render()
 
     # -- editing scripts -------------------------------------------------------------------
     @property
