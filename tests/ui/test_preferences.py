@@ -12,6 +12,7 @@ def test_preferences_are_saved_and_applied(make_app, qtbot) -> None:  # type: ig
     qtbot.addWidget(dialog)
     assert dialog.isVisible() and not dialog.isModal()
     dialog.rep_name.setText("  Sam Rivera ")
+    dialog.rep_company.setText("Acme Dialers")
     dialog.region.setCurrentIndex(dialog.region.findData("CA"))
     dialog.window_start.setTime(QTime(9, 30))
     dialog.window_end.setTime(QTime(20, 0))
@@ -21,6 +22,7 @@ def test_preferences_are_saved_and_applied(make_app, qtbot) -> None:  # type: ig
         dialog.save()
     settings = parts.ctx.settings
     assert settings.get(S.REP_NAME) == "Sam Rivera"
+    assert settings.get(S.REP_COMPANY) == "Acme Dialers"
     assert settings.get(S.DEFAULT_REGION) == "CA"
     assert (settings.get(S.CALLING_WINDOW_START), settings.get(S.CALLING_WINDOW_END)) == ("09:30", "20:00")
     assert settings.get(S.OUTSIDE_WINDOW_POLICY) == "block"

@@ -49,6 +49,8 @@ class PreferencesDialog(QDialog):
 
         self.rep_name = QLineEdit(settings.get(S.REP_NAME))
         self.rep_name.setPlaceholderText("Used for {my_name} in scripts")
+        self.rep_company = QLineEdit(settings.get(S.REP_COMPANY))
+        self.rep_company.setPlaceholderText("Used for {my_company} in scripts")
         self.region = QComboBox()
         for label, code in region_choices():
             self.region.addItem(label, code)
@@ -68,6 +70,7 @@ class PreferencesDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Your name:", self.rep_name)
+        form.addRow("Your company:", self.rep_company)
         form.addRow("Default phone region:", self.region)
         form.addRow("Calling window starts:", self.window_start)
         form.addRow("Calling window ends:", self.window_end)
@@ -92,6 +95,7 @@ class PreferencesDialog(QDialog):
 
     def save(self) -> None:
         self.settings.set(S.REP_NAME, self.rep_name.text().strip())
+        self.settings.set(S.REP_COMPANY, self.rep_company.text().strip())
         self.settings.set(S.DEFAULT_REGION, str(self.region.currentData()))
         self.settings.set(S.CALLING_WINDOW_START, self.window_start.time().toString(_TIME_FORMAT))
         self.settings.set(S.CALLING_WINDOW_END, self.window_end.time().toString(_TIME_FORMAT))
