@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Slot
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,16 +25,34 @@ from PySide6.QtWidgets import (
 
 from sdrdesk.domain.changes import Changes
 from sdrdesk.services import task_queue
+from sdrdesk.services.calls import ContactWindow, calling_windows, contact_windows
 from sdrdesk.services.task_queue import TaskRow
+from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.models.paged_table import ColumnSpec, PagedTableModel
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
 
+CLOCK_REFRESH_MS = 60_000
 
-def _due_text(row: TaskRow) -> str:
-    local = row.due_at.astimezone()
-    return local.strftime("%a %d %b %H:%M")
+
+@dataclass(frozen=True)
+class TodayRow:
+    """A task plus its prospect's calling-window facts at the time the page was fetched."""
+
+    task: TaskRow
+    window: ContactWindow | None
+
+    def window_text(self, now: datetime) -> str:
+        if self.window is None:
+            return ""
+        if self.window.do_not_call:
+            return "Do not call"
+        return self.window.status.label(now=now)
+
+
+def _due_text(row: TodayRow) -> str:
+    return row.task.due_at.astimezone().strftime("%a %d %b %H:%M")
 
 
 class TodayPane(Pane):
@@ -43,16 +62,24 @@ class TodayPane(Pane):
     def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         now = ctx.clock.now
-        columns: list[ColumnSpec[TaskRow]] = [
+        columns: list[ColumnSpec[TodayRow]] = [
             ColumnSpec("due", "Due", _due_text, width=120),
-            ColumnSpec("state", "", lambda r: r.urgency(now()).capitalize(), width=72),
-            ColumnSpec("channel", "Channel", lambda r: r.channel.capitalize(), width=70),
-            ColumnSpec("contact", "Contact", lambda r: r.contact_name, width=150,
-                       tooltip=lambda r: r.contact_title),
-            ColumnSpec("account", "Account", lambda r: r.account_name, width=170),
-            ColumnSpec("task", "Task", lambda r: r.title, width=140),
+            ColumnSpec("state", "Status", lambda r: r.task.urgency(now()).capitalize(), width=72),
+            ColumnSpec("channel", "Channel", lambda r: r.task.channel.capitalize(), width=70),
+            ColumnSpec("contact", "Contact", lambda r: r.task.contact_name, width=150,
+                       tooltip=lambda r: r.task.contact_title),
+            ColumnSpec("account", "Account", lambda r: r.task.account_name, width=170),
+            ColumnSpec("local", "Their time", lambda r: r.window.local_time if r.window else "",
+                       width=120, tooltip=lambda r: ", ".join(r.window.zones.zones) if r.window else ""),
+            ColumnSpec("window", "Calling window", lambda r: r.window_text(now()), width=170),
+            ColumnSpec("task", "Task", lambda r: r.task.title, width=140),
         ]
-        self.model: PagedTableModel[TaskRow] = PagedTableModel(columns, self._fetch_rows, self)
+        self.model: PagedTableModel[TodayRow] = PagedTableModel(columns, self._fetch_rows, self)
+        # Local times and windows move with the clock: repaint the cached pages each minute.
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(CLOCK_REFRESH_MS)
+        self._clock_timer.timeout.connect(lambda: self.model.invalidate())
+        self._clock_timer.start()
 
         self.channel_filter = QComboBox(self)
         self.channel_filter.setObjectName("today.channel")
@@ -121,12 +148,17 @@ class TodayPane(Pane):
         with workspace.uow_factory() as uow:
             return len(task_queue.open_task_ids(uow, channel, due_before=now))
 
-    def _fetch_rows(self, ids: Sequence[Hashable]) -> dict[Hashable, TaskRow]:
+    def _fetch_rows(self, ids: Sequence[Hashable]) -> dict[Hashable, TodayRow]:
         workspace = self.workspace
         if workspace is None:
             return {}
+        settings = self.ctx.settings
+        windows = calling_windows(settings.get(S.CALLING_WINDOW_START), settings.get(S.CALLING_WINDOW_END))
         with workspace.uow_factory() as uow:
-            return dict(task_queue.task_rows(uow, [i for i in ids if isinstance(i, uuid.UUID)]))
+            tasks = task_queue.task_rows(uow, [i for i in ids if isinstance(i, uuid.UUID)])
+            facts = contact_windows(uow, [t.contact_id for t in tasks.values()], windows,
+                                    self.ctx.clock.now())
+        return {task_id: TodayRow(task, facts.get(task.contact_id)) for task_id, task in tasks.items()}
 
     @Slot(QItemSelection, QItemSelection)
     def _on_table_selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
@@ -135,8 +167,8 @@ class TodayPane(Pane):
             return
         row = self.model.row_at(indexes[0].row())
         if row is not None:
-            self.ctx.bus.sig_focus_account_changed.emit(row.account_id)
-            self.ctx.bus.sig_focus_contact_changed.emit(row.contact_id)
+            self.ctx.bus.sig_focus_account_changed.emit(row.task.account_id)
+            self.ctx.bus.sig_focus_contact_changed.emit(row.task.contact_id)
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)
@@ -148,7 +180,7 @@ class TodayPane(Pane):
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.currentIndex().isValid():
             row = self.model.row_at(self.table.currentIndex().row())
-            if row is not None and row.account_id is not None:
-                self.ctx.bus.sig_open_research_requested.emit(row.account_id)
+            if row is not None and row.task.account_id is not None:
+                self.ctx.bus.sig_open_research_requested.emit(row.task.account_id)
             return
         super().keyPressEvent(event)

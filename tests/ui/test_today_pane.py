@@ -1,0 +1,60 @@
+"""The Today pane: open tasks in due order, with each prospect's local time and calling window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from sdrdesk.domain.phones import parse_phone, search_tokens
+from sdrdesk.services.workspace import open_workspace
+from sdrdesk.storage import models as m
+from tests.ui.conftest import open_and_wait
+
+
+def _seed(path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+    workspace = open_workspace(path, clock)
+    now = clock.now()
+    with workspace.uow_factory() as uow:
+        account = uow.accounts.add(m.Account(name="Maple Freight Inc.", country="CA", region="ON"))
+        uow.session.flush()
+        people = [("Toronto", "+1 416 555 0199", "CA", -2), ("Sydney", "0412 345 678", "AU", 1),
+                  ("Nowhere", "12", None, 3)]
+        for last, raw, region, hours in people:
+            contact = uow.contacts.add(m.Contact(first_name="Pat", last_name=last, account_id=account.id))
+            uow.session.flush()
+            info = parse_phone(raw, region or "US")
+            uow.contact_phones.add(m.ContactPhone(
+                contact_id=contact.id, raw=raw, e164=info.e164, is_valid=info.valid,
+                region=info.region, search_digits=search_tokens(info.e164, raw)))
+            uow.tasks.add(m.Task(contact_id=contact.id, channel="call", title="Call - step 1",
+                                 due_at=now + timedelta(hours=hours)))
+        uow.commit()
+    workspace.close()
+
+
+def _cell(pane, row: int, key: str) -> str:  # type: ignore[no-untyped-def]
+    column = [c.key for c in pane.model.columns].index(key)
+    return pane.model.data(pane.model.index(row, column), Qt.ItemDataRole.DisplayRole)
+
+
+def test_tasks_show_due_order_local_time_and_window(make_app, qtbot, tmp_path: Path,
+                                                    fake_clock) -> None:  # type: ignore[no-untyped-def]
+    book = tmp_path / "today.db"
+    _seed(book, fake_clock)
+    parts = make_app()
+    parts.window.show()
+    open_and_wait(qtbot, parts, book)
+    pane = parts.window.panes["pane.today"]
+    assert pane.model.rowCount() == 3
+    assert [_cell(pane, r, "contact") for r in range(3)] == ["Pat Toronto", "Pat Sydney", "Pat Nowhere"]
+    assert _cell(pane, 0, "state") == "Overdue"
+    # 15:00 UTC on 10 March 2026 is 11:00 in Toronto (daylight time began on 8 March).
+    assert _cell(pane, 0, "local") == "11:00 Toronto"
+    assert _cell(pane, 0, "window").startswith("Callable until")
+    # An Australian mobile could be in several zones: say so, never guess one.
+    assert _cell(pane, 1, "local").endswith("possible zones")
+    # An invalid number falls back to the account's province, so the time is still known.
+    assert _cell(pane, 2, "local") == "11:00 Toronto"
+    assert pane.summary.text() == "3 open · 1 overdue"
