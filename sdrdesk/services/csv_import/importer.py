@@ -44,6 +44,7 @@ from sdrdesk.domain.errors import ImportFileRejected
 from sdrdesk.domain.ids import new_id
 from sdrdesk.services.csv_import import values as v
 from sdrdesk.services.csv_import.aliases import IGNORE
+from sdrdesk.services.csv_import.bulk import StagedInsert
 from sdrdesk.services.csv_import.countries import to_iso2
 from sdrdesk.services.csv_import.detect import Detection, detect
 from sdrdesk.services.csv_import.mapping import ColumnMapping, base_field, guess_mapping
@@ -326,6 +327,7 @@ class _Run:
     def execute(self) -> ImportReport:
         started = time.perf_counter()
         self._items: list[dict[str, Any]] = []
+        self._stages: dict[str, StagedInsert] = {}
         try:
             total = self.path.stat().st_size
         except OSError:
@@ -365,6 +367,8 @@ class _Run:
                 if self.cancel is not None and self.cancel.cancelled:
                     raise OperationCancelled()
                 self._flush_items(conn)
+                for stage in self._stages.values():
+                    stage.drop(conn)
                 self.report.row_outcomes.sort(key=lambda o: o.number)  # rejects are decided first
                 self.report.seconds = round(time.perf_counter() - started, 3)
                 if self.dry_run:
@@ -511,13 +515,16 @@ class _Run:
         # Order matters for the search-index triggers: accounts, then phones, then contacts, so
         # each new contact's index row is written once with its company and phones (a phone
         # inserted after its contact rewrites that row). Foreign keys are checked at commit.
-        if new_accounts:
-            conn.execute(insert(_ACCOUNT_T), new_accounts)
-        if new_phones:
-            conn.execute(insert(_PHONE_T), new_phones)
-        if new_contacts:
-            conn.execute(insert(_CONTACT_T), new_contacts)
+        self._stage(conn, _ACCOUNT_T).write(conn, new_accounts)
+        self._stage(conn, _PHONE_T).write(conn, new_phones)
+        self._stage(conn, _CONTACT_T).write(conn, new_contacts)
         self._flush_items(conn)
+
+    def _stage(self, conn: Connection, table: Any) -> StagedInsert:
+        stage = self._stages.get(table.name)
+        if stage is None:
+            stage = self._stages[table.name] = StagedInsert(conn, table)
+        return stage
 
     def _phone_row(self, contact_id: uuid.UUID, phone: dict[str, Any]) -> dict[str, Any]:
         self.report.phones += 1

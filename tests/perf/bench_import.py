@@ -1,0 +1,187 @@
+"""Import benchmark: the app's importer against a bare csv + phonenumbers + sqlite3 baseline.
+
+Run standalone (not collected by pytest): `.venv/bin/python tests/perf/bench_import.py [--rows N]`.
+
+The file is a 100k-row contacts CSV built from datablist customers-10000 (repeated with fresh
+e-mails) and the real international phone numbers of the embassies file (generated data when
+../shared/data is absent). Two variants:
+- "repeated phones": the embassies' 885 numbers cycle, as the brief describes (real lists repeat
+  numbers too: switchboards, re-imports);
+- "unique phones": every number differs, so no parse result is ever reused.
+Each measurement runs in its own process so its peak RSS is its own. Budget: importer rows/s at
+least 0.5x the baseline's, and peak RSS that does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+
+HEADER = ["First Name", "Last Name", "Email", "Company", "City", "Country", "Phone", "Website"]
+
+
+def _shared_rows() -> tuple[list[list[str]], list[tuple[str, str]]] | None:
+    customers = SHARED / "datablist" / "customers-10000.csv"
+    embassies = SHARED / "embassies" / "database_of_embassies.csv"
+    if not (customers.exists() and embassies.exists()):
+        return None
+    with customers.open(encoding="utf-8-sig", newline="") as handle:
+        people = [[r["First Name"], r["Last Name"], r["Company"], r["City"], r["Website"]]
+                  for r in csv.DictReader(handle)]
+    with embassies.open(encoding="utf-8", newline="") as handle:
+        phones = [(r["phone"], r["country"]) for r in csv.DictReader(handle, delimiter=";") if r["phone"]]
+    return people, phones
+
+
+def _generated_rows() -> tuple[list[list[str]], list[tuple[str, str]]]:
+    import phonenumbers
+
+    rnd = random.Random(7)
+    firsts = ["Ann", "Bo", "Cy", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo"]
+    lasts = ["Lee", "Ng", "Ortiz", "Müller", "Dubois", "Rossi", "Kowalski", "Silva", "Sato", "Khan"]
+    people = [[rnd.choice(firsts), rnd.choice(lasts), f"Company {i % 900}", "City", f"https://c{i % 900}.example"]
+              for i in range(10_000)]
+    phones = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        number = phonenumbers.example_number(region)
+        if number is not None:
+            phones.append((phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+                           region))
+    return people, phones
+
+
+def build_file(path: Path, rows: int, unique_phones: bool) -> str:
+    source = _shared_rows()
+    origin = "shared data (datablist customers-10000 + embassies phones)"
+    if source is None:
+        source, origin = _generated_rows(), "generated data (shared data absent)"
+    people, phones = source
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            first, last, company, city, website = people[i % len(people)]
+            phone, country = phones[i % len(phones)]
+            if unique_phones:
+                # Change the last digits, keep the number's shape: every row is a different number.
+                digits = [j for j, ch in enumerate(phone) if ch.isdigit()]
+                tail = f"{i:06d}"[-min(3, len(digits)):]
+                chars = list(phone)
+                for j, ch in zip(digits[-len(tail):], tail, strict=True):
+                    chars[j] = ch
+                phone = "".join(chars) + ("" if i < len(phones) else f" x{i // len(phones) % 1000}")
+            writer.writerow([first, last, f"{first}.{last}.{i}@example.com".lower().replace(" ", ""),
+                             company, city, country, phone, website])
+    return origin
+
+
+def run_importer(csv_path: Path, workdir: Path) -> dict[str, float]:
+    from sdrdesk.services.csv_import import ImportOptions, import_csv
+    from sdrdesk.storage.engine import open_book
+    from sdrdesk.storage.unit_of_work import uow_factory_for
+
+    book = open_book(workdir / "bench.db")
+    started = time.perf_counter()
+    report = import_csv(csv_path, uow_factory_for(book.session_factory), ImportOptions(default_region="US"))
+    took = time.perf_counter() - started
+    book.close()
+    assert report.accounted and report.rows == report.imported, report.to_dict()
+    return {"rows": report.rows, "seconds": took, "phones_invalid": report.phones_invalid}
+
+
+def run_baseline(csv_path: Path, workdir: Path) -> dict[str, float]:
+    import phonenumbers
+
+    conn = sqlite3.connect(workdir / "baseline.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE contacts (first TEXT, last TEXT, email TEXT, company TEXT, city TEXT, "
+                 "country TEXT, phone_raw TEXT, phone_e164 TEXT, website TEXT)")
+    started = time.perf_counter()
+    rows = 0
+    conn.execute("BEGIN")
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        batch = []
+        for first, last, email, company, city, country, phone, website in reader:
+            try:
+                e164 = phonenumbers.format_number(phonenumbers.parse(phone, "US"),
+                                                  phonenumbers.PhoneNumberFormat.E164)
+            except phonenumbers.NumberParseException:
+                e164 = None
+            batch.append((first, last, email, company, city, country, phone, e164, website))
+            if len(batch) >= 1000:
+                conn.executemany("INSERT INTO contacts VALUES (?,?,?,?,?,?,?,?,?)", batch)
+                rows += len(batch)
+                batch = []
+        conn.executemany("INSERT INTO contacts VALUES (?,?,?,?,?,?,?,?,?)", batch)
+        rows += len(batch)
+    conn.execute("COMMIT")
+    took = time.perf_counter() - started
+    conn.close()
+    return {"rows": rows, "seconds": took}
+
+
+def _child(kind: str, csv_path: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        result = (run_importer if kind == "importer" else run_baseline)(csv_path, Path(tmp))
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps(result))
+
+
+def _measure(kind: str, csv_path: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--child", kind, str(csv_path)], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "CSV"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child[0], Path(args.child[1]))
+        return 0
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, unique in (("repeated phones", False), ("unique phones", True)):
+            path = Path(tmp) / f"contacts-{args.rows}-{'unique' if unique else 'repeated'}.csv"
+            origin = build_file(path, args.rows, unique)
+            small = Path(tmp) / "small.csv"
+            build_file(small, max(1, args.rows // 4), unique)
+            base = _measure("baseline", path)
+            imp = _measure("importer", path)
+            imp_small = _measure("importer", small)
+            base_rate = base["rows"] / base["seconds"]
+            imp_rate = imp["rows"] / imp["seconds"]
+            ratio = imp_rate / base_rate
+            print(f"== {args.rows:,} rows, {label}; {origin}; file {path.stat().st_size / 1e6:.1f} MB")
+            print(f"baseline (csv + phonenumbers.parse/format + sqlite3 executemany): "
+                  f"{base_rate:,.0f} rows/s, {base['seconds']:.1f} s, peak RSS {base['peak_rss_mb']:.0f} MB")
+            print(f"importer (sdrdesk import_csv, one transaction):                  "
+                  f"{imp_rate:,.0f} rows/s, {imp['seconds']:.1f} s, peak RSS {imp['peak_rss_mb']:.0f} MB "
+                  f"({imp['phones_invalid']:,.0f} phones flagged invalid)")
+            print(f"importer on {imp_small['rows']:,.0f} rows: peak RSS {imp_small['peak_rss_mb']:.0f} MB "
+                  f"(RSS growth for 4x the rows: {imp['peak_rss_mb'] - imp_small['peak_rss_mb']:+.0f} MB)")
+            print(f"ratio importer/baseline: {ratio:.2f}x (budget >= 0.50x): {'OK' if ratio >= 0.5 else 'UNDER'}")
+            ok = ok and ratio >= 0.5
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
