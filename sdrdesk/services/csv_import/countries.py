@@ -1,7 +1,7 @@
 """Country names or codes as written in exports ("Germany", "Deutschland", "DE", "U.K.") to ISO alpha-2.
 
-Names come from phonenumbers' own locale table (English, German, French, Spanish, ...), loaded
-once on first use, plus the short forms CRMs write that no locale table holds.
+Names come from phonenumbers' own locale table (English, German, French, Spanish, ...; a
+generated copy in `countries_data.py`), plus the short forms CRMs write that no locale table holds.
 """
 
 from __future__ import annotations
@@ -39,15 +39,12 @@ _EXTRA = {
 
 @functools.cache
 def _table() -> dict[str, str]:
-    from phonenumbers.geodata.locale import LOCALE_DATA  # ~0.5 s: only when a country column exists
+    # countries_data.NAMES was generated with:
+    #   {normalise_header(n): code for code, names in LOCALE_DATA.items() if len(code) == 2
+    #    for lang, n in names.items() if lang in LANGS}  ("*xx" means "as language xx")
+    from sdrdesk.services.csv_import.countries_data import NAMES
 
-    table: dict[str, str] = {}
-    for code, names in LOCALE_DATA.items():
-        if len(code) != 2:
-            continue
-        for name in names.values():
-            if name and not name.startswith("*"):
-                table.setdefault(normalise_header(name), code)
+    table = dict(NAMES)
     for key, code in _EXTRA.items():
         table[normalise_header(key)] = code
     return table
