@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sdrdesk.domain.phones import timezones_for_e164
@@ -47,6 +48,43 @@ _REGION_ZONES: dict[str, dict[str, str]] = {
         "ACT": "Australia/Sydney", "NT": "Australia/Darwin",
     },
 }
+
+
+_PREFERRED: frozenset[str] = frozenset(_COUNTRY_ZONES.values()) | frozenset(
+    zone for regions in _REGION_ZONES.values() for zone in regions.values())
+
+
+# Which year's rules decide "same clock"; rules rarely change, and a fixed year keeps the
+# domain free of wall-clock reads.
+_SAMPLE_YEAR = 2026
+
+
+@lru_cache(maxsize=1024)
+def _offset_signature(zone: str, year: int) -> tuple[float, ...]:
+    """UTC offsets of `zone` twice a month for a year around `year`: equal signatures keep
+    the same clock in practice (London, Jersey, Guernsey and the Isle of Man do)."""
+    tz = ZoneInfo(zone)
+    samples = []
+    for y in (year, year + 1):
+        for month in range(1, 13):
+            for day in (1, 15):
+                offset = datetime(y, month, day, 12, tzinfo=UTC).astimezone(tz).utcoffset()
+                samples.append(offset.total_seconds() if offset is not None else 0.0)
+    return tuple(samples)
+
+
+def merge_equivalent_zones(zones: Iterable[str], year: int = _SAMPLE_YEAR) -> tuple[str, ...]:
+    """Drop zones whose clock matches one already kept; the best-known zone of a group wins."""
+    groups: dict[tuple[float, ...], list[str]] = {}
+    for zone in zones:
+        if not is_valid_zone(zone):
+            continue
+        groups.setdefault(_offset_signature(zone, year), []).append(zone)
+    kept = []
+    for members in groups.values():
+        preferred = [z for z in members if z in _PREFERRED]
+        kept.append(preferred[0] if preferred else members[0])
+    return tuple(kept)
 
 
 @dataclass(frozen=True)
@@ -99,7 +137,7 @@ def resolve_zones(pinned: str | None, phone_e164s: Iterable[str | None],
             if zone not in from_phones:
                 from_phones.append(zone)
     if from_phones:
-        return ZoneResolution(tuple(from_phones), "phone")
+        return ZoneResolution(merge_equivalent_zones(from_phones), "phone")
     place = zones_for_place(country, region)
     if place:
         return ZoneResolution(place, "region")

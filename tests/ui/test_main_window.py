@@ -143,8 +143,8 @@ def test_selecting_a_task_focuses_its_contact(make_app, qtbot, tmp_path: Path,
     open_and_wait(qtbot, parts, book)
     today = parts.window.panes["pane.today"]
     with qtbot.waitSignal(parts.ctx.bus.sig_focus_contact_changed) as focus:
-        today.select_row(0)
-    assert focus.args[0] == today.model.row_at(0).task.contact_id
+        today.select_row(1)
+    assert focus.args[0] == today.model.row_at(1).task.contact_id
 
 
 def test_os_open_requests_open_books_and_explain_rep_files(make_app, qtbot, tmp_path: Path,

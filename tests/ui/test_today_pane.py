@@ -58,3 +58,17 @@ def test_tasks_show_due_order_local_time_and_window(make_app, qtbot, tmp_path: P
     # An invalid number falls back to the account's province, so the time is still known.
     assert _cell(pane, 2, "local") == "11:00 Toronto"
     assert pane.summary.text() == "3 open · 1 overdue"
+
+
+def test_the_next_task_is_focused_when_the_book_opens(make_app, qtbot, tmp_path: Path,
+                                                      fake_clock) -> None:  # type: ignore[no-untyped-def]
+    book = tmp_path / "today.db"
+    _seed(book, fake_clock)
+    parts = make_app()
+    parts.window.show()
+    focused: list[object] = []
+    parts.ctx.bus.sig_focus_contact_changed.connect(focused.append)
+    open_and_wait(qtbot, parts, book)
+    pane = parts.window.panes["pane.today"]
+    qtbot.waitUntil(lambda: bool(focused))
+    assert focused[-1] == pane.model.row_at(0).task.contact_id

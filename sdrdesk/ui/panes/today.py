@@ -139,6 +139,8 @@ class TodayPane(Pane):
         overdue = self._count_overdue(now)
         self.summary.setText(f"{len(ids)} open · {overdue} overdue")
         self._stack.setCurrentWidget(self.table if ids else self.empty)
+        if ids and not self.table.selectionModel().hasSelection():
+            self.select_row(0)  # the next task is already in focus, as in a mail client
 
     def _count_overdue(self, now: datetime) -> int:
         workspace = self.workspace
