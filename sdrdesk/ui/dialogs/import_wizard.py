@@ -1,0 +1,568 @@
+"""Import wizard: file -> detection (with overrides) -> column mapping -> preview and duplicate
+policy -> source label -> run off the GUI thread (progress, cancel) -> report.
+
+Non-modal: `open_import_wizard` shows it and returns at once. All the work is done by
+`sdrdesk.services.csv_import`; this module only asks and shows. The import itself runs on the
+serial database worker of `ui/workers.py`, so the window stays responsive and a cancel leaves
+the book untouched (the service's single transaction rolls back).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from sdrdesk.domain.cancel import CancelToken, OperationCancelled
+from sdrdesk.domain.changes import Changes
+from sdrdesk.domain.errors import SdrdeskError
+from sdrdesk.services.csv_import import (
+    ColumnMapping,
+    Detection,
+    ImportOptions,
+    ImportReport,
+    detect,
+    guess_mapping,
+    import_csv,
+    preview_csv,
+    remember_mapping,
+    remembered_mapping,
+)
+from sdrdesk.services.csv_import.aliases import ALL_FIELDS, FIELD_LABELS, IGNORE
+from sdrdesk.storage.unit_of_work import UowFactory
+from sdrdesk.ui import settings as S
+from sdrdesk.ui.settings import Settings
+from sdrdesk.ui.workers import BackgroundRunner, Runner
+
+log = logging.getLogger(__name__)
+
+ENCODINGS = (("Detect automatically", ""), ("UTF-8", "utf-8"), ("UTF-8 with BOM", "utf-8-sig"),
+             ("UTF-16 (with BOM)", "utf-16"), ("UTF-16 LE", "utf-16-le"), ("UTF-16 BE", "utf-16-be"),
+             ("Windows-1252", "cp1252"), ("Latin-1", "latin-1"))
+DELIMITERS = (("Detect automatically", ""), ("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", "\t"),
+              ("Pipe |", "|"))
+POLICY_LABELS = (("skip", "Skip rows already in the book (count them as duplicates)"),
+                 ("update", "Update the existing records with the file's values"),
+                 ("keep_both", "Keep both (create new records anyway)"))
+_PHONE_LABELS = ("", "work", "mobile", "direct", "home", "corporate", "other")
+PAGE_FILE, PAGE_DETECT, PAGE_MAPPING, PAGE_PREVIEW, PAGE_SOURCE, PAGE_RUN, PAGE_REPORT = range(7)
+
+
+def _field_choices() -> list[tuple[str, str]]:
+    choices = [(FIELD_LABELS[IGNORE], IGNORE)]
+    for field in ALL_FIELDS:
+        if field == "contact.phone":
+            choices.extend((f"Phone ({label})" if label else "Phone", f"contact.phone:{label}" if label
+                            else "contact.phone") for label in _PHONE_LABELS)
+        else:
+            choices.append((FIELD_LABELS.get(field, field), field))
+    return choices
+
+
+class _FilePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Choose a CSV file")
+        self.setSubTitle("Exports from HubSpot, Salesforce, Apollo, LinkedIn Sales Navigator, Outlook, "
+                         "Thunderbird, Odoo or any spreadsheet saved as CSV.")
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("import.path")
+        self.path_edit.textChanged.connect(self.completeChanged)
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._on_browse_clicked)
+        self.error = QLabel()
+        self.error.setObjectName("import.file_error")
+        self.error.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+
+    @Slot()
+    def _on_browse_clicked(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # only on a user's click, never in tests
+
+        folder = self._wizard.settings.get(S.LAST_IMPORT_FOLDER) or str(Path.home())
+        name, _ = QFileDialog.getOpenFileName(self, "Import CSV", folder,
+                                              "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        if name:
+            self.path_edit.setText(name)
+
+    def isComplete(self) -> bool:
+        return Path(self.path_edit.text().strip()).is_file()
+
+    def validatePage(self) -> bool:
+        path = Path(self.path_edit.text().strip())
+        try:
+            self._wizard.detection = detect(path)
+        except SdrdeskError as exc:
+            self.error.setText(exc.user_message)
+            return False
+        self.error.clear()
+        self._wizard.path = path
+        self._wizard.settings.set(S.LAST_IMPORT_FOLDER, str(path.parent))
+        return True
+
+
+class _DetectPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("What sdrdesk found in the file")
+        self.setSubTitle("Change anything that looks wrong; the sample below updates at once.")
+        self.summary = QLabel()
+        self.summary.setObjectName("import.detection_summary")
+        self.summary.setWordWrap(True)
+        self.encoding = QComboBox()
+        self.encoding.setObjectName("import.encoding")
+        for label, value in ENCODINGS:
+            self.encoding.addItem(label, value)
+        self.delimiter = QComboBox()
+        self.delimiter.setObjectName("import.delimiter")
+        for label, value in DELIMITERS:
+            self.delimiter.addItem(label, value)
+        self.header_row = QSpinBox()
+        self.header_row.setObjectName("import.header_row")
+        self.header_row.setRange(1, 1000)
+        self.sample = QTableWidget()  # at most 20 sample rows: no model needed
+        self.sample.setObjectName("import.sample")
+        self.sample.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Encoding", self.encoding)
+        form.addRow("Delimiter", self.delimiter)
+        form.addRow("Header row (line)", self.header_row)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.sample, 1)
+        self._loading = False
+        self.encoding.currentIndexChanged.connect(self._on_override_changed)
+        self.delimiter.currentIndexChanged.connect(self._on_override_changed)
+        self.header_row.valueChanged.connect(self._on_override_changed)
+
+    def initializePage(self) -> None:
+        self._loading = True
+        d = self._wizard.detection
+        assert d is not None
+        self.encoding.setCurrentIndex(0)
+        self.delimiter.setCurrentIndex(0)
+        self.header_row.setValue(d.header_row + 1)
+        self._loading = False
+        self._show(d)
+
+    def _show(self, d: Detection) -> None:
+        text = (f"Encoding: {d.encoding_label}. Delimiter: {d.delimiter_name}. Header on line "
+                f"{d.header_row + 1} ({len(d.headers)} columns). Line ends: {d.line_ending}.")
+        if d.warnings:
+            text += " " + " ".join(d.warnings)
+        self.summary.setText(text)
+        self.sample.clear()
+        self.sample.setColumnCount(len(d.headers))
+        self.sample.setHorizontalHeaderLabels([h or f"(column {i + 1})" for i, h in enumerate(d.headers)])
+        self.sample.setRowCount(len(d.sample_rows))
+        for r, row in enumerate(d.sample_rows):
+            for c, cell in enumerate(row[:len(d.headers)]):
+                self.sample.setItem(r, c, QTableWidgetItem(cell))
+
+    @Slot()
+    def _on_override_changed(self) -> None:
+        if self._loading or self._wizard.path is None:
+            return
+        try:
+            d = detect(self._wizard.path, encoding=self.encoding.currentData() or None,
+                       delimiter=self.delimiter.currentData() or None,
+                       header_row=self.header_row.value() - 1)
+        except SdrdeskError as exc:
+            self.error.setText(exc.user_message)
+            self._wizard.detection_error = True
+            self.completeChanged.emit()
+            return
+        self.error.clear()
+        self._wizard.detection_error = False
+        self._wizard.detection = d
+        self._show(d)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self._wizard.detection_error
+
+
+class _MappingPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Which column holds what")
+        self.setSubTitle("Known export headers are matched for you. Columns set to "
+                         "'(do not import)' are left out.")
+        self.table = QTableWidget()
+        self.table.setObjectName("import.mapping")
+        self.table.setColumnCount(3)
+        self.table.setHorizontalHeaderLabels(["Column", "First value", "Import as"])
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.remember = QCheckBox("Remember this mapping for files with these columns")
+        self.remember.setObjectName("import.remember_mapping")
+        self.remember.setChecked(True)
+        self.kind = QLabel()
+        self.kind.setObjectName("import.kind")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.kind)
+        layout.addWidget(self.remember)
+        self.combos: list[QComboBox] = []
+        self._choices = _field_choices()
+
+    def initializePage(self) -> None:
+        d = self._wizard.detection
+        assert d is not None
+        mapping = remembered_mapping(self._wizard.uow_factory, d.headers) or guess_mapping(d.headers)
+        self.table.setRowCount(len(d.headers))
+        self.combos = []
+        first = d.sample_rows[0] if d.sample_rows else ()
+        for i, header in enumerate(d.headers):
+            self.table.setItem(i, 0, QTableWidgetItem(header or f"(column {i + 1})"))
+            self.table.setItem(i, 1, QTableWidgetItem(first[i] if i < len(first) else ""))
+            combo = QComboBox()
+            for label, value in self._choices:
+                combo.addItem(label, value)
+            index = combo.findData(mapping.fields[i])
+            combo.setCurrentIndex(index if index >= 0 else 0)
+            combo.currentIndexChanged.connect(self._on_mapping_changed)
+            self.table.setCellWidget(i, 2, combo)
+            self.combos.append(combo)
+        self._on_mapping_changed()
+
+    def mapping(self) -> ColumnMapping:
+        d = self._wizard.detection
+        assert d is not None
+        fields = {(h or f"#{i + 1}"): c.currentData() for i, (h, c) in enumerate(zip(d.headers, self.combos,
+                                                                                     strict=True))}
+        base = ColumnMapping(d.headers, tuple(IGNORE for _ in d.headers))
+        return base.with_overrides({k: (None if val == IGNORE else val) for k, val in fields.items()})
+
+    def set_field(self, column: int, field: str) -> None:
+        """Choose `field` for `column` (what a user's pick in the combo does)."""
+        self.combos[column].setCurrentIndex(self.combos[column].findData(field))
+
+    @Slot()
+    def _on_mapping_changed(self) -> None:
+        try:
+            mapping = self.mapping()
+        except SdrdeskError as exc:
+            self.kind.setText(exc.user_message)
+            return
+        names = {"contacts": "contacts (with their companies)", "accounts": "accounts (companies)",
+                 "both": "contacts and accounts"}
+        self.kind.setText(f"This file will import as {names[mapping.kind]}.")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return any(c.currentData() != IGNORE for c in self.combos)
+
+    def validatePage(self) -> bool:
+        self._wizard.mapping = self.mapping()
+        if self.remember.isChecked():
+            remember_mapping(self._wizard.uow_factory, self._wizard.mapping)
+        return True
+
+
+class _PreviewPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Preview")
+        self.setSubTitle("What the first rows would do. Choose what happens to rows already in the book.")
+        self.policy = QButtonGroup(self)
+        layout = QVBoxLayout(self)
+        for i, (value, label) in enumerate(POLICY_LABELS):
+            button = QRadioButton(label)
+            button.setObjectName(f"import.policy.{value}")
+            button.setChecked(i == 0)
+            self.policy.addButton(button, i)
+            layout.addWidget(button)
+        self.policy.idClicked.connect(self._on_policy_clicked)
+        self.summary = QLabel()
+        self.summary.setObjectName("import.preview_summary")
+        self.summary.setWordWrap(True)
+        self.rows = QTableWidget()  # at most MAX_LISTED preview rows
+        self.rows.setObjectName("import.preview_rows")
+        self.rows.setColumnCount(4)
+        self.rows.setHorizontalHeaderLabels(["Row", "Outcome", "Record", "Reason"])
+        self.rows.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.rows.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.similar = QLabel()
+        self.similar.setObjectName("import.near_duplicates")
+        self.similar.setWordWrap(True)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.similar)
+        layout.addWidget(self.rows, 1)
+
+    @property
+    def policy_value(self) -> str:
+        return POLICY_LABELS[max(0, self.policy.checkedId())][0]
+
+    def set_policy(self, value: str) -> None:
+        index = [p for p, _ in POLICY_LABELS].index(value)
+        self.policy.button(index).setChecked(True)
+        self._refresh()
+
+    def initializePage(self) -> None:
+        self._refresh()
+
+    @Slot(int)
+    def _on_policy_clicked(self, _index: int) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        wizard = self._wizard
+        wizard.policy = self.policy_value
+        try:
+            assert wizard.path is not None
+            preview = preview_csv(wizard.path, wizard.uow_factory, wizard.options(), max_rows=200)
+        except SdrdeskError as exc:
+            self.summary.setText(exc.user_message)
+            return
+        self.preview = preview
+        self.summary.setText(
+            f"In the first {preview.rows} rows: {preview.imported} new, {preview.updated} updates, "
+            f"{preview.duplicates} already in the book, {preview.rejected} rejected "
+            f"({preview.accounts_created} new companies, {preview.phones_invalid} of {preview.phones} "
+            "phone numbers not valid: they are kept and flagged).")
+        similar = [f"“{d['name']}” looks like “{d['similar_to']}”" for d in preview.near_duplicates[:8]]
+        self.similar.setText(("Possible duplicate companies (both are kept): " + "; ".join(similar))
+                             if similar else "")
+        self.rows.setRowCount(len(preview.row_outcomes))
+        for r, outcome in enumerate(preview.row_outcomes):
+            for c, value in enumerate((str(outcome.number), outcome.outcome, outcome.label, outcome.reason)):
+                self.rows.setItem(r, c, QTableWidgetItem(value))
+
+
+class _SourcePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Source label")
+        self.setSubTitle("Every imported record is tagged with where it came from.")
+        self.label = QLineEdit()
+        self.label.setObjectName("import.source_label")
+        self.label.textChanged.connect(self.completeChanged)
+        form = QFormLayout(self)
+        form.addRow("Source", self.label)
+
+    def initializePage(self) -> None:
+        if not self.label.text() and self._wizard.path is not None:
+            self.label.setText(f"{self._wizard.path.stem} ({datetime.now().strftime('%Y-%m-%d')})")
+
+    def isComplete(self) -> bool:
+        return bool(self.label.text().strip())
+
+    def validatePage(self) -> bool:
+        self._wizard.source_label = self.label.text().strip()
+        return True
+
+
+class _RunPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Importing")
+        self.setCommitPage(True)  # no way back into a running import
+        self.progress = QProgressBar()
+        self.progress.setObjectName("import.progress")
+        self.progress.setRange(0, 1000)
+        self.status = QLabel("Starting…")
+        self.status.setObjectName("import.status")
+        self.status.setWordWrap(True)
+        self.cancel_button = QPushButton("Cancel import")
+        self.cancel_button.setObjectName("import.cancel")
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.cancel_button)
+        layout.addStretch(1)
+        self.finished = False
+
+    def initializePage(self) -> None:
+        self.finished = False
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        QTimer.singleShot(0, self._wizard.start_import)
+
+    @Slot()
+    def _on_cancel_clicked(self) -> None:
+        self._wizard.cancel_import()
+
+    def isComplete(self) -> bool:
+        return self.finished
+
+
+class _ReportPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Import report")
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("import.report")
+        self.text.setReadOnly(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+
+    def initializePage(self) -> None:
+        report = self._wizard.report
+        if report is not None:
+            lines = report.summary_lines()
+            if report.rejected:
+                lines.append("")
+                lines.append("Fix the rejected rows in that file (its last column says why) and import "
+                             "it again.")
+            self.text.setPlainText("\n".join(lines))
+        else:
+            self.text.setPlainText(self._wizard.failure or "Nothing was imported.")
+
+
+class ImportWizard(QWizard):
+    sig_import_finished = Signal(object, object)
+    """An import committed: (`ImportReport`, `Changes`). The main window broadcasts the changes."""
+
+    def __init__(self, book_path: Path, uow_factory: UowFactory, settings: Settings,
+                 parent: QWidget | None = None, *, runner: Runner | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dialog.import_wizard")
+        self.setWindowTitle("Import CSV")
+        self.book_path = Path(book_path)
+        self.uow_factory = uow_factory
+        self.settings = settings
+        self.runner: Runner = runner or BackgroundRunner(self)
+        self.path: Path | None = None
+        self.detection: Detection | None = None
+        self.detection_error = False
+        self.mapping: ColumnMapping | None = None
+        self.policy = "skip"
+        self.source_label = ""
+        self.report: ImportReport | None = None
+        self.failure: str | None = None
+        self._token: CancelToken | None = None
+        self.file_page = _FilePage(self)
+        self.detect_page = _DetectPage(self)
+        self.mapping_page = _MappingPage(self)
+        self.preview_page = _PreviewPage(self)
+        self.source_page = _SourcePage(self)
+        self.run_page = _RunPage(self)
+        self.report_page = _ReportPage(self)
+        pages = (self.file_page, self.detect_page, self.mapping_page, self.preview_page, self.source_page,
+                 self.run_page, self.report_page)
+        for page_id, page in enumerate(pages):
+            self.setPage(page_id, page)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.resize(820, 600)
+
+    def options(self) -> ImportOptions:
+        d = self.detection
+        return ImportOptions(
+            source_label=self.source_label or None,
+            default_region=self.settings.get(S.DEFAULT_REGION) or None,
+            policy=self.policy, mapping=self.mapping,
+            encoding=d.encoding if d else None, delimiter=d.delimiter if d else None,
+            header_row=d.header_row if d else None,
+            report_dir=self.book_path.parent / "imports")
+
+    @property
+    def running(self) -> bool:
+        return self._token is not None
+
+    @Slot()
+    def start_import(self) -> None:
+        if self._token is not None or self.path is None:
+            return
+        token = self._token = CancelToken()
+        path, options, uow_factory = self.path, self.options(), self.uow_factory
+
+        def job(progress: Any = None, cancel: CancelToken | None = None) -> ImportReport:
+            return import_csv(path, uow_factory, options, progress=progress, cancel=cancel)
+
+        self.run_page.status.setText(f"Importing {path.name}…")
+        self.runner.run(job, self._on_import_done, self._on_import_failed, serial_db=True,
+                        progress=self._on_progress, cancel=token)
+
+    def cancel_import(self) -> None:
+        if self._token is not None:
+            self._token.cancel()
+            self.run_page.status.setText("Cancelling: nothing will be imported…")
+            self.run_page.cancel_button.setEnabled(False)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.run_page.progress.setValue(int(1000 * min(done, total) / total))
+
+    def _finish_run(self) -> None:
+        self._token = None
+        self.run_page.finished = True
+        self.run_page.cancel_button.setEnabled(False)
+        self.run_page.completeChanged.emit()
+
+    def _on_import_done(self, report: ImportReport) -> None:
+        self.report = report
+        self.run_page.progress.setValue(1000)
+        self.run_page.status.setText("Done.")
+        self._finish_run()
+        self.sig_import_finished.emit(report, Changes(book_reloaded=True))
+        if self.currentId() == PAGE_RUN:
+            self.next()
+
+    def _on_import_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, OperationCancelled):
+            self.failure = "Import cancelled. Nothing was imported; the book is as it was."
+        elif isinstance(exc, SdrdeskError):
+            self.failure = exc.user_message
+        else:
+            log.error("import failed", exc_info=exc)
+            self.failure = f"The import failed and nothing was imported: {exc}"
+        self.run_page.status.setText(self.failure)
+        self._finish_run()
+        if self.currentId() == PAGE_RUN:
+            self.next()
+
+    def reject(self) -> None:
+        # Closing while running cancels first; the transaction rolls back on the worker.
+        self.cancel_import()
+        super().reject()
+
+
+def open_import_wizard(parent: QWidget | None, book_path: Path, uow_factory: UowFactory, settings: Settings,
+                       *, runner: Runner | None = None) -> ImportWizard:
+    """Create and show the import wizard non-modally; connect `sig_import_finished` to refresh panes."""
+    wizard = ImportWizard(book_path, uow_factory, settings, parent, runner=runner)
+    wizard.show()
+    return wizard

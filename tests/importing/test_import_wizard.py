@@ -1,0 +1,151 @@
+"""The import wizard, driven page by page (never `.exec()`): every step, a run, a cancel, errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from sdrdesk.services.csv_import import last_import
+from sdrdesk.storage.unit_of_work import UowFactory
+from sdrdesk.ui import settings as S
+from sdrdesk.ui.dialogs.import_wizard import (
+    PAGE_DETECT,
+    PAGE_MAPPING,
+    PAGE_PREVIEW,
+    PAGE_REPORT,
+    PAGE_RUN,
+    PAGE_SOURCE,
+    ImportWizard,
+    open_import_wizard,
+)
+from sdrdesk.ui.settings import Settings
+from sdrdesk.ui.workers import BackgroundRunner, InlineRunner
+from tests.conftest import shared_file
+from tests.importing.helpers import dump_book, write_csv
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    s = Settings(tmp_path / "settings.ini")
+    s.set(S.DEFAULT_REGION, "GB")
+    return s
+
+
+def _open(qtbot, book_path: Path, uow_factory: UowFactory, settings: Settings,  # type: ignore[no-untyped-def]
+          runner=None) -> ImportWizard:  # type: ignore[no-untyped-def]
+    wizard = open_import_wizard(None, book_path, uow_factory, settings, runner=runner or InlineRunner())
+    qtbot.addWidget(wizard)
+    assert wizard.isVisible() and not wizard.isModal()
+    return wizard
+
+
+def _count(path: Path, table: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_wizard_runs_every_step(qtbot, tmp_path: Path, book_path: Path, uow_factory: UowFactory,  # type: ignore[no-untyped-def]
+                                settings: Settings) -> None:
+    source = write_csv(tmp_path / "leads.csv",
+                       "Who;Company;Email;Phone\nAnn Lee;Acme;ann@acme.com;020 7946 0958\n"
+                       "Bo Ng;Acme;not-an-email;07700 900123\nCy Oh;Globex;cy@globex.com;\n")
+    wizard = _open(qtbot, book_path, uow_factory, settings)
+    finished: list[object] = []
+    wizard.sig_import_finished.connect(lambda report, changes: finished.append((report, changes)))
+    wizard.file_page.path_edit.setText(str(source))
+    assert wizard.file_page.isComplete()
+    wizard.next()
+    assert wizard.currentId() == PAGE_DETECT
+    assert "Delimiter: semicolon" in wizard.detect_page.summary.text()
+    assert wizard.detect_page.sample.rowCount() == 3
+    wizard.next()
+    assert wizard.currentId() == PAGE_MAPPING
+    page = wizard.mapping_page
+    fields = [c.currentData() for c in page.combos]
+    assert fields == ["ignore", "account.name", "contact.email", "contact.phone"]
+    page.set_field(0, "contact.full_name")
+    assert "contacts and accounts" in page.kind.text()
+    wizard.next()
+    assert wizard.currentId() == PAGE_PREVIEW
+    preview = wizard.preview_page
+    assert [o.outcome for o in preview.preview.row_outcomes] == ["imported", "rejected", "imported"]
+    assert preview.rows.rowCount() == 3
+    wizard.next()
+    assert wizard.currentId() == PAGE_SOURCE
+    wizard.source_page.label.setText("Webinar leads")
+    wizard.next()  # the run page starts the import on the next turn of the event loop
+    qtbot.waitUntil(lambda: wizard.currentId() == PAGE_REPORT, timeout=10_000)
+    text = wizard.report_page.text.toPlainText()
+    assert "imported 2" in text and "rejected 1" in text and "Webinar leads" in text
+    assert finished and finished[0][1].book_reloaded  # type: ignore[index]
+    assert _count(book_path, "contacts") == 2
+    # The GB default region from preferences parsed the national number.
+    conn = sqlite3.connect(book_path)
+    assert conn.execute("SELECT e164 FROM contact_phones").fetchall() == [("+442079460958",)]
+    conn.close()
+    # The mapping the user made is remembered for the next file with the same columns.
+    again = _open(qtbot, book_path, uow_factory, settings)
+    again.file_page.path_edit.setText(str(source))
+    again.next()
+    again.next()
+    assert again.mapping_page.combos[0].currentData() == "contact.full_name"
+
+
+def test_refused_file_stays_on_the_first_page(qtbot, tmp_path: Path, book_path: Path,  # type: ignore[no-untyped-def]
+                                              uow_factory: UowFactory, settings: Settings) -> None:
+    bad = tmp_path / "sheet.csv"
+    bad.write_bytes(b"PK\x03\x04[Content_Types].xml xl/workbook.xml")
+    wizard = _open(qtbot, book_path, uow_factory, settings)
+    wizard.file_page.path_edit.setText(str(bad))
+    wizard.next()
+    assert wizard.currentId() == 0
+    assert "Excel workbook" in wizard.file_page.error.text()
+
+
+def test_detection_overrides(qtbot, book_path: Path, uow_factory: UowFactory, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    wizard = _open(qtbot, book_path, uow_factory, settings)
+    wizard.file_page.path_edit.setText(str(shared_file("thunderbird/csv_semicolon.csv")))
+    wizard.next()
+    page = wizard.detect_page
+    page.delimiter.setCurrentIndex(page.delimiter.findData(","))
+    assert wizard.detection is not None and wizard.detection.delimiter == ","
+    assert page.sample.columnCount() == 1
+    page.delimiter.setCurrentIndex(page.delimiter.findData(";"))
+    assert page.sample.columnCount() == 4
+    page.encoding.setCurrentIndex(page.encoding.findData("utf-16-le"))
+    assert not page.isComplete()  # the file is not UTF-16: the page says so and will not go on
+    page.encoding.setCurrentIndex(page.encoding.findData("utf-8"))
+    assert page.isComplete()
+
+
+def test_cancel_leaves_the_book_unchanged(qtbot, book_path: Path, uow_factory: UowFactory,  # type: ignore[no-untyped-def]
+                                          settings: Settings) -> None:
+    before = dump_book(book_path)
+    runner = BackgroundRunner()
+    wizard = _open(qtbot, book_path, uow_factory, settings, runner=runner)
+    try:
+        wizard.file_page.path_edit.setText(str(shared_file("datablist/customers-1000.csv")))
+        wizard.next()
+        wizard.next()
+        wizard.mapping_page.remember.setChecked(False)  # a remembered mapping is a preference, not data
+        wizard.next()
+        wizard.next()
+        assert wizard.currentId() == PAGE_SOURCE
+        wizard.next()
+        assert wizard.currentId() == PAGE_RUN
+        qtbot.waitUntil(lambda: wizard.running, timeout=5_000)
+        wizard.cancel_import()
+        qtbot.waitUntil(lambda: wizard.currentId() == PAGE_REPORT, timeout=30_000)
+        assert wizard.report is None
+        assert "cancelled" in wizard.report_page.text.toPlainText().lower()
+        assert dump_book(book_path) == before
+        assert last_import(uow_factory) is None
+    finally:
+        runner.shutdown()
