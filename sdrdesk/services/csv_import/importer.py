@@ -61,6 +61,7 @@ ProgressFn = Callable[[int, int], None]
 _PROGRESS_EVERY_S = 0.1
 _FUZZY_CUTOFF = 90.0
 _FUZZY_CAP = 300_000
+IMPORT_CACHE_KIB = -32768  # negative: KiB, as SQLite's PRAGMA cache_size takes it
 
 _ACCOUNT_T = m.Account.__table__
 _CONTACT_T = m.Contact.__table__
@@ -338,47 +339,17 @@ class _Run:
                 conn = uow.session.connection()
                 # Rows reference each other inside the batch; check the keys once, at commit.
                 conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-                uow.session.add(m.ImportRun(
-                    id=self.run_id, file_name=str(self.path.name), kind=self.mapping.kind,
-                    encoding=self.detection.encoding, delimiter=self.detection.delimiter,
-                    started_at=self.now, status="running", created_at=self.now, updated_at=self.now))
-                self._source_label(uow)
-                uow.session.flush()
-                self._load_accounts(conn)
-                batch: list[Record] = []
+                # Random UUID keys touch index pages all over the file: a 32 MB page cache (fixed,
+                # whatever the file size) makes a 100k-row import about a third faster than 2 MB.
+                cache_before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or -2000)
+                conn.exec_driver_sql(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
                 try:
-                    for record in reader:
-                        if self.cancel is not None and self.cancel.cancelled:
-                            raise OperationCancelled()
-                        batch.append(record)
-                        if len(batch) >= self.o.batch_size:
-                            self._batch(conn, batch)
-                            batch = []
-                            self._tick(reader.progress_bytes, total)
-                        if self.max_rows is not None and self.report.rows + len(batch) >= self.max_rows:
-                            break
-                    if batch:
-                        self._batch(conn, batch)
-                except OSError as exc:
-                    raise ImportFileRejected(
-                        f"{self.path.name} could not be read to the end ({exc.strerror or exc}); it may "
-                        "have been moved, deleted or locked by another program while importing. "
-                        "Nothing was imported.") from exc
-                if self.cancel is not None and self.cancel.cancelled:
-                    raise OperationCancelled()
-                self._flush_items(conn)
-                for stage in self._stages.values():
-                    stage.drop(conn)
-                self.report.row_outcomes.sort(key=lambda o: o.number)  # rejects are decided first
-                self.report.seconds = round(time.perf_counter() - started, 3)
+                    self._fill(uow, conn, reader, total, started)
+                finally:
+                    with contextlib.suppress(Exception):
+                        conn.exec_driver_sql(f"PRAGMA cache_size = {cache_before}")
                 if self.dry_run:
                     return self.report
-                self._place_files()
-                conn.execute(update(_RUN_T).where(_RUN_T.c.id == self.run_id).values(
-                    source_label_id=self.label_id, finished_at=self.clock.now(), status="done",
-                    rows=self.report.rows, imported=self.report.imported, updated=self.report.updated,
-                    duplicates=self.report.duplicates, rejected=self.report.rejected,
-                    rejects_file=self.report.rejects_file, report=self.report.to_dict()))
                 uow.commit()
                 self.report.import_run_id = str(self.run_id)
         except BaseException:
@@ -388,6 +359,50 @@ class _Run:
         if self.progress is not None:
             self.progress(total, total)
         return self.report
+
+    def _fill(self, uow: Any, conn: Connection, reader: CsvRecordReader, total: int, started: float) -> None:
+        """Everything inside the transaction: the run record, every batch, the final counts."""
+        uow.session.add(m.ImportRun(
+            id=self.run_id, file_name=str(self.path.name), kind=self.mapping.kind,
+            encoding=self.detection.encoding, delimiter=self.detection.delimiter,
+            started_at=self.now, status="running", created_at=self.now, updated_at=self.now))
+        self._source_label(uow)
+        uow.session.flush()
+        self._load_accounts(conn)
+        batch: list[Record] = []
+        try:
+            for record in reader:
+                if self.cancel is not None and self.cancel.cancelled:
+                    raise OperationCancelled()
+                batch.append(record)
+                if len(batch) >= self.o.batch_size:
+                    self._batch(conn, batch)
+                    batch = []
+                    self._tick(reader.progress_bytes, total)
+                if self.max_rows is not None and self.report.rows + len(batch) >= self.max_rows:
+                    break
+            if batch:
+                self._batch(conn, batch)
+        except OSError as exc:
+            raise ImportFileRejected(
+                f"{self.path.name} could not be read to the end ({exc.strerror or exc}); it may "
+                "have been moved, deleted or locked by another program while importing. "
+                "Nothing was imported.") from exc
+        if self.cancel is not None and self.cancel.cancelled:
+            raise OperationCancelled()
+        self._flush_items(conn)
+        for stage in self._stages.values():
+            stage.drop(conn)
+        self.report.row_outcomes.sort(key=lambda o: o.number)  # rejects are decided first
+        self.report.seconds = round(time.perf_counter() - started, 3)
+        if self.dry_run:
+            return
+        self._place_files()
+        conn.execute(update(_RUN_T).where(_RUN_T.c.id == self.run_id).values(
+            source_label_id=self.label_id, finished_at=self.clock.now(), status="done",
+            rows=self.report.rows, imported=self.report.imported, updated=self.report.updated,
+            duplicates=self.report.duplicates, rejected=self.report.rejected,
+            rejects_file=self.report.rejects_file, report=self.report.to_dict()))
 
     def _tick(self, done: int, total: int) -> None:
         if self.progress is None:

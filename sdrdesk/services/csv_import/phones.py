@@ -47,7 +47,7 @@ def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
 
 # Exports repeat numbers (company switchboards, re-imported lists); validity and type cost ~200 us
 # per number, so remember recent ones. Bounded, and results are immutable per (raw, region).
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)  # ~6 MB at most
 def _cached(raw: str, region: str | None) -> tuple[tuple[str, Any], ...]:
     return tuple(_parse_row(raw, region).items())
 

@@ -65,7 +65,7 @@ def is_email(value: str) -> bool:
     return bool(_EMAIL.match(value))
 
 
-@functools.lru_cache(maxsize=65536)  # company websites repeat down a contacts file
+@functools.lru_cache(maxsize=16384)  # company websites repeat down a contacts file
 def domain_of(website: str) -> str | None:
     """The bare host of a website cell ("https://www.Acme.com/about" -> "acme.com"), or None."""
     text = website.strip().strip("#").lower()
