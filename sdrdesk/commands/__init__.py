@@ -9,4 +9,5 @@ from __future__ import annotations
 COMMANDS: tuple[str, ...] = (
     "sdrdesk.commands.generate",
     "sdrdesk.commands.import_csv",
+    "sdrdesk.commands.export_csv",
 )

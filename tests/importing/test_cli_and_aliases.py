@@ -139,3 +139,17 @@ def test_only_the_first_of_two_single_value_columns_is_used() -> None:
 ])
 def test_country_names(text: str, code: str | None) -> None:
     assert to_iso2(text) == code
+
+
+def test_cli_export_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = tmp_path / "book.db"
+    source = shared_file("salesforce-lwc-recipes/Accounts-Contacts.csv")
+    assert main(["import", str(source), "--data", str(book)]) == 0
+    out = tmp_path / "contacts.csv"
+    assert main(["export", "contacts", str(out), "--data", str(book)]) == 0
+    assert "wrote 6 contacts" in capsys.readouterr().out
+    assert main(["import", str(out), "--data", str(tmp_path / "copy.db"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["rows"], report["imported"]) == (6, 6)
+    assert main(["export", "accounts", str(tmp_path / "a.csv"), "--data", str(tmp_path / "none.db")]) == 1
+    assert "no book" in capsys.readouterr().err
