@@ -180,3 +180,13 @@ def test_a_stray_nul_is_data_not_binary() -> None:
     path = shared_file("csvkit/null_byte.csv")
     detection = detect(path)
     assert [r.cells for r in CsvRecordReader(path, detection)] == [["", "2", "3"]]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_generic_utf16_override_reads_either_byte_order(tmp_path: Path, codec: str) -> None:
+    path = tmp_path / "f.csv"
+    bom = codecs.BOM_UTF16_LE if codec.endswith("le") else codecs.BOM_UTF16_BE
+    path.write_bytes(bom + TEXT.encode(codec))
+    detection = detect(path, encoding="utf-16")
+    assert detection.headers == ("Name", "Company", "Phone")
+    assert [r.cells for r in CsvRecordReader(path, detection)][1][0] == "Zoë Ærø"

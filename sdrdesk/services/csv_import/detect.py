@@ -97,7 +97,7 @@ def _guess_encoding(head: bytes) -> tuple[str, bool]:
 def _decode_sample(head: bytes, encoding: str, complete: bool) -> str:
     codec = encoding[:-4] if encoding.endswith("-sig") else encoding
     data = head
-    if encoding.startswith("utf-16") and head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+    if encoding in ("utf-16-le", "utf-16-be") and head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         data = head[2:]
     elif encoding == "utf-8-sig":
         data = head[len(codecs.BOM_UTF8):]
