@@ -18,8 +18,11 @@ from sdrdesk.ui.dialogs.import_wizard import (
     PAGE_RUN,
     PAGE_SOURCE,
     ImportWizard,
+    export_csv_prompted,
     open_import_wizard,
+    undo_last_import_confirmed,
 )
+from sdrdesk.ui.prompter import ScriptedPrompter
 from sdrdesk.ui.settings import Settings
 from sdrdesk.ui.workers import BackgroundRunner, InlineRunner
 from tests.conftest import shared_file
@@ -149,3 +152,33 @@ def test_cancel_leaves_the_book_unchanged(qtbot, book_path: Path, uow_factory: U
         assert last_import(uow_factory) is None
     finally:
         runner.shutdown()
+
+
+def test_undo_last_import_asks_first(tmp_path: Path, book_path: Path, uow_factory: UowFactory) -> None:
+    from sdrdesk.services.csv_import import ImportOptions, import_csv
+
+    before = dump_book(book_path)
+    prompter = ScriptedPrompter()
+    assert undo_last_import_confirmed(prompter, uow_factory) is None
+    assert prompter.asked == [("inform", "Undo last import")]
+    import_csv(write_csv(tmp_path / "a.csv", "Email,Company\nann@x.com,Acme\n"), uow_factory, ImportOptions())
+    assert undo_last_import_confirmed(ScriptedPrompter(False), uow_factory) is None  # the user said no
+    assert _count(book_path, "contacts") == 1
+    changes = undo_last_import_confirmed(ScriptedPrompter(True), uow_factory)
+    assert changes is not None and changes.book_reloaded
+    assert dump_book(book_path) == before
+
+
+def test_export_asks_where_and_writes(tmp_path: Path, uow_factory: UowFactory) -> None:
+    from sdrdesk.services.csv_import import ImportOptions, import_csv
+
+    source = write_csv(tmp_path / "a.csv", "Email,Company\nann@x.com,=Acme\n")
+    import_csv(source, uow_factory, ImportOptions())
+    target = tmp_path / "out.csv"
+    prompter = ScriptedPrompter(target)
+    export_csv_prompted(prompter, uow_factory, "contacts", InlineRunner(), tmp_path)
+    assert prompter.asked == [("save", "Export contacts"), ("inform", "Export contacts")]
+    assert "'=Acme" in target.read_text(encoding="utf-8-sig")
+    cancelled = ScriptedPrompter(None)
+    export_csv_prompted(cancelled, uow_factory, "accounts", InlineRunner(), tmp_path)
+    assert cancelled.asked == [("save", "Export accounts")]

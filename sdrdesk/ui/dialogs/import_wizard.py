@@ -48,13 +48,16 @@ from sdrdesk.services.csv_import import (
     detect,
     guess_mapping,
     import_csv,
+    last_import,
     preview_csv,
     remember_mapping,
     remembered_mapping,
+    undo_last_import,
 )
 from sdrdesk.services.csv_import.aliases import ALL_FIELDS, FIELD_LABELS, IGNORE
 from sdrdesk.storage.unit_of_work import UowFactory
 from sdrdesk.ui import settings as S
+from sdrdesk.ui.prompter import Prompter
 from sdrdesk.ui.settings import Settings
 from sdrdesk.ui.workers import BackgroundRunner, Runner
 
@@ -566,3 +569,44 @@ def open_import_wizard(parent: QWidget | None, book_path: Path, uow_factory: Uow
     wizard = ImportWizard(book_path, uow_factory, settings, parent, runner=runner)
     wizard.show()
     return wizard
+
+
+def undo_last_import_confirmed(prompter: Prompter, uow_factory: UowFactory) -> Changes | None:
+    """File > Undo last import: say what will be undone, ask, undo; the `Changes` to broadcast, or None."""
+    title = "Undo last import"
+    latest = last_import(uow_factory)
+    if latest is None:
+        prompter.inform(title, "There is no import to undo.")
+        return None
+    when = latest.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    if not prompter.confirm(title, f"Undo the import of {latest.file_name} ({when})? The {latest.imported:,} "
+                                   f"records it added are removed and the {latest.updated:,} it updated get "
+                                   "their previous values back."):
+        return None
+    try:
+        result, changes = undo_last_import(uow_factory, import_run_id=latest.import_run_id)
+    except SdrdeskError as exc:
+        prompter.inform(title, exc.user_message)
+        return None
+    prompter.inform(title, f"Removed {result.contacts_removed:,} contacts and {result.accounts_removed:,} "
+                           f"accounts; restored {result.records_restored:,} records.")
+    return changes
+
+
+def export_csv_prompted(prompter: Prompter, uow_factory: UowFactory, what: str, runner: Runner,
+                        suggested_folder: Path) -> None:
+    """File > Export CSV: ask where, then write contacts or accounts on the database worker."""
+    from sdrdesk.services.csv_export import export_accounts, export_contacts
+
+    title = f"Export {what}"
+    target = prompter.save_file(title, str(suggested_folder / f"{what}.csv"), "CSV files (*.csv)")
+    if target is None:
+        return
+    export = export_contacts if what == "contacts" else export_accounts
+
+    def job() -> Any:
+        return export(uow_factory, target)
+
+    runner.run(job, lambda result: prompter.inform(title, f"Wrote {result.rows:,} {what} to {result.path}."),
+               lambda exc: prompter.inform(title, f"The export failed; nothing was written: {exc}"),
+               serial_db=False)
