@@ -217,3 +217,10 @@ def test_files_with_nothing_to_map_are_refused(uow_factory: UowFactory, book_pat
     with pytest.raises(ImportFileRejected, match="could be matched"):
         _import("csv-spectrum/csvs/simple.csv", uow_factory, report_dir)
     assert _query(book_path, "SELECT count(*) FROM import_runs") == [(0,)]
+
+
+@pytest.mark.slow
+def test_people_10000_duplicate_emails(uow_factory: UowFactory, report_dir: Path) -> None:
+    # SOURCES.md: 64 e-mails repeat in this file; each repeat is a duplicate of its first row.
+    report = import_csv(shared_file("datablist/people-10000.csv"), uow_factory, ImportOptions())
+    assert (report.rows, report.imported, report.duplicates, report.rejected) == (10_000, 9_936, 64, 0)
