@@ -86,8 +86,9 @@ def test_rejects_have_reasons_and_counts_add_up(tmp_path: Path, uow_factory: Uow
         report.rejects_file).stem
     lines = Path(report.rejects_file).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "First Name,Last Name,Email,Company,error"
-    assert lines[1].startswith('Ann,Lee,not-an-address,Acme,"row 1: e-mail ""not-an-address"" is not a valid')
-    assert lines[2].startswith(",,,,row 2: has 5 fields but the header has 4")
+    # Data rows are numbered from the first under the header; the line is the file's own line.
+    assert lines[1].startswith('Ann,Lee,not-an-address,Acme,"row 1 (line 2): e-mail ""not-an-address"" is')
+    assert lines[2].startswith(",,,,row 2 (line 4): has 5 fields but the header has 4")
     assert lines[2].endswith(",surplus")  # the extra cell is kept, after the error column
 
 
@@ -273,3 +274,21 @@ def test_source_label_is_recorded(tmp_path: Path, uow_factory: UowFactory, book_
     assert rows == [("Apollo Q3",)]
     runs = _q(book_path, "SELECT s.name FROM import_runs r JOIN source_labels s ON s.id = r.source_label_id")
     assert runs == [("Apollo Q3",)]
+
+
+def test_a_busy_book_is_reported_and_left_unchanged(tmp_path: Path, uow_factory: UowFactory,
+                                                    book_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sdrdesk.domain.errors import DatabaseOpenError
+    from sdrdesk.storage import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 50)
+    blocker = sqlite3.connect(book_path, timeout=0.05)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the book
+    try:
+        with pytest.raises(DatabaseOpenError, match="busy"):
+            import_csv(write_csv(tmp_path / "a.csv", PEOPLE), uow_factory,
+                       ImportOptions(report_dir=tmp_path / "out"))
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert _q(book_path, "SELECT count(*) FROM import_runs") == [(0,)]

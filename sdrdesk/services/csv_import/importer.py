@@ -37,10 +37,11 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from sdrdesk.domain.cancel import CancelToken, OperationCancelled
 from sdrdesk.domain.clock import Clock, SystemClock
-from sdrdesk.domain.errors import ImportFileRejected
+from sdrdesk.domain.errors import DatabaseOpenError, ImportFileRejected
 from sdrdesk.domain.ids import new_id
 from sdrdesk.services.csv_import import values as v
 from sdrdesk.services.csv_import.aliases import IGNORE
@@ -352,6 +353,13 @@ class _Run:
                     return self.report
                 uow.commit()
                 self.report.import_run_id = str(self.run_id)
+        except OperationalError as exc:
+            self._discard_files()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise DatabaseOpenError(
+                    "The book is busy: another sdrdesk window or program is writing to it. Nothing was "
+                    "imported; try again in a moment.", detail=str(exc)) from exc
+            raise
         except BaseException:
             self._discard_files()
             raise
@@ -443,7 +451,8 @@ class _Run:
             self._rejects_writer.writerow([*self.detection.headers, "error"])
         cells = list(record.cells)
         head = (cells + [""] * self.width)[:self.width]
-        self._rejects_writer.writerow([*head, f"row {record.number}: {reason}", *cells[self.width:]])
+        where = f"row {record.number} (line {record.line})" if record.line else f"row {record.number}"
+        self._rejects_writer.writerow([*head, f"{where}: {reason}", *cells[self.width:]])
 
     def _batch(self, conn: Connection, records: list[Record]) -> None:
         plans: list[_Plan] = []
