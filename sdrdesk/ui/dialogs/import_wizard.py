@@ -324,6 +324,7 @@ class _PreviewPage(QWizardPage):
         self.rows.setHorizontalHeaderLabels(["Row", "Outcome", "Record", "Reason"])
         self.rows.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.rows.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.rows.verticalHeader().setVisible(False)  # the "Row" column is the file's data row number
         self.similar = QLabel()
         self.similar.setObjectName("import.near_duplicates")
         self.similar.setWordWrap(True)
