@@ -25,6 +25,12 @@ from sdrdesk.services.workspace import Workspace
 from sdrdesk.ui import layouts
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.dialogs.import_wizard import (
+    ImportWizard,
+    export_csv_prompted,
+    open_import_wizard,
+    undo_last_import_confirmed,
+)
 from sdrdesk.ui.dialogs.preferences import PreferencesDialog
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.registry import PANES
@@ -113,7 +119,19 @@ class MainWindow(QMainWindow):
                      self.sig_new_book_requested.emit)
         self._action(self.file_menu, "Open &demo book", None, self.sig_demo_book_requested.emit)
         self.file_menu.addSeparator()
-        self.import_export_anchor = self.file_menu.addSeparator()
+        self.import_action = self._action(self.file_menu, "&Import CSV…", QKeySequence("Ctrl+Shift+I"),
+                                          self.show_import_wizard)
+        self.import_action.setObjectName("action.import_csv")
+        export_menu = self.file_menu.addMenu("&Export CSV")
+        self._action(export_menu, "&Contacts…", None, lambda: self.export_csv("contacts"))
+        self._action(export_menu, "&Accounts…", None, lambda: self.export_csv("accounts"))
+        self.undo_import_action = self._action(self.file_menu, "Undo last import…", None,
+                                               self.undo_last_import)
+        self._export_action = export_menu.menuAction()
+        self._write_actions = [self.import_action, self.undo_import_action]  # off when read-only
+        for action in [*self._write_actions, self._export_action]:
+            action.setEnabled(False)
+        self.file_menu.addSeparator()
         quit_action = self._action(self.file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -258,6 +276,32 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_theme(app, name)
 
+    # -- import / export ---------------------------------------------------------------
+    def show_import_wizard(self) -> ImportWizard | None:
+        workspace = self.ctx.workspace
+        if workspace is None or workspace.read_only:
+            return None
+        wizard = open_import_wizard(self, workspace.path, workspace.uow_factory, self.settings)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.sig_import_finished.connect(
+            lambda _report, changes: self.ctx.bus.sig_changes_applied.emit(changes, self))
+        return wizard
+
+    def undo_last_import(self) -> None:
+        workspace = self.ctx.workspace
+        if workspace is None or workspace.read_only:
+            return
+        changes = undo_last_import_confirmed(self.ctx.prompter, workspace.uow_factory)
+        if changes is not None:
+            self.ctx.bus.sig_changes_applied.emit(changes, self)
+
+    def export_csv(self, what: str) -> None:
+        workspace = self.ctx.workspace
+        if workspace is None:
+            return
+        export_csv_prompted(self.ctx.prompter, workspace.uow_factory, what, self.ctx.runner,
+                            workspace.path.parent / "exports")
+
     def show_preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.settings, self)
         dialog.sig_preferences_saved.connect(self._on_preferences_saved)
@@ -306,6 +350,9 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_bus_book_opened(self, workspace: Workspace) -> None:
+        for action in self._write_actions:
+            action.setEnabled(not workspace.read_only)
+        self._export_action.setEnabled(True)
         name = "Demo book" if workspace.is_demo else workspace.path.name
         suffix = " (read-only)" if workspace.read_only else ""
         self.setWindowTitle(f"{name}{suffix} — sdrdesk")
