@@ -190,7 +190,12 @@ class _Run:
             cells = cells[:self.width]
         elif len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
-        get = self._get
+        clean = v.clean
+        values = {name: clean(cells[index]) for name, index in self.single.items()}
+
+        def get(_cells: list[str], name: str) -> str:
+            return values.get(name, "")
+
         company = get(cells, "account.name")
         parent = get(cells, "record.parent_company")
         is_company = "record.is_company" in self.single and v.is_true(get(cells, "record.is_company"))
