@@ -134,7 +134,8 @@ def test_cancel_leaves_the_book_unchanged(qtbot, book_path: Path, uow_factory: U
     runner = BackgroundRunner()
     wizard = _open(qtbot, book_path, uow_factory, settings, runner=runner)
     try:
-        wizard.file_page.path_edit.setText(str(shared_file("datablist/customers-1000.csv")))
+        # 10,000 rows take seconds to import: the cancel below lands mid-run, not after it.
+        wizard.file_page.path_edit.setText(str(shared_file("datablist/customers-10000.csv")))
         wizard.next()
         wizard.next()
         wizard.mapping_page.remember.setChecked(False)  # a remembered mapping is a preference, not data
