@@ -2,6 +2,7 @@
 
 Prints the same report as the wizard; exits 1 (message on stderr) when the file is refused,
 so scripts can tell "imported with some rejected rows" (exit 0) from "nothing imported".
+A `--map` is remembered for files with the same columns, like a mapping made in the wizard.
 """
 
 from __future__ import annotations
@@ -48,7 +49,16 @@ def _delimiter(value: str | None) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sdrdesk.services.csv_import import ImportOptions, import_csv, load_overrides, undo_last_import
+    from sdrdesk.services.csv_import import (
+        ColumnMapping,
+        ImportOptions,
+        detect,
+        import_csv,
+        load_overrides,
+        remember_mapping,
+        remembered_mapping,
+        undo_last_import,
+    )
     from sdrdesk.services.paths import resolve_data_paths
     from sdrdesk.storage.engine import open_book
     from sdrdesk.storage.unit_of_work import uow_factory_for
@@ -75,7 +85,14 @@ def run(args: argparse.Namespace) -> int:
             raise SdrdeskError(f"{args.file} was not found (or is not a file).")
         paths.book.parent.mkdir(parents=True, exist_ok=True)
         book = open_book(paths.book)
-        report = import_csv(args.file, uow_factory_for(book.session_factory), options)
+        uow_factory = uow_factory_for(book.session_factory)
+        # A mapping made earlier for the same columns (wizard or --map) is the starting point.
+        headers = detect(args.file, encoding=options.encoding, delimiter=options.delimiter).headers
+        options.mapping = remembered_mapping(uow_factory, headers)
+        report = import_csv(args.file, uow_factory, options)
+        if options.overrides:
+            fields = tuple(report.mapping[h or f"#{i + 1}"] for i, h in enumerate(headers))
+            remember_mapping(uow_factory, ColumnMapping(headers, fields))
     except SdrdeskError as exc:
         print(f"sdrdesk import: {exc.user_message}", file=sys.stderr)
         return 1

@@ -50,6 +50,13 @@ def test_cli_map_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     inline = '{"Who": "contact.full_name", "Reach": "contact.email"}'
     assert main(["import", str(src), "--data", str(tmp_path / "b.db"), "--map", inline, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["duplicates"] == 1
+    # The mapping is remembered for files with the same columns: no --map needed next time.
+    other = write_csv(tmp_path / "y.csv", "Who,Reach\nBo Ng,bo@x.com\n")
+    assert main(["import", str(other), "--data", str(tmp_path / "b.db"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["imported"] == 1
+    # ... but not in another book.
+    assert main(["import", str(other), "--data", str(tmp_path / "c.db"), "--json"]) == 1
+    assert "could be matched" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("content", "message"), [
