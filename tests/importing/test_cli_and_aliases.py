@@ -125,6 +125,24 @@ def test_cli_undo_last(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     # Odoo
     (["Name", "Company Type", "Related Company", "Phone", "Email"],
      ["contact.full_name", "record.is_company", "record.parent_company", "contact.phone", "contact.email"]),
+    # Outlook: "Title" is the courtesy title when "Job Title" is there too
+    (["First Name", "Title", "Last Name", "Company", "Job Title", "Business Phone", "Business Phone 2",
+      "Mobile Phone", "E-mail Address", "E-mail 2 Address", "Business City", "Business Country/Region"],
+     ["contact.first_name", "ignore", "contact.last_name", "account.name", "contact.title",
+      "contact.phone:work", "contact.phone:work", "contact.phone:mobile", "contact.email", "contact.email",
+      "contact.city", "contact.country"]),
+    # Google Contacts
+    (["Given Name", "Family Name", "E-mail 1 - Value", "Phone 1 - Type", "Phone 1 - Value",
+      "Organization 1 - Name", "Organization 1 - Title"],
+     ["contact.first_name", "contact.last_name", "contact.email", "ignore", "contact.phone",
+      "account.name", "contact.title"]),
+    # Pipedrive
+    (["Person - Name", "Person - Email - Work", "Person - Phone - Mobile", "Organization - Name",
+      "Do Not Phone"],
+     ["contact.full_name", "contact.email", "contact.phone:mobile", "account.name", "ignore"]),
+    # Unknown names that still say what they hold
+    (["Contact Person", "Work Phone Number", "Business E-mail"],
+     ["ignore", "contact.phone:work", "contact.email"]),
     # A company list: "Name" and location columns describe the account
     (["Name", "Website", "Country", "Phone", "Industry"],
      ["account.name", "account.website", "account.country", "account.phone", "account.industry"]),
@@ -160,3 +178,25 @@ def test_cli_export_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert (report["rows"], report["imported"]) == (6, 6)
     assert main(["export", "accounts", str(tmp_path / "a.csv"), "--data", str(tmp_path / "none.db")]) == 1
     assert "no book" in capsys.readouterr().err
+
+
+
+def test_samples_correct_the_guess() -> None:
+    from sdrdesk.services.csv_import.mapping import refine_with_samples
+
+    # LinkedIn's Connections.csv calls the profile link "URL"; a "Contact" column full of addresses.
+    headers = ["First Name", "Last Name", "URL", "Contact", "Company"]
+    rows = [["Ann", "Lee", "https://www.linkedin.com/in/annlee", "ann@acme.com", "Acme"],
+            ["Bo", "Ng", "https://www.linkedin.com/in/bong", "mailto:bo@globex.com", "Globex"]]
+    mapping = refine_with_samples(guess_mapping(headers), rows)
+    assert mapping.fields == ("contact.first_name", "contact.last_name", "contact.linkedin_url",
+                              "contact.email", "account.name")
+
+
+def test_shared_platform_websites_never_merge_companies() -> None:
+    from sdrdesk.services.csv_import.values import domain_of
+
+    assert domain_of("https://www.linkedin.com/company/acme") is None
+    assert domain_of("https://acme.wordpress.com/") is None
+    assert domain_of("https://WWW.Acme.co.uk/about") == "acme.co.uk"
+    assert domain_of("#FORMAGGI.HTM#") is None  # Northwind's Access hyperlink syntax

@@ -12,7 +12,12 @@ from sdrdesk.services.csv_import.importer import (
     inspect_file,
     preview_csv,
 )
-from sdrdesk.services.csv_import.mapping import ColumnMapping, guess_mapping, load_overrides
+from sdrdesk.services.csv_import.mapping import (
+    ColumnMapping,
+    guess_mapping,
+    load_overrides,
+    refine_with_samples,
+)
 from sdrdesk.services.csv_import.remember import remember_mapping, remembered_mapping
 from sdrdesk.services.csv_import.report import ImportReport, RowOutcome
 from sdrdesk.services.csv_import.undo import LastImport, UndoResult, last_import, undo_last_import
@@ -20,5 +25,5 @@ from sdrdesk.services.csv_import.undo import LastImport, UndoResult, last_import
 __all__ = [
     "POLICIES", "ColumnMapping", "Detection", "ImportOptions", "ImportReport", "LastImport", "RowOutcome",
     "UndoResult", "detect", "guess_mapping", "import_csv", "inspect_file", "last_import", "load_overrides",
-    "preview_csv", "remember_mapping", "remembered_mapping", "undo_last_import",
+    "preview_csv", "refine_with_samples", "remember_mapping", "remembered_mapping", "undo_last_import",
 ]

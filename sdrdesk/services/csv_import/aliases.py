@@ -63,11 +63,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "Contact Full Name", "Nom complet"),
     "contact.title": _keys(
         "Title", "Job Title", "JobTitle", "job_title", "Position", "Role", "Designation",
-        "contactTitle", "Contact Title", "Headline", "Poste", "Fonction"),
+        "contactTitle", "Contact Title", "Headline", "Poste", "Fonction",
+        "Organization Title", "Organization 1 - Title", "Job Function"),
     "contact.email": _keys(
         "Email", "E-mail", "Email Address", "E-mail Address", "Primary Email", "Work Email",
         "Business Email", "Emails", "Mail", "Courriel", "email_address", "Email 1",
-        "E-mail 1 - Value"),
+        "E-mail 1 - Value", "E-mail 2 - Value", "E-mail Address", "E-mail 2 Address",
+        "E-mail 3 Address", "Secondary Email", "Email 2", "Other Email", "Personal Email"),
     "contact.linkedin_url": _keys(
         "LinkedIn", "LinkedIn URL", "Person Linkedin Url", "LinkedIn Profile", "Profile URL",
         "LinkedIn Profile URL", "Sales Navigator URL", "linkedin_url"),
@@ -77,26 +79,32 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "Cell", "Cell Phone", "Work Phone", "Home Phone", "HomePhone", "Direct Phone",
         "Work Direct Phone", "First Phone", "Other Phone", "OtherPhone", "Corporate Phone",
         "Business Phone", "Direct Dial", "contact_numbers", "Phones", "Portable", "Handy",
-        "Telefon", "Phone 1 - Value", "Phone 2 - Value", "AssistantPhone"),
+        "Telefon", "Phone 1 - Value", "Phone 2 - Value", "AssistantPhone",
+        "Phone 3 - Value", "Business Phone 2", "Home Phone 2", "Car Phone", "Primary Phone",
+        "Other Phone Number"),
     "contact.country": _keys(
         "Country", "MailingCountry", "Mailing Country", "Country/Region", "Work Country",
-        "Pays", "Land", "Country Code", "Nation"),
+        "Pays", "Land", "Country Code", "Nation",
+        "Business Country/Region", "Business Country", "Person Country"),
     "contact.region": _keys(
         "State", "Region", "Province", "MailingState", "Mailing State", "State/Region",
-        "Work State", "State/Province", "County", "Bundesland"),
+        "Work State", "State/Province", "County", "Bundesland",
+        "Business State"),
     "contact.city": _keys(
         "City", "MailingCity", "Mailing City", "Work City", "Town", "Ville", "Commune", "Stadt",
-        "Ort", "Location"),
+        "Ort", "Location", "Business City", "Person City"),
     "contact.notes": _keys("Notes", "Note", "Comments", "Comment", "Remarks"),
     "account.name": _keys(
         "Company", "Company Name", "CompanyName", "companyName", "Account Name", "AccountName",
         "Account", "Organization", "Organisation", "Organization Name", "Employer",
         "Current Company", "Société", "Entreprise", "Firma", "Unternehmen", "Raison sociale",
-        "Nom officiel du musée", "Business Name", "account_name"),
+        "Nom officiel du musée", "Business Name", "account_name",
+        "Associated Company", "Organization 1 - Name", "Organization - Name", "Company / Account"),
     "account.website": _keys(
         "Website", "Web Site", "Website URL", "Company Website", "Company Domain Name",
         "Domain", "Company Domain", "Web Page 1", "Web Page", "Homepage", "URL", "Site web",
-        "Site", "Webseite"),
+        "Site", "Webseite", "Company URL",
+        "Company Website URL", "Organization - Website"),
     "account.industry": _keys("Industry", "Sector", "Branche", "Secteur", "Industry Type"),
     "account.employee_count": _keys(
         "Number of Employees", "NumberOfEmployees", "Employees", "# Employees",
@@ -121,7 +129,11 @@ _KNOWN_IGNORED = set(_keys(
     "Index", "Id", "ID", "Customer Id", "User Id", "Organization Id", "customerID", "Record ID",
     "Fax", "Fax Number", "Pager Number", "Sex", "Gender", "Date of birth", "Birthday",
     "Subscription Date", "Email Status", "Apollo Contact Id", "Apollo Account Id", "Stage",
-    "Company Name for Emails", "Secondary Email", "Nickname", "Screen Name",
+    "Company Name for Emails", "Nickname", "Screen Name", "Middle Name", "Suffix", "Department",
+    "Email Opt Out", "Do Not Call", "Lead Source", "Lifecycle Stage", "Contact owner", "Owner",
+    "Create Date", "Created Date", "Last Modified Date", "Phone 1 - Type", "Phone 2 - Type",
+    "E-mail 1 - Type", "E-mail 2 - Type", "Connected On", "E-mail Display Name", "Title Of Courtesy",
+    "Salutation", "Postal Code", "ZIP", "Zip Code", "Code Postal",
 ))
 
 _ALIAS_INDEX: dict[str, str] = {}
@@ -130,8 +142,11 @@ for _field, _names in _ALIASES.items():
         _ALIAS_INDEX.setdefault(_name, _field)
 
 # Salesforce report headers: "Account: Phone", "Contact: Email", "Lead: Company".
+# Object prefixes: Salesforce reports ("Account: Phone", "Contact: Email", "Account.Name") and
+# Pipedrive ("Person - Email", "Organization - Name").
 _SCOPES = {"account": "account", "company": "account", "organization": "account",
-           "contact": "contact", "lead": "contact", "person": "contact"}
+           "organisation": "account", "contact": "contact", "lead": "contact", "person": "contact"}
+_SCOPE_PREFIX = re.compile(r"^\s*([A-Za-z ]+?)\s*(?::|\.| - )\s*(.+)$")
 
 _PHONE_LABELS = (("mobile", "mobile"), ("cell", "mobile"), ("handy", "mobile"),
                  ("portable", "mobile"), ("home", "home"), ("direct", "direct"),
@@ -151,7 +166,7 @@ def field_for_header(header: str) -> str | None:
     """The sdrdesk field a column most likely holds, or None when unknown."""
     scope = None
     name = header
-    match = re.match(r"^\s*([A-Za-z ]+?)\s*[:.]\s*(.+)$", header)
+    match = _SCOPE_PREFIX.match(header)
     if match and match.group(1).strip().casefold() in _SCOPES:
         scope, name = _SCOPES[match.group(1).strip().casefold()], match.group(2)
     key = normalise_header(name)
@@ -160,6 +175,14 @@ def field_for_header(header: str) -> str | None:
     if key in _KNOWN_IGNORED and scope is None:
         return IGNORE
     field = _ALIAS_INDEX.get(key)
+    if field is None and " - " in name:
+        # "Phone - Work", "Email - Home" (Pipedrive): the part before the dash says what it is.
+        field = _ALIAS_INDEX.get(normalise_header(name.split(" - ", 1)[0]))
+    if field is None and key not in _KNOWN_IGNORED and not key.startswith(("donot", "dont", "no")):
+        if key.endswith(("phone", "phonenumber", "mobile", "mobilenumber", "telephone")) and "fax" not in key:
+            field = "contact.phone"
+        elif key.endswith(("email", "emailaddress")):
+            field = "contact.email"
     if scope == "account":
         # "Account: Account Name", "Account: Phone", "Account: Type"
         if key in ("name", "accountname", "companyname"):

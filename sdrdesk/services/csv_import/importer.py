@@ -48,7 +48,7 @@ from sdrdesk.services.csv_import.aliases import IGNORE
 from sdrdesk.services.csv_import.bulk import StagedInsert
 from sdrdesk.services.csv_import.countries import to_iso2
 from sdrdesk.services.csv_import.detect import Detection, detect
-from sdrdesk.services.csv_import.mapping import ColumnMapping, base_field, guess_mapping
+from sdrdesk.services.csv_import.mapping import ColumnMapping, base_field, guess_mapping, refine_with_samples
 from sdrdesk.services.csv_import.phones import parse_for_import
 from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
 from sdrdesk.services.csv_import.report import MAX_LISTED, ImportReport, RowOutcome
@@ -123,7 +123,8 @@ class _Run:
         self.opener = opener
         self.detection: Detection = detect(self.path, encoding=options.encoding,
                                            delimiter=options.delimiter, header_row=options.header_row)
-        mapping = options.mapping or guess_mapping(self.detection.headers)
+        mapping = options.mapping or refine_with_samples(guess_mapping(self.detection.headers),
+                                                         self.detection.sample_rows)
         if options.overrides:
             mapping = mapping.with_overrides(options.overrides)
         if len(mapping.headers) != len(self.detection.headers):
@@ -728,4 +729,4 @@ def preview_csv(path: Path, uow_factory: UowFactory, options: ImportOptions | No
 def inspect_file(path: Path, *, encoding: str | None = None, delimiter: str | None = None,
                  header_row: int | None = None) -> tuple[Detection, ColumnMapping]:
     detection = detect(path, encoding=encoding, delimiter=delimiter, header_row=header_row)
-    return detection, guess_mapping(detection.headers)
+    return detection, refine_with_samples(guess_mapping(detection.headers), detection.sample_rows)

@@ -25,7 +25,7 @@ from sdrdesk.services.csv_import.aliases import (
 )
 
 # Fields that may be fed by several columns; every other field takes its first column.
-MULTI_FIELDS = {"contact.phone", "contact.notes", "account.notes"}
+MULTI_FIELDS = {"contact.phone", "contact.email", "contact.notes", "account.notes"}
 _PERSON_FIELDS = {"contact.first_name", "contact.last_name", "contact.full_name",
                   "contact.email", "contact.title", "contact.linkedin_url"}
 _SHARED_TO_ACCOUNT = {
@@ -116,6 +116,13 @@ def _finish(headers: Sequence[str], fields: list[str], *, explicit: bool) -> Col
             target = _SHARED_TO_ACCOUNT.get(base_field(field))
             if target:
                 fields[i] = target
+    if not explicit:
+        # Outlook writes the courtesy title ("Mr.") as "Title" beside "Job Title": the job wins.
+        titles = [i for i, f in enumerate(fields) if f == "contact.title"]
+        job = [i for i in titles if "job" in normalise_header(headers[i])]
+        for i in titles:
+            if job and i not in job:
+                fields[i] = IGNORE
     seen: set[str] = set()
     for i, field in enumerate(fields):
         base = base_field(field)
@@ -137,6 +144,32 @@ def guess_mapping(headers: Sequence[str]) -> ColumnMapping:
             field = f"contact.phone:{label}" if label else field
         fields.append(field)
     return _finish(headers, fields, explicit=False)
+
+
+_LINKEDIN_PROFILE = ("linkedin.com/in/", "linkedin.com/pub/", "linkedin.com/sales/")
+
+
+def refine_with_samples(mapping: ColumnMapping, rows: Sequence[Sequence[str]]) -> ColumnMapping:
+    """Correct a guessed mapping with what the first rows hold (e.g. a "URL" column of profiles)."""
+    from sdrdesk.services.csv_import.values import is_email
+
+    fields = list(mapping.fields)
+    has_email = "contact.email" in mapping.mapped_fields
+    for i, field in enumerate(fields):
+        values = [r[i].strip() for r in rows if i < len(r) and r[i].strip()]
+        if not values:
+            continue
+        profiles = sum(1 for x in values if any(p in x.casefold() for p in _LINKEDIN_PROFILE))
+        emails = sum(1 for x in values if is_email(x.lower().removeprefix("mailto:")))
+        if base_field(field) in ("account.website", IGNORE) and profiles / len(values) >= 0.5:
+            fields[i] = "contact.linkedin_url"
+        elif field in (IGNORE, "contact.full_name") and not has_email and len(values) >= 2 \
+                and emails / len(values) >= 0.8:
+            fields[i] = "contact.email"
+            has_email = True
+    if fields == list(mapping.fields):
+        return mapping
+    return _finish(mapping.headers, fields, explicit=True)
 
 
 def load_overrides(value: str) -> dict[str, str | None]:

@@ -82,7 +82,20 @@ def domain_of(website: str) -> str | None:
     host = host.rstrip(".")
     if host.startswith("www."):
         host = host[4:]
-    return host if _DOMAIN.match(host) else None
+    if not _DOMAIN.match(host) or host.rsplit(".", 1)[-1] in _FILE_SUFFIXES:
+        return None
+    # A page on a shared platform says nothing about which company it is: never dedupe on it.
+    shared = ".".join(host.split(".")[-2:])
+    return None if shared in SHARED_HOSTS else host
+
+
+_FILE_SUFFIXES = frozenset({"htm", "html", "php", "asp", "aspx", "jsp", "pdf", "txt", "csv"})
+SHARED_HOSTS = frozenset({
+    "linkedin.com", "facebook.com", "twitter.com", "x.com", "instagram.com", "youtube.com",
+    "google.com", "goo.gl", "bit.ly", "wikipedia.org", "github.com", "medium.com", "wordpress.com",
+    "blogspot.com", "wixsite.com", "squarespace.com", "crunchbase.com", "angel.co", "xing.com",
+    "gmail.com", "yahoo.com", "hotmail.com", "outlook.com",
+})
 
 
 def split_full_name(full: str) -> tuple[str | None, str | None]:

@@ -50,6 +50,7 @@ from sdrdesk.services.csv_import import (
     import_csv,
     last_import,
     preview_csv,
+    refine_with_samples,
     remember_mapping,
     remembered_mapping,
     undo_last_import,
@@ -249,7 +250,8 @@ class _MappingPage(QWizardPage):
     def initializePage(self) -> None:
         d = self._wizard.detection
         assert d is not None
-        mapping = remembered_mapping(self._wizard.uow_factory, d.headers) or guess_mapping(d.headers)
+        mapping = remembered_mapping(self._wizard.uow_factory, d.headers) or refine_with_samples(
+            guess_mapping(d.headers), d.sample_rows)
         self.table.setRowCount(len(d.headers))
         self.combos = []
         first = d.sample_rows[0] if d.sample_rows else ()
