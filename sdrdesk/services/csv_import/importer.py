@@ -236,6 +236,9 @@ class _Run:
                 account = {
                     "name": account_name, "website": website or None,
                     "domain": v.domain_of(website) if website else None,
+                    # Only a bare site ("acme.com/") identifies the company; a page on a shared
+                    # site ("ain.fr/musees/bugey") does not, so such rows also need the name to match.
+                    "domain_key": v.domain_of(website) if website and v.is_bare_site(website) else None,
                     "industry": get(cells, "account.industry") or None,
                     "employee_count": v.to_int(get(cells, "account.employee_count")),
                     "annual_revenue": v.to_float(get(cells, "account.annual_revenue"))
@@ -261,7 +264,7 @@ class _Run:
                 return "has no name, e-mail, phone or company to import"
             return _Plan(record.number, record.cells, "account", account["name"], account=account)
         if account is None and parent:
-            account = {"name": parent, "domain": None, "website": None}
+            account = {"name": parent, "domain": None, "domain_key": None, "website": None}
         notes = [c for c, _ in self._all(cells, "contact.notes")]
         if extra_emails:
             notes.append("Other e-mails: " + ", ".join(extra_emails))
@@ -479,7 +482,7 @@ class _Run:
                     select(_CONTACT_T.c.id, _CONTACT_T.c.email, _CONTACT_T.c.import_run_id)
                     .where(_CONTACT_T.c.deleted_at.is_(None), _CONTACT_T.c.email.in_(emails))):
                 existing_contacts.setdefault(email, (cid, run_id))
-        domains = {p.account["domain"] for p in plans if p.account and p.account.get("domain")}
+        domains = {p.account["domain_key"] for p in plans if p.account and p.account.get("domain_key")}
         by_domain: dict[str, _KnownAccount] = {}
         if domains:
             for aid, domain, run_id in conn.execute(
@@ -570,9 +573,10 @@ class _Run:
 
     def _find_account(self, account: dict[str, Any],
                       by_domain: dict[str, _KnownAccount]) -> _KnownAccount | None:
+        key = account.get("domain_key")
+        if key and key in by_domain:
+            return by_domain[key]
         domain = account.get("domain")
-        if domain and domain in by_domain:
-            return by_domain[domain]
         known = self.names.get(v.company_key(account["name"]))
         if known is None:
             return None
@@ -597,8 +601,8 @@ class _Run:
         }
         new_accounts.append(row)
         known = _KnownAccount(account_id, row["domain"], True)
-        if row["domain"]:
-            by_domain[row["domain"]] = known
+        if account.get("domain_key"):
+            by_domain[account["domain_key"]] = known
         self._flag_near_duplicate(account["name"])
         self.names.setdefault(v.company_key(account["name"]), known)
         self.report.accounts_created += 1

@@ -98,6 +98,21 @@ SHARED_HOSTS = frozenset({
 })
 
 
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/en", "/en/"})
+
+
+def is_bare_site(website: str) -> bool:
+    """True for a company's own site ("https://acme.com/"), False for a page deeper in a site."""
+    text = website.strip().strip("#")
+    if "//" not in text:
+        text = "//" + text
+    try:
+        path = urlsplit(text).path
+    except ValueError:
+        return False
+    return path.lower() in _HOME_PATHS
+
+
 def split_full_name(full: str) -> tuple[str | None, str | None]:
     parts = full.split()
     if not parts:
