@@ -190,3 +190,10 @@ def test_generic_utf16_override_reads_either_byte_order(tmp_path: Path, codec: s
     detection = detect(path, encoding="utf-16")
     assert detection.headers == ("Name", "Company", "Phone")
     assert [r.cells for r in CsvRecordReader(path, detection)][1][0] == "Zoë Ærø"
+
+
+def test_excel_sep_line(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "f.csv", "sep=;\r\nFirst Name;Email\r\nAnn;ann@x.com\r\n", "cp1252")
+    detection = detect(path)
+    assert (detection.delimiter, detection.header_row, detection.headers) == (";", 1, ("First Name", "Email"))
+    assert [r.cells for r in CsvRecordReader(path, detection)] == [["Ann", "ann@x.com"]]

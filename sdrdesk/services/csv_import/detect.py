@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,6 +213,12 @@ def detect(path: Path, *, encoding: str | None = None, delimiter: str | None = N
                 f"{name} looks like a binary file, not a text CSV export. Check that you chose "
                 "the right file, or export it again as CSV.")
     text = _complete_sample(_decode_sample(head, chosen, complete), complete)
+    # Excel's "sep=;" first line names the delimiter and is not part of the table.
+    excel_hint = re.match(r"\A[ \t]*sep=(.)[ \t]*\r?\n", text)
+    if excel_hint:
+        delimiter = delimiter or excel_hint.group(1)
+        if header_row is None:
+            header_row = 1
     probe = text[:8192]
     controls = sum(1 for ch in probe if ch < " " and ch not in "\t\n\r")
     if encoding is None and controls > max(32, 0.1 * len(probe)):

@@ -7,8 +7,9 @@ depends on the batch size, not on the file; only the book's company names (for e
 near-duplicate matching) are held in full.
 
 Duplicate rules (`policy`):
-- a contact is a duplicate when its e-mail is already in the book; an account when its domain
-  is (or, without a domain, its exact company name);
+- a contact is a duplicate when its e-mail is already in the book; an account when its website's
+  domain is, for a bare company site ("https://acme.com/"), or else when its company name is
+  (case and spacing aside; a page deeper in a site, "ain.fr/musees/x", is no company's domain);
 - `skip` counts the row as a duplicate; `update` writes the row's non-empty values over the
   existing record (remembering the old values for undo); `keep_both` creates a new record;
 - a row repeating an e-mail or company created earlier in the same file is a duplicate under
