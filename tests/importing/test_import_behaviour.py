@@ -294,3 +294,17 @@ def test_a_busy_book_is_reported_and_left_unchanged(tmp_path: Path, uow_factory:
         blocker.rollback()
         blocker.close()
     assert _q(book_path, "SELECT count(*) FROM import_runs") == [(0,)]
+
+
+def test_a_file_without_a_header_row_says_so(tmp_path: Path, uow_factory: UowFactory) -> None:
+    path = write_csv(tmp_path / "nohead.csv", "Ann,Lee,ann@x.com\nBo,Ng,bo@x.com\n")
+    with pytest.raises(ImportFileRejected, match="looks like data, not column names"):
+        import_csv(path, uow_factory, ImportOptions())
+
+
+def test_excel_text_formulas_keep_leading_zeros(tmp_path: Path, uow_factory: UowFactory,
+                                                book_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", 'Email,Phone,Title\nann@x.com,"=""0301234567""","=""007"""\n')
+    import_csv(path, uow_factory, ImportOptions(default_region="DE"))
+    assert _q(book_path, "SELECT c.title, p.raw, p.e164 FROM contacts c JOIN contact_phones p "
+                         "ON p.contact_id = c.id") == [("007", "0301234567", "+49301234567")]

@@ -134,6 +134,11 @@ class _Run:
         fields = mapping.mapped_fields
         if not fields & {"account.name", "contact.first_name", "contact.last_name", "contact.full_name",
                          "contact.email", "contact.phone"}:
+            if any(v.is_email(h.lower()) or v.digits_share(h) > 0.5 for h in self.detection.headers):
+                raise ImportFileRejected(
+                    f"The first line of {self.path.name} looks like data, not column names "
+                    f"({', '.join(self.detection.headers[:4])}). Add a header row such as "
+                    "First Name,Last Name,Email,Company,Phone, or map the columns in the import wizard.")
             raise ImportFileRejected(
                 f"No column of {self.path.name} could be matched to a name, e-mail, phone or company "
                 f"(columns: {', '.join(h or '(blank)' for h in self.detection.headers[:12])}). "

@@ -19,6 +19,8 @@ _TRUE = frozenset({"1", "true", "yes", "y", "x", "company", "organisation", "org
 
 def clean(value: str) -> str:
     text = value.strip()
+    if text.startswith('="') and text.endswith('"') and len(text) >= 3:
+        text = text[2:-1]  # Excel's ="00123" keeps leading zeros: the value is what is inside
     if text[:1] == "'" and len(text) > 1 and (text[1] in _TEXT_MARKED or text[1].isdigit()):
         # A spreadsheet "keep as text" apostrophe (Apollo phones, our own formula-safe export).
         text = text[1:]
@@ -155,3 +157,9 @@ def fuzzy_key(name: str) -> str:
     """Company name without legal suffixes and punctuation, for near-duplicate checks."""
     text = re.sub(r"[^\w\s]", " ", name.casefold())
     return " ".join(_SUFFIXES.sub(" ", text).split())
+
+
+def digits_share(text: str) -> float:
+    """How much of a cell is digits (a header made of numbers is a data row)."""
+    stripped = text.strip()
+    return sum(ch.isdigit() for ch in stripped) / len(stripped) if stripped else 0.0
