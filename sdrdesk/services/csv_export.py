@@ -97,10 +97,12 @@ def export_contacts(uow_factory: UowFactory, path: Path, *, cancel: CancelToken 
             for page in s.execute(stmt).yield_per(_PAGE).partitions():
                 ids = [row[0] for row in page]
                 phones: dict[Any, list[str]] = {}
-                for contact_id, raw in s.execute(
-                        select(m.ContactPhone.contact_id, m.ContactPhone.raw)
+                for contact_id, raw, extension in s.execute(
+                        select(m.ContactPhone.contact_id, m.ContactPhone.raw, m.ContactPhone.extension)
                         .where(m.ContactPhone.contact_id.in_(ids), m.ContactPhone.deleted_at.is_(None))
                         .order_by(m.ContactPhone.contact_id, m.ContactPhone.position)):
+                    if extension and extension not in raw:
+                        raw = f"{raw} ext. {extension}"  # it came from its own column: keep it
                     phones.setdefault(contact_id, []).append(raw)
                 for row in page:
                     numbers = phones.get(row[0], [])

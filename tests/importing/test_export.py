@@ -83,3 +83,16 @@ def test_cancelled_export_leaves_no_file(tmp_path: Path, make_book) -> None:  # 
     with pytest.raises(OperationCancelled):
         export_contacts(first, out, cancel=token)
     assert list(out.parent.iterdir()) == []
+
+
+def test_a_separate_extension_survives_export(tmp_path: Path, make_book) -> None:  # type: ignore[no-untyped-def]
+    _a, first = make_book(tmp_path / "a.db")
+    _b, second = make_book(tmp_path / "b.db")
+    src = write_csv(tmp_path / "e.csv", "Email,Phone,Extension\nann@x.com,(206) 555-9857,5467\n")
+    import_csv(src, first, ImportOptions())
+    out = tmp_path / "c.csv"
+    export_contacts(first, out)
+    import_csv(out, second, ImportOptions())
+    conn = sqlite3.connect(tmp_path / "b.db")
+    assert conn.execute("SELECT e164, extension FROM contact_phones").fetchall() == [("+12065559857", "5467")]
+    conn.close()

@@ -224,3 +224,12 @@ def test_people_10000_duplicate_emails(uow_factory: UowFactory, report_dir: Path
     # SOURCES.md: 64 e-mails repeat in this file; each repeat is a duplicate of its first row.
     report = import_csv(shared_file("datablist/people-10000.csv"), uow_factory, ImportOptions())
     assert (report.rows, report.imported, report.duplicates, report.rejected) == (10_000, 9_936, 64, 0)
+
+
+def test_northwind_employees_extension_column(uow_factory: UowFactory, book_path: Path,
+                                              report_dir: Path) -> None:
+    _import("northwind/employees.csv", uow_factory, report_dir, default_region="US")
+    # Nancy Davolio: homePhone "(206) 555-9857", extension "5467" in its own column.
+    row = _query(book_path, "SELECT p.raw, p.extension, p.label FROM contacts c JOIN contact_phones p "
+                            "ON p.contact_id = c.id WHERE c.last_name = 'Davolio'")
+    assert row == [("(206) 555-9857", "5467", "home")]

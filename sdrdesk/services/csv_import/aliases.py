@@ -19,7 +19,7 @@ ACCOUNT_FIELDS = (
 CONTACT_FIELDS = (
     "contact.first_name", "contact.last_name", "contact.full_name", "contact.title",
     "contact.email", "contact.linkedin_url", "contact.phone", "contact.country",
-    "contact.region", "contact.city", "contact.notes",
+    "contact.region", "contact.city", "contact.notes", "contact.phone_extension",
 )
 META_FIELDS = ("record.is_company", "record.parent_company")
 IGNORE = "ignore"
@@ -35,7 +35,8 @@ FIELD_LABELS = {
     "contact.full_name": "Full name", "contact.title": "Job title", "contact.email": "E-mail",
     "contact.linkedin_url": "LinkedIn URL", "contact.phone": "Phone",
     "contact.country": "Country", "contact.region": "State / region", "contact.city": "City",
-    "contact.notes": "Notes", "record.is_company": "Is a company (yes/no)",
+    "contact.notes": "Notes", "contact.phone_extension": "Phone extension (of the first phone)",
+    "record.is_company": "Is a company (yes/no)",
     "record.parent_company": "Related company (of a contact row)", IGNORE: "(do not import)",
 }
 
@@ -94,6 +95,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "City", "MailingCity", "Mailing City", "Work City", "Town", "Ville", "Commune", "Stadt",
         "Ort", "Location", "Business City", "Person City"),
     "contact.notes": _keys("Notes", "Note", "Comments", "Comment", "Remarks"),
+    "contact.phone_extension": _keys("Extension", "Ext", "Ext.", "Phone Extension", "Durchwahl"),
     "account.name": _keys(
         "Company", "Company Name", "CompanyName", "companyName", "Account Name", "AccountName",
         "Account", "Organization", "Organisation", "Organization Name", "Employer",

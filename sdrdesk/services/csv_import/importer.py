@@ -290,6 +290,9 @@ class _Run:
                 continue
             seen.add(key)
             phones.append(phone)
+        extension = get(cells, "contact.phone_extension")
+        if extension and phones and not phones[0]["extension"]:
+            phones[0]["extension"] = extension[:20]  # a separate column (Northwind employees)
         label = " ".join(p for p in (first, last) if p) or email or (phones[0]["raw"] if phones else "")
         return _Plan(record.number, record.cells, "contact", label, account=account, contact=contact,
                      email=email, phones=phones)
