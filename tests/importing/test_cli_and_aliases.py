@@ -26,6 +26,7 @@ def test_cli_json_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert {k: report[k] for k in keys} == {"rows": 91, "imported": 67, "updated": 0, "duplicates": 0,
                                             "rejected": 24, "encoding": "utf-8", "delimiter": ","}
     assert Path(report["rejects_file"]).is_file()
+    assert (report["bom"], report["encoding_label"], report["delimiter_name"]) == (False, "UTF-8", "comma")
     assert report["source_label"] == "Northwind"
     conn = sqlite3.connect(book)
     assert conn.execute("SELECT count(*) FROM contacts").fetchone() == (67,)

@@ -156,6 +156,8 @@ class _Run:
         self.now = clock.now()
         self.report = ImportReport(
             file=self.path.name, encoding=self.detection.encoding, delimiter=self.detection.delimiter,
+            encoding_label=self.detection.encoding_label, bom=self.detection.has_bom,
+            line_ending=self.detection.line_ending,
             header_row=self.detection.header_row, kind=mapping.kind, policy=options.policy,
             unmapped_columns=mapping.unmapped, mapping=mapping.to_json(),
             warnings=list(self.detection.warnings) + list(mapping.warnings),

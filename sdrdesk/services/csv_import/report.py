@@ -28,7 +28,10 @@ class ImportReport:
     updated: int = 0
     duplicates: int = 0
     rejected: int = 0
-    encoding: str = ""
+    encoding: str = ""  # Python codec name: utf-8, utf-8-sig (UTF-8 with BOM), utf-16-le, cp1252, ...
+    encoding_label: str = ""  # for people: "UTF-8 with BOM", "Windows-1252"
+    bom: bool = False
+    line_ending: str = ""
     delimiter: str = ""
     header_row: int = 0
     kind: str = ""
@@ -71,8 +74,8 @@ class ImportReport:
             f"duplicates skipped {self.duplicates:,}, rejected {self.rejected:,}",
             f"  accounts created {self.accounts_created:,}, contacts created {self.contacts_created:,}; "
             f"phones {self.phones:,} ({self.phones_invalid:,} flagged invalid)",
-            f"  encoding {self.encoding}, delimiter {self.to_dict()['delimiter_name']}, "
-            f"source label \"{self.source_label}\"",
+            f"  encoding {self.encoding_label or self.encoding}, "
+            f"delimiter {self.to_dict()['delimiter_name']}, source label \"{self.source_label}\"",
         ]
         if self.near_duplicate_count:
             lines.append(f"  {self.near_duplicate_count:,} company name(s) look like existing ones "
