@@ -308,3 +308,13 @@ def test_excel_text_formulas_keep_leading_zeros(tmp_path: Path, uow_factory: Uow
     import_csv(path, uow_factory, ImportOptions(default_region="DE"))
     assert _q(book_path, "SELECT c.title, p.raw, p.e164 FROM contacts c JOIN contact_phones p "
                          "ON p.contact_id = c.id") == [("007", "0301234567", "+49301234567")]
+
+
+def test_ordered_ids_are_unique_version_7_and_sorted_by_time() -> None:
+    from sdrdesk.services.csv_import.ids import ordered_id
+
+    ids = [ordered_id() for _ in range(20_000)]
+    assert len(set(ids)) == len(ids)
+    assert {i.version for i in ids} == {7}
+    stamps = [i.int >> 80 for i in ids]
+    assert stamps == sorted(stamps)

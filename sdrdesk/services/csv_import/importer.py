@@ -49,6 +49,7 @@ from sdrdesk.services.csv_import.aliases import IGNORE
 from sdrdesk.services.csv_import.bulk import StagedInsert
 from sdrdesk.services.csv_import.countries import to_iso2
 from sdrdesk.services.csv_import.detect import Detection, detect
+from sdrdesk.services.csv_import.ids import ordered_id
 from sdrdesk.services.csv_import.mapping import ColumnMapping, base_field, guess_mapping, refine_with_samples
 from sdrdesk.services.csv_import.phones import parse_for_import
 from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
@@ -341,7 +342,7 @@ class _Run:
 
     def _item(self, record_type: str, record_id: uuid.UUID, action: str,
               before: dict[str, Any] | None) -> dict[str, Any]:
-        return {"id": new_id(), "import_run_id": self.run_id, "record_type": record_type,
+        return {"id": ordered_id(), "import_run_id": self.run_id, "record_type": record_type,
                 "record_id": record_id, "action": action, "before": before,
                 "created_at": self.now, "updated_at": self.now, "deleted_at": None}
 
@@ -544,7 +545,7 @@ class _Run:
                 known = self._find_account(plan.account, by_domain)
                 account_id = known.id if known else self._create_account(
                     plan.account, by_domain, new_accounts)
-            contact_id = new_id()
+            contact_id = ordered_id()
             new_contacts.append({
                 "id": contact_id, "account_id": account_id, **contact, "persona": None,
                 "pinned_timezone": None, "consent_basis": None, "consent_date": None,
@@ -574,7 +575,7 @@ class _Run:
         self.report.phones += 1
         if not phone["is_valid"]:
             self.report.phones_invalid += 1
-        return {"id": new_id(), "contact_id": contact_id, **phone,
+        return {"id": ordered_id(), "contact_id": contact_id, **phone,
                 "created_at": self.now, "updated_at": self.now, "deleted_at": None}
 
     def _flush_items(self, conn: Connection) -> None:
@@ -598,7 +599,7 @@ class _Run:
 
     def _create_account(self, account: dict[str, Any], by_domain: dict[str, _KnownAccount],
                         new_accounts: list[dict[str, Any]]) -> uuid.UUID:
-        account_id = new_id()
+        account_id = ordered_id()
         row = {
             "id": account_id, "name": account["name"], "domain": account.get("domain"),
             "website": account.get("website"), "industry": account.get("industry"),
