@@ -103,6 +103,7 @@ SHARED_HOSTS = frozenset({
 _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/en", "/en/"})
 
 
+@functools.lru_cache(maxsize=16384)
 def is_bare_site(website: str) -> bool:
     """True for a company's own site ("https://acme.com/"), False for a page deeper in a site."""
     text = website.strip().strip("#")
