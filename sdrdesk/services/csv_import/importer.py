@@ -2,9 +2,10 @@
 
 Rows are read as text in a streaming pass and handled in batches: each batch is turned into
 plans (pure Python: values cleaned, phones parsed), checked for duplicates with one query per
-batch, and written with bulk Core inserts inside the single transaction. Memory therefore
-depends on the batch size, not on the file; only the book's company names (for exact and
-near-duplicate matching) are held in full.
+batch, and written with staged bulk inserts (`bulk.py`) inside the single transaction. Memory
+therefore depends on the batch size, not on the file; only the book's company names (for exact
+and near-duplicate matching) are held in full. Cancel, a refused file, a file that vanishes
+mid-read and a busy book all roll the transaction back: the book is as it was.
 
 Duplicate rules (`policy`):
 - a contact is a duplicate when its e-mail is already in the book; an account when its website's
