@@ -16,7 +16,9 @@ import uuid
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sdrdesk.domain.phones import format_for_display, timezones_for_e164
 from sdrdesk.storage.search import (
@@ -27,7 +29,9 @@ from sdrdesk.storage.search import (
     like_clause,
     parse_query,
 )
-from sdrdesk.storage.unit_of_work import SqlUnitOfWork
+
+if TYPE_CHECKING:  # no SQLAlchemy import for panes built before the first paint
+    from sdrdesk.storage.unit_of_work import SqlUnitOfWork
 
 NO_TIER = "-"  # the ICP-tier filter value meaning "not tiered yet"
 
@@ -70,6 +74,9 @@ class AccountRow:
 
 @dataclass(frozen=True)
 class ContactRow:
+    """One contact line. Phone display and zones are computed when painted, not when fetched:
+    phonenumbers costs ~0.2 ms a number, too much for 200 rows per page on the GUI thread."""
+
     rowid: int
     id: uuid.UUID
     account_id: uuid.UUID | None
@@ -77,18 +84,35 @@ class ContactRow:
     title: str
     persona: str
     email: str
-    phone: str  # the primary number in the rep's display format
     account_name: str
     country: str
     pinned_timezone: str | None
-    phone_zones: tuple[str, ...]  # candidate zones of the primary number
+    phone_raw: str  # the primary number as entered
+    phone_e164: str | None
+    phone_extension: str | None
+
+    def phone(self, rep_region: str) -> str:
+        """The primary number in the rep's display format."""
+        if not self.phone_raw:
+            return ""
+        return _display_phone(self.phone_e164, self.phone_raw, rep_region, self.phone_extension)
+
+    @property
+    def phone_zones(self) -> tuple[str, ...]:
+        """Candidate zones of the primary number."""
+        return _zones_of(self.phone_e164)
+
+
+# Numbers repeat across pages (and zones depend on the number only): memoise, bounded.
+_display_phone = lru_cache(maxsize=8192)(format_for_display)
+_zones_of = lru_cache(maxsize=8192)(timezones_for_e164)
 
 
 @dataclass(frozen=True)
 class BookIds:
     query: ParsedQuery
     accounts: list[int]
-    contacts: list[int]
+    contacts: list[int] | None  # None in the early "accounts first" delivery of a full listing
 
 
 # -- sorting: column key -> SQL terms (ties broken by rowid so the order is total) ----------
@@ -294,6 +318,13 @@ class SortCache:
             ranks = self._ranks[table] = _Ranks(fingerprint, ordered, None)
         return ranks
 
+    def prepare(self) -> None:
+        """Build both tables' ranks now (a background job after the first listing), so the
+        rep's first keystrokes do not pay for it."""
+        with self._lock:
+            for table in _DEFAULT_ORDER:
+                self._fresh(table).ranks()
+
     def all_ids(self, table: str, descending: bool) -> list[int]:
         with self._lock:
             ordered = self._fresh(table).ordered
@@ -323,11 +354,14 @@ def _fingerprint(conn: sqlite3.Connection, table: str) -> tuple[object, ...]:
 def search_book(uow: SqlUnitOfWork, text: str, filters: BookFilters = BookFilters(), *,
                 account_sort: tuple[str, bool] = ("name", False),
                 contact_sort: tuple[str, bool] = ("name", False),
-                cache: SortCache | None = None) -> BookIds:
+                cache: SortCache | None = None,
+                accounts_first: Callable[[BookIds], None] | None = None) -> BookIds:
     """Both lists for what the rep typed. Runs on a worker thread with its own unit of work.
 
     With a `cache`, no filter and the default (name) order, lists come from `SortCache`;
-    any filter or other order runs the general SQL below.
+    any filter or other order runs the general SQL below. For a full listing (nothing
+    typed) `accounts_first` receives the accounts before the three times longer contact
+    list is built, so the visible table fills sooner.
     """
     query = parse_query(text)
     conn = raw_connection(uow)
@@ -342,13 +376,13 @@ def search_book(uow: SqlUnitOfWork, text: str, filters: BookFilters = BookFilter
         match = query.fts_match(phone_column="phone" if table == "contacts" else None)
         return cache.matches(conn, table, match, sort[1])
 
-    return BookIds(
-        query=query,
-        accounts=listing("accounts", account_sort,
-                         lambda: account_ids(conn, query, filters, *account_sort, use_fts=use_fts)),
-        contacts=listing("contacts", contact_sort,
-                         lambda: contact_ids(conn, query, filters, *contact_sort, use_fts=use_fts)),
-    )
+    accounts = listing("accounts", account_sort,
+                       lambda: account_ids(conn, query, filters, *account_sort, use_fts=use_fts))
+    if accounts_first is not None and query.kind is QueryKind.ALL:
+        accounts_first(BookIds(query, accounts, None))
+    contacts = listing("contacts", contact_sort,
+                       lambda: contact_ids(conn, query, filters, *contact_sort, use_fts=use_fts))
+    return BookIds(query=query, accounts=accounts, contacts=contacts)
 
 
 def _placeholders(n: int) -> str:
@@ -356,28 +390,42 @@ def _placeholders(n: int) -> str:
 
 
 def account_rows(uow: SqlUnitOfWork, rowids: Sequence[int]) -> dict[int, AccountRow]:
-    """One page of accounts (typically 200), keyed by rowid; tombstoned rows are left out."""
+    """One page of accounts (typically 200), keyed by rowid; tombstoned rows are left out.
+
+    Runs on the GUI thread, so each count is an index-only lookup per row (the covering
+    indexes from migration 2). SQLite has no statistics here: left to itself it walked every
+    open task through the status index for each account (11 s a page at 60k tasks), so the
+    join order is pinned with CROSS JOIN, and without the partial index `+status` keeps the
+    status index out of it.
+    """
     if not rowids:
         return {}
+    conn = raw_connection(uow)
+    status = "t.status" if _has_index(conn, "ix_tasks_open_contact") else "+t.status"
     sql = f"""
         SELECT a.rowid, a.id, a.name, a.domain, a.industry, a.employee_count, a.country, a.region,
                a.city, a.icp_tier, s.name,
                (SELECT count(*) FROM contacts c WHERE c.account_id = a.id AND c.deleted_at IS NULL),
-               (SELECT count(*) FROM contacts c JOIN tasks t ON t.contact_id = c.id
-                 WHERE c.account_id = a.id AND c.deleted_at IS NULL AND t.status = 'open'
+               (SELECT count(*) FROM contacts c CROSS JOIN tasks t ON t.contact_id = c.id
+                 WHERE c.account_id = a.id AND c.deleted_at IS NULL AND {status} = 'open'
                    AND t.deleted_at IS NULL)
         FROM accounts a LEFT JOIN source_labels s ON s.id = a.source_label_id
         WHERE a.rowid IN ({_placeholders(len(rowids))}) AND a.deleted_at IS NULL"""
     rows: dict[int, AccountRow] = {}
     for (rowid, hex_id, name, domain, industry, employees, country, region, city, tier, label,
-         n_contacts, n_open) in raw_connection(uow).execute(sql, list(rowids)):
+         n_contacts, n_open) in conn.execute(sql, list(rowids)):
         rows[rowid] = AccountRow(rowid, uuid.UUID(hex_id), name or "", domain or "", industry or "",
                                  employees, country or "", region or "", city or "", tier or "",
                                  label or "", n_contacts, n_open)
     return rows
 
 
-def contact_rows(uow: SqlUnitOfWork, rowids: Sequence[int], rep_region: str = "US") -> dict[int, ContactRow]:
+def _has_index(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                        (name,)).fetchone() is not None
+
+
+def contact_rows(uow: SqlUnitOfWork, rowids: Sequence[int]) -> dict[int, ContactRow]:
     if not rowids:
         return {}
     sql = f"""
@@ -392,11 +440,10 @@ def contact_rows(uow: SqlUnitOfWork, rowids: Sequence[int], rep_region: str = "U
     rows: dict[int, ContactRow] = {}
     for (rowid, hex_id, account_hex, first, last, title, persona, email, country, pinned, account,
          e164, raw, extension) in raw_connection(uow).execute(sql, list(rowids)):
-        phone = format_for_display(e164, raw, rep_region, extension) if raw else ""
         rows[rowid] = ContactRow(
             rowid, uuid.UUID(hex_id), uuid.UUID(account_hex) if account_hex else None,
             " ".join(p for p in (first, last) if p) or "(no name)", title or "", persona or "",
-            email or "", phone, account or "", country or "", pinned, timezones_for_e164(e164))
+            email or "", account or "", country or "", pinned, raw or "", e164, extension)
     return rows
 
 

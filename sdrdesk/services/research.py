@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sdrdesk.domain import icp
 from sdrdesk.domain.changes import Changes
@@ -19,8 +19,10 @@ from sdrdesk.domain.errors import RecordNotFound, ValidationError
 from sdrdesk.domain.phones import format_for_display
 from sdrdesk.domain.timezones import ZoneResolution, is_valid_zone, resolve_zones
 from sdrdesk.domain.triggers import age_label, is_stale
-from sdrdesk.storage import models as m
-from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
+
+if TYPE_CHECKING:  # SQLAlchemy loads with the book, not with the research pane
+    from sdrdesk.storage import models as m
+    from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
 
 Value = str | int | None
 DEFAULT_RUBRIC = icp.IcpRubric()

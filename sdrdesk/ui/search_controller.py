@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 200
 
-# job(request, cancel) -> result; runs on a worker thread and opens its own unit of work.
-SearchJob = Callable[[Any, CancelToken], Any]
+# job(request, cancel, partial) -> result; runs on a worker thread with its own unit of work.
+# `partial(result)` may deliver an early, incomplete result (same rules: latest only).
+SearchJob = Callable[[Any, CancelToken, Callable[[Any], None]], Any]
 
 
 class SearchController(QObject):
@@ -35,6 +36,9 @@ class SearchController(QObject):
 
     sig_busy_changed = Signal(bool)
     """True while the latest search is running."""
+
+    _sig_partial = Signal(int, object, object)
+    """(generation, request, result) emitted on a worker thread; queued to the GUI thread."""
 
     def __init__(self, runner: Runner, job: SearchJob, debounce_ms: int = DEBOUNCE_MS,
                  parent: QObject | None = None) -> None:
@@ -49,6 +53,7 @@ class SearchController(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._sig_partial.connect(self._on_partial)
 
     @property
     def generation(self) -> int:
@@ -74,6 +79,11 @@ class SearchController(QObject):
             self._token.cancel()
         self.sig_busy_changed.emit(False)
 
+    @Slot(int, object, object)
+    def _on_partial(self, generation: int, request: Any, result: Any) -> None:
+        if generation == self._generation:
+            self.sig_results_ready.emit(request, result)
+
     @Slot()
     def _on_timer_timeout(self) -> None:
         request, self._pending_request = self._pending_request, None
@@ -89,9 +99,13 @@ class SearchController(QObject):
         started = time.perf_counter()
         self.sig_busy_changed.emit(True)
 
+        def partial(result: Any) -> None:
+            if not token.cancelled:
+                self._sig_partial.emit(generation, request, result)
+
         def work() -> Any:
             token.raise_if_cancelled()
-            return self._job(request, token)
+            return self._job(request, token, partial)
 
         def done(result: Any) -> None:
             if generation != self._generation:

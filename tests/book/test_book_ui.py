@@ -83,6 +83,18 @@ def test_models_pass_qtmodeltester(qtmodeltester, accounts: AccountsPane, resear
     qtmodeltester.check(research.contacts_model)
 
 
+def test_partial_results_deliver_only_for_the_latest_search(qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
+    def job(request: str, _token: CancelToken, partial) -> str:  # type: ignore[no-untyped-def]
+        partial(f"{request}: accounts")
+        return f"{request}: all"
+
+    controller = SearchController(InlineRunner(), job)
+    got: list[str] = []
+    controller.sig_results_ready.connect(lambda _request, result: got.append(result))
+    controller.run_now("x")
+    assert got == ["x: accounts", "x: all"]
+
+
 def test_book_lists_fill_on_open_sorted_by_name(accounts: AccountsPane) -> None:
     # SQLite's NOCASE folds ASCII only, so "Mü" sorts after "My" (a known limit, like Python's str order).
     assert _shown(accounts.accounts_model) == ["Mystery Co", "Müller Logistik AG", "Northwind Analytics Inc.",
@@ -120,7 +132,7 @@ def test_syntax_input_shows_no_rows_and_no_error(qtbot, accounts: AccountsPane, 
 
 def test_debounce_sends_only_the_last_text(qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
     seen: list[str] = []
-    controller = SearchController(InlineRunner(), lambda request, _token: seen.append(request) or request,
+    controller = SearchController(InlineRunner(), lambda request, *_: seen.append(request) or request,
                                   debounce_ms=50)
     for text in ("m", "mu", "mul"):
         controller.request(text)
@@ -134,7 +146,7 @@ def test_only_the_latest_search_delivers(qtbot, qapp) -> None:  # type: ignore[n
     release = threading.Event()
     started = threading.Event()
 
-    def job(request: str, _token: CancelToken) -> str:
+    def job(request: str, _token: CancelToken, _partial: object) -> str:
         if request == "slow":
             started.set()
             release.wait(5)
@@ -168,7 +180,7 @@ def test_a_queued_search_gives_up_when_superseded(qapp) -> None:  # type: ignore
             self.jobs.append((fn, on_done, on_error))
 
     runner = Deferred()
-    controller = SearchController(runner, lambda request, _t: calls.append(request) or request)
+    controller = SearchController(runner, lambda request, *_: calls.append(request) or request)
     controller.run_now("old")
     controller.run_now("new")
     (old_fn, _d, _old_err), (new_fn, _new_done, _e) = runner.jobs

@@ -184,3 +184,18 @@ def test_every_sortable_column_sorts_with_and_without_filters(workspace: Workspa
             assert found.contacts == []
             found = bq.search_book(uow, "", BookFilters(country="CA"), contact_sort=(key, descending))
             assert len(found.contacts) == 1, key
+
+
+@pytest.mark.parametrize("with_partial_index", [True, False])
+def test_account_rows_count_live_contacts_and_open_tasks(workspace: Workspace, seeded: Seeded,
+                                                         with_partial_index: bool) -> None:
+    with workspace.uow_factory() as uow:
+        conn = bq.raw_connection(uow)
+        if not with_partial_index:  # a book migrated before the index existed must still work
+            conn.execute("DROP INDEX ix_tasks_open_contact")
+        found = bq.search_book(uow, "")
+        rows = {r.id: r for r in bq.account_rows(uow, found.accounts).values()}
+    assert (rows[seeded.northwind].contact_count, rows[seeded.northwind].open_tasks) == (1, 1)
+    assert (rows[seeded.outback].contact_count, rows[seeded.outback].open_tasks) == (1, 0)  # task done
+    assert rows[seeded.northwind].source_label == "Inbound webinar"
+    assert rows[seeded.northwind].place == "Toronto, ON, CA"

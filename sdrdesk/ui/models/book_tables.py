@@ -9,16 +9,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from sdrdesk.domain.timezones import ZoneResolution, is_valid_zone, local_time_label, zones_for_place
 from sdrdesk.services import book_queries as bq
 from sdrdesk.services.book_queries import AccountRow, ContactRow
-from sdrdesk.services.workspace import Workspace
 from sdrdesk.ui.models.paged_table import ColumnSpec, PagedTableModel
 
-WorkspaceFn = Callable[[], Workspace | None]
+if TYPE_CHECKING:
+    from sdrdesk.services.workspace import Workspace
+
+WorkspaceFn = Callable[[], "Workspace | None"]
 
 
 def _employees(row: AccountRow) -> str:
@@ -56,12 +59,13 @@ def _zone_tip(row: ContactRow) -> str:
     return f"{', '.join(res.zones)} (from {res.source})"
 
 
-def contact_columns(now: Callable[[], datetime]) -> list[ColumnSpec[ContactRow]]:
+def contact_columns(now: Callable[[], datetime],
+                    rep_region: Callable[[], str]) -> list[ColumnSpec[ContactRow]]:
     return [
         ColumnSpec("name", "Name", lambda r: r.name, width=170, sortable=True),
         ColumnSpec("title", "Title", lambda r: r.title, width=190, sortable=True),
         ColumnSpec("account", "Account", lambda r: r.account_name, width=190, sortable=True),
-        ColumnSpec("phone", "Phone", lambda r: r.phone, width=150),
+        ColumnSpec("phone", "Phone", lambda r: r.phone(rep_region()), width=150),
         ColumnSpec("local", "Local time", lambda r: local_time_label(contact_zones(r), now()),
                    width=130, tooltip=_zone_tip),
         ColumnSpec("email", "E-mail", lambda r: r.email, width=220, sortable=True),
@@ -89,16 +93,15 @@ class AccountTableModel(PagedTableModel[AccountRow]):
 class ContactTableModel(PagedTableModel[ContactRow]):
     def __init__(self, workspace: WorkspaceFn, now: Callable[[], datetime],
                  rep_region: Callable[[], str], parent: QObject | None = None) -> None:
-        super().__init__(contact_columns(now), self._fetch_rows, parent)
+        super().__init__(contact_columns(now, rep_region), self._fetch_rows, parent)
         self._workspace = workspace
-        self._rep_region = rep_region
 
     def _fetch_rows(self, ids: Sequence[Hashable]) -> dict[Hashable, ContactRow]:
         ws = self._workspace()
         if ws is None:
             return {}
         with ws.uow_factory() as uow:
-            return dict(bq.contact_rows(uow, [i for i in ids if isinstance(i, int)], self._rep_region()))
+            return dict(bq.contact_rows(uow, [i for i in ids if isinstance(i, int)]))
 
     def invalidate_records(self, record_ids: Iterable[uuid.UUID]) -> None:
         _invalidate_by_uuid(self, record_ids)

@@ -26,6 +26,7 @@ RowT = TypeVar("RowT")
 Index = QModelIndex | QPersistentModelIndex
 
 PAGE_SIZE = 200
+MAX_CACHED_PAGES = 50  # 10k rows: scrolling a 300k book top to bottom must not keep every row
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,15 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
             return
         self._rows.update(self._fetch(chunk))
         self._loaded_pages[page] = time.monotonic()
+        if len(self._loaded_pages) > MAX_CACHED_PAGES:
+            self._evict(min(self._loaded_pages, key=self._loaded_pages.__getitem__))
+
+    def _evict(self, page: int) -> None:
+        """Forget the least recently loaded page; it is fetched again if scrolled back to."""
+        del self._loaded_pages[page]
+        start = page * self._page_size
+        for record_id in self._ids[start:start + self._page_size]:
+            self._rows.pop(record_id, None)
 
     def set_ids(self, ids: Sequence[Hashable]) -> None:
         """Replace the rows (a new search or sort). Identical ids keep the cache: nothing flickers."""
@@ -137,8 +147,11 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         self.beginResetModel()
         self._ids = new_ids
         self._pos = None
-        keep = set(new_ids)
-        self._rows = {k: v for k, v in self._rows.items() if k in keep}
+        if len(new_ids) > 50_000:
+            self._rows.clear()  # a set of 300k ids costs more than refetching one page
+        else:
+            keep = set(new_ids)
+            self._rows = {k: v for k, v in self._rows.items() if k in keep}
         self._loaded_pages.clear()
         self.endResetModel()
 

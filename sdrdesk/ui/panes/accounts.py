@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -37,7 +38,6 @@ from sdrdesk.domain.cancel import CancelToken
 from sdrdesk.domain.changes import Changes
 from sdrdesk.services import book_queries as bq
 from sdrdesk.services.book_queries import BookFilters, BookIds, QueryKind
-from sdrdesk.services.workspace import Workspace
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.models.book_tables import AccountTableModel, ContactTableModel
@@ -45,6 +45,9 @@ from sdrdesk.ui.models.paged_table import PagedTableModel
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
 from sdrdesk.ui.search_controller import SearchController
+
+if TYPE_CHECKING:
+    from sdrdesk.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +68,14 @@ class BookRequest:
     cache: bq.SortCache | None = field(default=None, compare=False)
 
 
-def run_book_search(request: BookRequest, cancel: CancelToken) -> BookIds:
+def run_book_search(request: BookRequest, cancel: CancelToken,
+                    partial: Callable[[BookIds], None] | None = None) -> BookIds:
     """The worker side: its own unit of work, only rowids come back."""
     with request.workspace.uow_factory() as uow:
         cancel.raise_if_cancelled()
         return bq.search_book(uow, request.text, request.filters, account_sort=request.account_sort,
-                              contact_sort=request.contact_sort, cache=request.cache)
+                              contact_sort=request.contact_sort, cache=request.cache,
+                              accounts_first=partial)
 
 
 class AccountsPane(Pane):
@@ -85,6 +90,7 @@ class AccountsPane(Pane):
         self._last_minute = -1
         self._sort_cache: bq.SortCache | None = None
         self._cache_workspace: Workspace | None = None
+        self._cache_prepared = False
 
         self.accounts_model = AccountTableModel(lambda: self.ctx.workspace, self)
         self.contacts_model = ContactTableModel(lambda: self.ctx.workspace, ctx.clock.now,
@@ -248,6 +254,7 @@ class AccountsPane(Pane):
             if self._sort_cache is not None:
                 self._sort_cache.close()
             self._sort_cache, self._cache_workspace = None, ws
+            self._cache_prepared = False
             try:
                 self._sort_cache = bq.SortCache(ws.path)
             except sqlite3.Error as exc:  # e.g. an in-memory or vanished file: plain SQL still works
@@ -279,14 +286,21 @@ class AccountsPane(Pane):
         if request.workspace is not self.ctx.workspace:
             return  # a result from a book that has since been closed
         self._last_result = result
-        for model, view in ((self.accounts_model, self.accounts_view),
-                            (self.contacts_model, self.contacts_view)):
+        if request.cache is not None and not self._cache_prepared and result.contacts is not None:
+            self._cache_prepared = True  # warm the name ranks while the rep reads the list
+            self.ctx.runner.run(request.cache.prepare, None, lambda exc: log.info("ranks: %s", exc),
+                                serial_db=False)
+        for model, view, ids in ((self.accounts_model, self.accounts_view, result.accounts),
+                                 (self.contacts_model, self.contacts_view, result.contacts)):
+            if ids is None:
+                continue  # accounts came first; contacts follow in a moment
             keep = model.id_at(view.currentIndex().row()) if view.currentIndex().isValid() else None
-            model.set_ids(result.accounts if model is self.accounts_model else result.contacts)
+            model.set_ids(ids)
             if keep is not None and not view.currentIndex().isValid():
                 self._restore_current(view, model, keep)
         self.tabs.setTabText(ACCOUNTS_TAB, f"Accounts {len(result.accounts):,}")
-        self.tabs.setTabText(CONTACTS_TAB, f"Contacts {len(result.contacts):,}")
+        if result.contacts is not None:
+            self.tabs.setTabText(CONTACTS_TAB, f"Contacts {len(result.contacts):,}")
         self.status.setText(self._status_text(result))
         self._show_current_table()
 
@@ -311,7 +325,7 @@ class AccountsPane(Pane):
             return "Nothing to search for: type a name, company, e-mail or number"
         if kind is QueryKind.ALL:
             return ""
-        if not result.accounts and not result.contacts:
+        if not result.accounts and not result.contacts and result.contacts is not None:
             return "No matches"
         return "Phone number search" if kind is QueryKind.PHONE else ""
 

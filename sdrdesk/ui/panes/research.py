@@ -12,6 +12,7 @@ import html
 import uuid
 import zoneinfo
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
@@ -37,13 +38,15 @@ from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.errors import SdrdeskError
 from sdrdesk.services import research as rs
 from sdrdesk.services.research import AccountResearch, FieldEdit
-from sdrdesk.services.workspace import Workspace
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.models.research_contacts import ResearchContactsModel, zone_explanation
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
 from sdrdesk.ui.undo import push_edit
+
+if TYPE_CHECKING:
+    from sdrdesk.services.workspace import Workspace
 
 TEXT_SAVE_IDLE_MS = 1200  # a text area saves when typing pauses this long, and on leaving it
 
