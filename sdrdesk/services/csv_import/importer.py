@@ -32,7 +32,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -46,13 +46,11 @@ from sdrdesk.domain.clock import Clock, SystemClock
 from sdrdesk.domain.errors import DatabaseOpenError, ImportFileRejected
 from sdrdesk.domain.ids import new_id
 from sdrdesk.services.csv_import import values as v
-from sdrdesk.services.csv_import.aliases import IGNORE
 from sdrdesk.services.csv_import.bulk import StagedInsert
-from sdrdesk.services.csv_import.countries import to_iso2
 from sdrdesk.services.csv_import.detect import Detection, detect
 from sdrdesk.services.csv_import.ids import ordered_id
-from sdrdesk.services.csv_import.mapping import ColumnMapping, base_field, guess_mapping, refine_with_samples
-from sdrdesk.services.csv_import.phones import parse_for_import
+from sdrdesk.services.csv_import.mapping import ColumnMapping, guess_mapping, refine_with_samples
+from sdrdesk.services.csv_import.planning import Plan, RowPlanner
 from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
 from sdrdesk.services.csv_import.report import MAX_LISTED, ImportReport, RowOutcome
 from sdrdesk.storage import models as m
@@ -86,18 +84,6 @@ class ImportOptions:
     header_row: int | None = None
     report_dir: Path | None = None  # where the report and rejects files go; None writes none
     batch_size: int = 500
-
-
-@dataclass(slots=True)
-class _Plan:
-    number: int
-    cells: list[str]
-    record: str  # "account" or "contact"
-    label: str
-    account: dict[str, Any] | None = None
-    contact: dict[str, Any] | None = None
-    email: str | None = None
-    phones: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -145,15 +131,7 @@ class _Run:
                 f"No column of {self.path.name} could be matched to a name, e-mail, phone or company "
                 f"(columns: {', '.join(h or '(blank)' for h in self.detection.headers[:12])}). "
                 "Map the columns in the import wizard, or pass --map '{\"Column\": \"contact.email\"}'.")
-        self.single: dict[str, int] = {}
-        self.multi: dict[str, list[tuple[int, str | None]]] = {}
-        for index, f in enumerate(mapping.fields):
-            if f == IGNORE:
-                continue
-            base = base_field(f)
-            label = f.split(":", 1)[1] if ":" in f else None
-            self.multi.setdefault(base, []).append((index, label))
-            self.single.setdefault(base, index)
+        self.planner = RowPlanner(mapping, options.default_region)
         self.width = len(self.detection.headers)
         self.now = clock.now()
         self.report = ImportReport(
@@ -177,131 +155,6 @@ class _Run:
         self._rejects_writer: Any = None
         self._last_progress = 0.0
 
-    # ---- cells -------------------------------------------------------------------------------
-    def _get(self, cells: list[str], name: str) -> str:
-        index = self.single.get(name)
-        return v.clean(cells[index]) if index is not None else ""
-
-    def _all(self, cells: list[str], name: str) -> list[tuple[str, str | None]]:
-        return [(v.clean(cells[i]), label) for i, label in self.multi.get(name, ()) if v.clean(cells[i])]
-
-    def _phone(self, raw: str, region: str | None, label: str | None, position: int) -> dict[str, Any]:
-        return {**parse_for_import(raw, region), "label": label, "position": position}
-
-    def _plan(self, record: Record) -> _Plan | str:
-        """Turn one record into a plan, or return the reason it is rejected."""
-        if record.error:
-            return record.error
-        cells = record.cells
-        if len(cells) > self.width:
-            extra = cells[self.width:]
-            if any(c.strip() for c in extra):
-                return (f"has {len(cells)} fields but the header has {self.width} "
-                        "(a delimiter inside an unquoted value?)")
-            cells = cells[:self.width]
-        elif len(cells) < self.width:
-            cells = cells + [""] * (self.width - len(cells))
-        clean = v.clean
-        values = {name: clean(cells[index]) for name, index in self.single.items()}
-
-        def get(_cells: list[str], name: str) -> str:
-            return values.get(name, "")
-
-        company = get(cells, "account.name")
-        parent = get(cells, "record.parent_company")
-        is_company = "record.is_company" in self.single and v.is_true(get(cells, "record.is_company"))
-        first, last = get(cells, "contact.first_name"), get(cells, "contact.last_name")
-        full = get(cells, "contact.full_name")
-        if not (first or last) and full:
-            first, last = v.split_full_name(full)
-        emails: list[str] = []
-        for cell, _label in self._all(cells, "contact.email"):
-            emails.extend(v.split_emails(cell))
-        for email in emails[:1]:
-            if not v.is_email(email):
-                return f'e-mail "{email}" is not a valid address'
-        email = emails[0] if emails else None
-        extra_emails = [e for e in emails[1:] if v.is_email(e)]
-        contact_country = to_iso2(get(cells, "contact.country")) if "contact.country" in self.single else None
-        account_country = to_iso2(get(cells, "account.country")) if "account.country" in self.single else None
-        region = contact_country or account_country or self.o.default_region
-        phone_cells: list[tuple[str | None, str]] = []
-        for cell, label in self._all(cells, "contact.phone"):
-            items = v.json_list(cell)
-            phone_cells.extend((lbl or label, raw) for lbl, raw in items) if items is not None \
-                else phone_cells.append((label, cell))
-        website = get(cells, "account.website")
-        account: dict[str, Any] | None = None
-        account_name = company or (full if is_company else "") or ""
-        if is_company and not account_name:
-            account_name = " ".join(p for p in (first, last) if p)
-        company_row = is_company or not (first or last or email or phone_cells)
-        if is_company or company or (company_row and website):
-            account_phone = get(cells, "account.phone")
-            if is_company and not account_phone and phone_cells:
-                account_phone = phone_cells[0][1]
-            if not account_name and website:
-                account_name = v.domain_of(website) or website
-            if account_name:
-                account = {
-                    "name": account_name, "website": website or None,
-                    "domain": v.domain_of(website) if website else None,
-                    # Only a bare site ("acme.com/") identifies the company; a page on a shared
-                    # site ("ain.fr/musees/bugey") does not, so such rows also need the name to match.
-                    "domain_key": v.domain_of(website) if website and v.is_bare_site(website) else None,
-                    "industry": get(cells, "account.industry") or None,
-                    "employee_count": v.to_int(get(cells, "account.employee_count")),
-                    "annual_revenue": v.to_float(get(cells, "account.annual_revenue"))
-                    if get(cells, "account.annual_revenue") else None,
-                    "country": account_country or (contact_country if company_row else None),
-                    "region": get(cells, "account.region") or (get(cells, "contact.region") if company_row
-                                                               else "") or None,
-                    "city": get(cells, "account.city") or (get(cells, "contact.city") if company_row
-                                                           else "") or None,
-                    "notes": "\n".join(c for c, _ in self._all(cells, "account.notes")) or None,
-                    "phone_raw": None, "phone_e164": None,
-                }
-                if account_phone:
-                    account["phone_raw"] = account_phone
-                    account["phone_e164"] = parse_for_import(account_phone, region)["e164"]
-        if is_company:
-            if account is None:
-                return "the row is marked as a company but has no company name"
-            return _Plan(record.number, record.cells, "account", account_name, account=account)
-        has_person = bool(first or last or email or phone_cells)
-        if not has_person:
-            if account is None:
-                return "has no name, e-mail, phone or company to import"
-            return _Plan(record.number, record.cells, "account", account["name"], account=account)
-        if account is None and parent:
-            account = {"name": parent, "domain": None, "domain_key": None, "website": None}
-        notes = [c for c, _ in self._all(cells, "contact.notes")]
-        if extra_emails:
-            notes.append("Other e-mails: " + ", ".join(extra_emails))
-        contact = {
-            "first_name": first or None, "last_name": last or None,
-            "title": get(cells, "contact.title") or None, "email": email,
-            "linkedin_url": get(cells, "contact.linkedin_url") or None,
-            "country": contact_country, "region": get(cells, "contact.region") or None,
-            "city": get(cells, "contact.city") or None, "notes": "\n".join(notes) or None,
-        }
-        phones: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for label, raw in phone_cells:
-            phone = self._phone(raw, region, label, len(phones))
-            key = phone["e164"] or v.clean(raw)
-            if key in seen:
-                continue
-            seen.add(key)
-            phones.append(phone)
-        extension = get(cells, "contact.phone_extension")
-        if extension and phones and not phones[0]["extension"]:
-            phones[0]["extension"] = extension[:20]  # a separate column (Northwind employees)
-        label = " ".join(p for p in (first, last) if p) or email or (phones[0]["raw"] if phones else "")
-        return _Plan(record.number, record.cells, "contact", label, account=account, contact=contact,
-                     email=email, phones=phones)
-
-    # ---- book state --------------------------------------------------------------------------
     def _load_accounts(self, conn: Connection) -> None:
         rows = conn.execute(select(_ACCOUNT_T.c.id, _ACCOUNT_T.c.name, _ACCOUNT_T.c.domain)
                             .where(_ACCOUNT_T.c.deleted_at.is_(None)))
@@ -442,7 +295,7 @@ class _Run:
             self._last_progress = now
             self.progress(done, total)
 
-    def _outcome(self, plan: _Plan | None, number: int, outcome: str, reason: str = "",
+    def _outcome(self, plan: Plan | None, number: int, outcome: str, reason: str = "",
                  record: str = "", label: str = "") -> None:
         r = self.report
         r.rows += 1
@@ -477,11 +330,11 @@ class _Run:
         self._rejects_writer.writerow([*head, f"{where}: {reason}", *cells[self.width:]])
 
     def _batch(self, conn: Connection, records: list[Record]) -> None:
-        plans: list[_Plan] = []
+        plans: list[Plan] = []
         for record in records:
             if self.cancel is not None and self.cancel.cancelled:
                 raise OperationCancelled()
-            result = self._plan(record)
+            result = self.planner.plan(record)
             if isinstance(result, str):
                 self._reject(record, result)
             else:

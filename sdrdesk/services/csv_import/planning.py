@@ -1,0 +1,170 @@
+"""Turn one CSV record into a plan for an account or a contact, or into a reason to reject it.
+
+Pure Python with no database: cells are cleaned, e-mails checked, phones parsed (against the
+row's country or the default region), the company and its domain worked out. The importer
+then decides, per plan, whether it is new, a duplicate or an update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sdrdesk.services.csv_import import values as v
+from sdrdesk.services.csv_import.aliases import IGNORE
+from sdrdesk.services.csv_import.countries import to_iso2
+from sdrdesk.services.csv_import.mapping import ColumnMapping, base_field
+from sdrdesk.services.csv_import.phones import parse_for_import
+from sdrdesk.services.csv_import.reader import Record
+
+
+@dataclass(slots=True)
+class Plan:
+    number: int
+    cells: list[str]
+    record: str  # "account" or "contact"
+    label: str
+    account: dict[str, Any] | None = None
+    contact: dict[str, Any] | None = None
+    email: str | None = None
+    phones: list[dict[str, Any]] = field(default_factory=list)
+
+
+class RowPlanner:
+    def __init__(self, mapping: ColumnMapping, default_region: str | None) -> None:
+        self.default_region = default_region
+        self.width = len(mapping.headers)
+        self.single: dict[str, int] = {}
+        self.multi: dict[str, list[tuple[int, str | None]]] = {}
+        for index, f in enumerate(mapping.fields):
+            if f == IGNORE:
+                continue
+            base = base_field(f)
+            label = f.split(":", 1)[1] if ":" in f else None
+            self.multi.setdefault(base, []).append((index, label))
+            self.single.setdefault(base, index)
+
+    def _get(self, cells: list[str], name: str) -> str:
+        index = self.single.get(name)
+        return v.clean(cells[index]) if index is not None else ""
+
+    def _all(self, cells: list[str], name: str) -> list[tuple[str, str | None]]:
+        return [(v.clean(cells[i]), label) for i, label in self.multi.get(name, ()) if v.clean(cells[i])]
+
+    def _phone(self, raw: str, region: str | None, label: str | None, position: int) -> dict[str, Any]:
+        return {**parse_for_import(raw, region), "label": label, "position": position}
+
+    def plan(self, record: Record) -> Plan | str:
+        """Turn one record into a plan, or return the reason it is rejected."""
+        if record.error:
+            return record.error
+        cells = record.cells
+        if len(cells) > self.width:
+            extra = cells[self.width:]
+            if any(c.strip() for c in extra):
+                return (f"has {len(cells)} fields but the header has {self.width} "
+                        "(a delimiter inside an unquoted value?)")
+            cells = cells[:self.width]
+        elif len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        clean = v.clean
+        values = {name: clean(cells[index]) for name, index in self.single.items()}
+
+        def get(_cells: list[str], name: str) -> str:
+            return values.get(name, "")
+
+        company = get(cells, "account.name")
+        parent = get(cells, "record.parent_company")
+        is_company = "record.is_company" in self.single and v.is_true(get(cells, "record.is_company"))
+        first, last = get(cells, "contact.first_name"), get(cells, "contact.last_name")
+        full = get(cells, "contact.full_name")
+        if not (first or last) and full:
+            first, last = v.split_full_name(full)
+        emails: list[str] = []
+        for cell, _label in self._all(cells, "contact.email"):
+            emails.extend(v.split_emails(cell))
+        for email in emails[:1]:
+            if not v.is_email(email):
+                return f'e-mail "{email}" is not a valid address'
+        email = emails[0] if emails else None
+        extra_emails = [e for e in emails[1:] if v.is_email(e)]
+        contact_country = to_iso2(get(cells, "contact.country")) if "contact.country" in self.single else None
+        account_country = to_iso2(get(cells, "account.country")) if "account.country" in self.single else None
+        region = contact_country or account_country or self.default_region
+        phone_cells: list[tuple[str | None, str]] = []
+        for cell, label in self._all(cells, "contact.phone"):
+            items = v.json_list(cell)
+            phone_cells.extend((lbl or label, raw) for lbl, raw in items) if items is not None \
+                else phone_cells.append((label, cell))
+        website = get(cells, "account.website")
+        account: dict[str, Any] | None = None
+        account_name = company or (full if is_company else "") or ""
+        if is_company and not account_name:
+            account_name = " ".join(p for p in (first, last) if p)
+        company_row = is_company or not (first or last or email or phone_cells)
+        if is_company or company or (company_row and website):
+            account_phone = get(cells, "account.phone")
+            if is_company and not account_phone and phone_cells:
+                account_phone = phone_cells[0][1]
+            if not account_name and website:
+                account_name = v.domain_of(website) or website
+            if account_name:
+                account = {
+                    "name": account_name, "website": website or None,
+                    "domain": v.domain_of(website) if website else None,
+                    # Only a bare site ("acme.com/") identifies the company; a page on a shared
+                    # site ("ain.fr/musees/bugey") does not, so such rows also need the name to match.
+                    "domain_key": v.domain_of(website) if website and v.is_bare_site(website) else None,
+                    "industry": get(cells, "account.industry") or None,
+                    "employee_count": v.to_int(get(cells, "account.employee_count")),
+                    "annual_revenue": v.to_float(get(cells, "account.annual_revenue"))
+                    if get(cells, "account.annual_revenue") else None,
+                    "country": account_country or (contact_country if company_row else None),
+                    "region": get(cells, "account.region") or (get(cells, "contact.region") if company_row
+                                                               else "") or None,
+                    "city": get(cells, "account.city") or (get(cells, "contact.city") if company_row
+                                                           else "") or None,
+                    "notes": "\n".join(c for c, _ in self._all(cells, "account.notes")) or None,
+                    "phone_raw": None, "phone_e164": None,
+                }
+                if account_phone:
+                    account["phone_raw"] = account_phone
+                    account["phone_e164"] = parse_for_import(account_phone, region)["e164"]
+        if is_company:
+            if account is None:
+                return "the row is marked as a company but has no company name"
+            return Plan(record.number, record.cells, "account", account_name, account=account)
+        has_person = bool(first or last or email or phone_cells)
+        if not has_person:
+            if account is None:
+                return "has no name, e-mail, phone or company to import"
+            return Plan(record.number, record.cells, "account", account["name"], account=account)
+        if account is None and parent:
+            account = {"name": parent, "domain": None, "domain_key": None, "website": None}
+        notes = [c for c, _ in self._all(cells, "contact.notes")]
+        if extra_emails:
+            notes.append("Other e-mails: " + ", ".join(extra_emails))
+        contact = {
+            "first_name": first or None, "last_name": last or None,
+            "title": get(cells, "contact.title") or None, "email": email,
+            "linkedin_url": get(cells, "contact.linkedin_url") or None,
+            "country": contact_country, "region": get(cells, "contact.region") or None,
+            "city": get(cells, "contact.city") or None, "notes": "\n".join(notes) or None,
+        }
+        phones: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for label, raw in phone_cells:
+            phone = self._phone(raw, region, label, len(phones))
+            key = phone["e164"] or v.clean(raw)
+            if key in seen:
+                continue
+            seen.add(key)
+            phones.append(phone)
+        extension = get(cells, "contact.phone_extension")
+        if extension and phones and not phones[0]["extension"]:
+            phones[0]["extension"] = extension[:20]  # a separate column (Northwind employees)
+        label = " ".join(p for p in (first, last) if p) or email or (phones[0]["raw"] if phones else "")
+        return Plan(record.number, record.cells, "contact", label, account=account, contact=contact,
+                     email=email, phones=phones)
+
+    # ---- book state --------------------------------------------------------------------------
