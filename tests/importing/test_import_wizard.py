@@ -99,6 +99,11 @@ def test_wizard_runs_every_step(qtbot, tmp_path: Path, book_path: Path, uow_fact
     again.next()
     again.next()
     assert again.mapping_page.combos[0].currentData() == "contact.full_name"
+    again.next()
+    again.next()
+    # Labels already in the book are offered again.
+    model = again.source_page.label.completer().model()
+    assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == ["Webinar leads"]
 
 
 def test_refused_file_stays_on_the_first_page(qtbot, tmp_path: Path, book_path: Path,  # type: ignore[no-untyped-def]

@@ -14,11 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -387,6 +388,11 @@ class _SourcePage(QWizardPage):
         form.addRow("Source", self.label)
 
     def initializePage(self) -> None:
+        with self._wizard.uow_factory() as uow:
+            names = sorted(label.name for label in uow.source_labels.list())
+        completer = QCompleter(names, self.label)  # reuse a label: "Apollo Q3 list" across files
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.label.setCompleter(completer)
         if not self.label.text() and self._wizard.path is not None:
             self.label.setText(f"{self._wizard.path.stem} ({datetime.now().strftime('%Y-%m-%d')})")
 
