@@ -52,8 +52,8 @@ def _generated_rows() -> tuple[list[list[str]], list[tuple[str, str]]]:
     rnd = random.Random(7)
     firsts = ["Ann", "Bo", "Cy", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo"]
     lasts = ["Lee", "Ng", "Ortiz", "Müller", "Dubois", "Rossi", "Kowalski", "Silva", "Sato", "Khan"]
-    people = [[rnd.choice(firsts), rnd.choice(lasts), f"Company {i % 900}", "City", f"https://c{i % 900}.example"]
-              for i in range(10_000)]
+    people = [[rnd.choice(firsts), rnd.choice(lasts), f"Company {i % 900}", "City",
+               f"https://c{i % 900}.example"] for i in range(10_000)]
     phones = []
     for region in sorted(phonenumbers.SUPPORTED_REGIONS):
         number = phonenumbers.example_number(region)
@@ -136,9 +136,65 @@ def run_baseline(csv_path: Path, workdir: Path) -> dict[str, float]:
     return {"rows": rows, "seconds": took}
 
 
+def run_baseline_book(csv_path: Path, workdir: Path) -> dict[str, float]:
+    """The same minimal work, written with raw sqlite3 into a real book's contacts and phones
+    tables (so the schema's indexes and FTS5 search triggers run), for context only: the budget
+    is measured against `run_baseline`, as the issue defines it."""
+    import uuid
+    from datetime import UTC, datetime
+
+    import phonenumbers
+
+    from sdrdesk.storage.engine import open_book
+
+    book_path = workdir / "baseline-book.db"
+    open_book(book_path).close()  # create and migrate
+    conn = sqlite3.connect(book_path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    now = datetime.now(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    started = time.perf_counter()
+    rows = 0
+    conn.execute("BEGIN")
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        contacts, phones = [], []
+        for first, last, email, _company, city, _country, phone, _website in reader:
+            try:
+                e164 = phonenumbers.format_number(phonenumbers.parse(phone, "US"),
+                                                  phonenumbers.PhoneNumberFormat.E164)
+            except phonenumbers.NumberParseException:
+                e164 = None
+            contact_id = uuid.uuid4().hex
+            contacts.append((contact_id, first, last, email, city, now, now))
+            phones.append((uuid.uuid4().hex, contact_id, 0, phone, e164, 0, now, now))
+            if len(contacts) >= 1000:
+                _write_book_batch(conn, contacts, phones)
+                rows += len(contacts)
+                contacts, phones = [], []
+        _write_book_batch(conn, contacts, phones)
+        rows += len(contacts)
+    conn.execute("COMMIT")
+    took = time.perf_counter() - started
+    conn.close()
+    return {"rows": rows, "seconds": took}
+
+
+def _write_book_batch(conn: sqlite3.Connection, contacts: list[tuple[object, ...]],
+                      phones: list[tuple[object, ...]]) -> None:
+    conn.executemany("INSERT INTO contacts (id, first_name, last_name, email, city, created_at, updated_at) "
+                     "VALUES (?,?,?,?,?,?,?)", contacts)
+    conn.executemany("INSERT INTO contact_phones (id, contact_id, position, raw, e164, is_valid, created_at, "
+                     "updated_at) VALUES (?,?,?,?,?,?,?,?)", phones)
+
+
+_KINDS = {"importer": run_importer, "baseline": run_baseline, "baseline-book": run_baseline_book}
+
+
 def _child(kind: str, csv_path: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        result = (run_importer if kind == "importer" else run_baseline)(csv_path, Path(tmp))
+        result = _KINDS[kind](csv_path, Path(tmp))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(json.dumps(result))
 
@@ -165,6 +221,7 @@ def main() -> int:
             small = Path(tmp) / "small.csv"
             build_file(small, max(1, args.rows // 4), unique)
             base = _measure("baseline", path)
+            base_book = _measure("baseline-book", path)
             imp = _measure("importer", path)
             imp_small = _measure("importer", small)
             base_rate = base["rows"] / base["seconds"]
@@ -173,12 +230,17 @@ def main() -> int:
             print(f"== {args.rows:,} rows, {label}; {origin}; file {path.stat().st_size / 1e6:.1f} MB")
             print(f"baseline (csv + phonenumbers.parse/format + sqlite3 executemany): "
                   f"{base_rate:,.0f} rows/s, {base['seconds']:.1f} s, peak RSS {base['peak_rss_mb']:.0f} MB")
+            book_rate = base_book["rows"] / base_book["seconds"]
+            imp_rate_ = imp["rows"] / imp["seconds"]
+            print(f"context: the same raw sqlite3 work into a book's contacts + phones tables (indexes, "
+                  f"FTS triggers): {book_rate:,.0f} rows/s; importer/that = {imp_rate_ / book_rate:.2f}x")
             print(f"importer (sdrdesk import_csv, one transaction):                  "
                   f"{imp_rate:,.0f} rows/s, {imp['seconds']:.1f} s, peak RSS {imp['peak_rss_mb']:.0f} MB "
                   f"({imp['phones_invalid']:,.0f} phones flagged invalid)")
             print(f"importer on {imp_small['rows']:,.0f} rows: peak RSS {imp_small['peak_rss_mb']:.0f} MB "
                   f"(RSS growth for 4x the rows: {imp['peak_rss_mb'] - imp_small['peak_rss_mb']:+.0f} MB)")
-            print(f"ratio importer/baseline: {ratio:.2f}x (budget >= 0.50x): {'OK' if ratio >= 0.5 else 'UNDER'}")
+            verdict = "OK" if ratio >= 0.5 else "UNDER"
+            print(f"ratio importer/baseline: {ratio:.2f}x (budget >= 0.50x): {verdict}")
             ok = ok and ratio >= 0.5
     return 0 if ok else 1
 
