@@ -188,3 +188,25 @@ def test_export_asks_where_and_writes(tmp_path: Path, uow_factory: UowFactory) -
     cancelled = ScriptedPrompter(None)
     export_csv_prompted(cancelled, uow_factory, "accounts", InlineRunner(), tmp_path)
     assert cancelled.asked == [("save", "Export accounts")]
+
+
+def test_closing_during_an_import_cancels_then_closes(qtbot, book_path: Path, uow_factory: UowFactory,  # type: ignore[no-untyped-def]
+                                                      settings: Settings) -> None:
+    before = dump_book(book_path)
+    runner = BackgroundRunner()
+    wizard = _open(qtbot, book_path, uow_factory, settings, runner=runner)
+    try:
+        wizard.file_page.path_edit.setText(str(shared_file("datablist/customers-10000.csv")))
+        wizard.next()
+        wizard.next()
+        wizard.mapping_page.remember.setChecked(False)
+        for _ in range(3):
+            wizard.next()
+        qtbot.waitUntil(lambda: wizard.running, timeout=5_000)
+        wizard.reject()  # the window's close button
+        assert wizard.isVisible()  # still open until the worker has rolled back
+        qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=30_000)
+        assert wizard.report is None
+        assert dump_book(book_path) == before
+    finally:
+        runner.shutdown()

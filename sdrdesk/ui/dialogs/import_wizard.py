@@ -486,6 +486,7 @@ class ImportWizard(QWizard):
         self.report: ImportReport | None = None
         self.failure: str | None = None
         self._token: CancelToken | None = None
+        self._close_when_done = False
         self.file_page = _FilePage(self)
         self.detect_page = _DetectPage(self)
         self.mapping_page = _MappingPage(self)
@@ -543,6 +544,8 @@ class ImportWizard(QWizard):
         self.run_page.finished = True
         self.run_page.cancel_button.setEnabled(False)
         self.run_page.completeChanged.emit()
+        if self._close_when_done:
+            QTimer.singleShot(0, self.reject)
 
     def _on_import_done(self, report: ImportReport) -> None:
         self.report = report
@@ -567,8 +570,12 @@ class ImportWizard(QWizard):
             self.next()
 
     def reject(self) -> None:
-        # Closing while running cancels first; the transaction rolls back on the worker.
-        self.cancel_import()
+        # Closing while an import runs cancels it and closes once the worker has rolled back, so
+        # the wizard (and a runner it owns) outlives the job that reports to it.
+        if self.running:
+            self._close_when_done = True
+            self.cancel_import()
+            return
         super().reject()
 
 
