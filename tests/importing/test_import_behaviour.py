@@ -318,3 +318,21 @@ def test_ordered_ids_are_unique_version_7_and_sorted_by_time() -> None:
     assert {i.version for i in ids} == {7}
     stamps = [i.int >> 80 for i in ids]
     assert stamps == sorted(stamps)
+
+
+def test_undo_refuses_when_imported_records_are_in_use(tmp_path: Path, uow_factory: UowFactory,
+                                                       book_path: Path, fake_clock) -> None:  # type: ignore[no-untyped-def]
+    from sdrdesk.domain.errors import ValidationError
+    from sdrdesk.storage import models as m
+
+    import_csv(write_csv(tmp_path / "a.csv", PEOPLE), uow_factory, ImportOptions())
+    with uow_factory() as uow:
+        contact = uow.contacts.by_email("ann@acme.com")
+        assert contact is not None
+        uow.activities.add(m.Activity(contact_id=contact.id, kind="call", occurred_at=fake_clock.now()))
+        uow.commit()
+    before = dump_book(book_path)
+    with pytest.raises(ValidationError, match="cannot be undone"):
+        undo_last_import(uow_factory)
+    assert dump_book(book_path) == before
+    assert _q(book_path, "SELECT status FROM import_runs") == [("done",)]
