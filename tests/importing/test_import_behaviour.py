@@ -336,3 +336,12 @@ def test_undo_refuses_when_imported_records_are_in_use(tmp_path: Path, uow_facto
         undo_last_import(uow_factory)
     assert dump_book(book_path) == before
     assert _q(book_path, "SELECT status FROM import_runs") == [("done",)]
+
+
+def test_a_number_repeated_in_two_columns_is_one_phone(tmp_path: Path, uow_factory: UowFactory,
+                                                       book_path: Path) -> None:
+    text = ("Email,First Phone,Work Direct Phone,Mobile Phone\n"
+            "ann@x.com,'+61 8 9256 5304,'+61 8 9256 5304,'+61 412 345 678\n")
+    import_csv(write_csv(tmp_path / "apollo.csv", text), uow_factory, ImportOptions())
+    rows = _q(book_path, "SELECT raw, label, position FROM contact_phones ORDER BY position")
+    assert rows == [("+61 8 9256 5304", "direct", 0), ("+61 412 345 678", "mobile", 1)]

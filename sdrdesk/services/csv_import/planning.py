@@ -152,13 +152,16 @@ class RowPlanner:
             "city": get(cells, "contact.city") or None, "notes": "\n".join(notes) or None,
         }
         phones: list[dict[str, Any]] = []
-        seen: set[str] = set()
+        seen: dict[str, dict[str, Any]] = {}
         for label, raw in phone_cells:
             phone = self._phone(raw, region, label, len(phones))
             key = phone["e164"] or v.clean(raw)
             if key in seen:
+                # Apollo repeats a number under "First Phone" and "Work Direct Phone": one phone,
+                # with the more telling label.
+                seen[key]["label"] = seen[key]["label"] or label
                 continue
-            seen.add(key)
+            seen[key] = phone
             phones.append(phone)
         extension = get(cells, "contact.phone_extension")
         if extension and phones and not phones[0]["extension"]:
