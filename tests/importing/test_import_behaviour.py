@@ -345,3 +345,14 @@ def test_a_number_repeated_in_two_columns_is_one_phone(tmp_path: Path, uow_facto
     import_csv(write_csv(tmp_path / "apollo.csv", text), uow_factory, ImportOptions())
     rows = _q(book_path, "SELECT raw, label, position FROM contact_phones ORDER BY position")
     assert rows == [("+61 8 9256 5304", "direct", 0), ("+61 412 345 678", "mobile", 1)]
+
+
+def test_update_never_creates_a_company_it_does_not_link(tmp_path: Path, uow_factory: UowFactory,
+                                                         book_path: Path) -> None:
+    import_csv(write_csv(tmp_path / "a.csv", PEOPLE), uow_factory, ImportOptions())
+    changed = "Email,Title,Company\nann@acme.com,CEO,Other Co\n"  # Ann already works at Acme Inc
+    report = import_csv(write_csv(tmp_path / "b.csv", changed), uow_factory, ImportOptions(policy="update"))
+    assert (report.updated, report.accounts_created) == (1, 0)
+    assert _q(book_path, "SELECT count(*) FROM accounts WHERE name = 'Other Co'") == [(0,)]
+    assert _q(book_path, "SELECT c.title, a.name FROM contacts c JOIN accounts a ON a.id = c.account_id "
+                         "WHERE c.email = 'ann@acme.com'") == [("CEO", "Acme Inc")]

@@ -12,7 +12,8 @@ Duplicate rules (`policy`):
   domain is, for a bare company site ("https://acme.com/"), or else when its company name is
   (case and spacing aside; a page deeper in a site, "ain.fr/musees/x", is no company's domain);
 - `skip` counts the row as a duplicate; `update` writes the row's non-empty values over the
-  existing record (remembering the old values for undo); `keep_both` creates a new record;
+  existing record (remembering the old values for undo), adds phone numbers it lacks and links a
+  company only when it has none; `keep_both` creates a new record;
 - a row repeating an e-mail or company created earlier in the same file is a duplicate under
   `skip` and `update` (nothing existed before to update).
 Rows whose cells cannot be decoded, that have more non-empty fields than the header, that
@@ -384,12 +385,14 @@ class _Run:
                 if run_id == self.run_id or cid in self.updated_ids or self.o.policy == "skip":
                     self._outcome(plan, plan.number, "duplicate", "e-mail already in the book")
                     continue
-                account_id = None
-                if plan.account is not None:
+                def account_for_update(plan: Plan = plan) -> uuid.UUID | None:
+                    # Only asked when the contact has no company yet: never create one to leave unused.
+                    if plan.account is None:
+                        return None
                     known = self._find_account(plan.account, by_domain)
-                    account_id = known.id if known else self._create_account(plan.account, by_domain,
-                                                                              new_accounts)
-                if self._update_contact(conn, cid, contact, plan.phones, account_id, new_phones):
+                    return known.id if known else self._create_account(plan.account, by_domain, new_accounts)
+
+                if self._update_contact(conn, cid, contact, plan.phones, account_for_update, new_phones):
                     self._outcome(plan, plan.number, "updated")
                 else:
                     self._outcome(plan, plan.number, "duplicate", "nothing new for this contact")
@@ -496,14 +499,14 @@ class _Run:
         return changed
 
     def _update_contact(self, conn: Connection, contact_id: uuid.UUID, contact: dict[str, Any],
-                        phones: list[dict[str, Any]], account_id: uuid.UUID | None,
+                        phones: list[dict[str, Any]], account_for_update: Callable[[], uuid.UUID | None],
                         new_phones: list[dict[str, Any]]) -> bool:
         values = dict(contact)
         values.pop("email", None)
         current_account = conn.execute(
             select(_CONTACT_T.c.account_id).where(_CONTACT_T.c.id == contact_id)).scalar()
-        if current_account is None and account_id is not None:
-            values["account_id"] = account_id
+        if current_account is None:
+            values["account_id"] = account_for_update()
         changed = self._update_row(conn, _CONTACT_T, "contact", contact_id, values)
         existing = conn.execute(
             select(_PHONE_T.c.e164, _PHONE_T.c.raw, _PHONE_T.c.position)
