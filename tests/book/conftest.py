@@ -15,6 +15,9 @@ from sdrdesk.domain.phones import parse_phone, search_tokens
 from sdrdesk.services.workspace import Workspace, open_workspace
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import UowFactory
+from sdrdesk.ui import pyside_fixes
+
+pyside_fixes.install()  # before the many Qt calls of these tests (see sdrdesk/ui/pyside_fixes.py)
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)  # 11:00 in Toronto (EDT), 02:00 next day in Sydney
 

@@ -61,8 +61,9 @@ def _column(model, key: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def _shown(model, key: str = "name") -> list[str]:  # type: ignore[no-untyped-def]
-    column = _column(model, key)
-    return [model.index(r, column).data() for r in range(model.rowCount())]
+    """Cell texts through `row_at` (synchronous); painting's async path has its own test."""
+    column = model.columns[_column(model, key)]
+    return [column.display(model.row_at(r)) for r in range(model.rowCount())]
 
 
 def _type(qtbot, pane: AccountsPane, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -93,6 +94,16 @@ def test_partial_results_deliver_only_for_the_latest_search(qtbot, qapp) -> None
     controller.sig_results_ready.connect(lambda _request, result: got.append(result))
     controller.run_now("x")
     assert got == ["x: accounts", "x: all"]
+
+
+def test_painting_never_waits_rows_arrive_from_a_worker(qtbot, accounts: AccountsPane) -> None:  # type: ignore[no-untyped-def]
+    model = accounts.accounts_model
+    model.invalidate()
+    first = model.index(0, 0)
+    assert first.data() == model.PLACEHOLDER and model.loading  # asked for, not fetched inline
+    with qtbot.waitSignal(model.dataChanged, timeout=2000):
+        pass
+    assert not model.loading and first.data() == "Mystery Co"
 
 
 def test_book_lists_fill_on_open_sorted_by_name(accounts: AccountsPane) -> None:

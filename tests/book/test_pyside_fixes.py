@@ -1,28 +1,19 @@
-"""Emitting signals must not cost a reference to True (PySide6 6.12 drops one per emit)."""
+"""PySide6 6.12 loses a reference to None per void call and to True per emit: we must survive it."""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QObject, Signal
-
 from sdrdesk.ui import pyside_fixes
 
 
-class _Emitter(QObject):
-    sig_value = Signal(object)
-    """Test signal."""
+def test_singletons_are_pinned_or_not_leaking(qapp) -> None:  # type: ignore[no-untyped-def]
+    pinned = pyside_fixes.install()
+    if pinned:
+        for singleton in (None, True, False):
+            assert sys.getrefcount(singleton) > 1 << 39
+    else:  # a fixed PySide6 (or CPython >= 3.12): nothing to pin, and then nothing may leak
+        none_lost, true_lost = pyside_fixes._leaks(200)
+        assert none_lost < 50 and true_lost < 50
+    assert pyside_fixes.install() is pinned  # idempotent
 
-
-def test_emits_keep_the_reference_count_of_true(qapp) -> None:  # type: ignore[no-untyped-def]
-    pyside_fixes.install()
-    emitter = _Emitter()
-    got: list[object] = []
-    emitter.sig_value.connect(got.append)
-    before = sys.getrefcount(True)
-    for i in range(2000):
-        emitter.sig_value.emit(i)
-    # Unpatched 6.12 loses exactly one per emit (-2000 here); allow stray references elsewhere.
-    assert abs(sys.getrefcount(True) - before) <= 5
-    assert got == list(range(2000))
-    assert pyside_fixes.install() in (True, False)  # idempotent

@@ -1,6 +1,7 @@
 """The book's account and contact tables: paged models over rowids from `services.book_queries`.
 
-Rows are fetched 200 at a time the first time they are painted. The contact table's
+Rows are fetched 200 at a time the first time they are painted, on a worker when a runner
+is given (the pane gives one: scrolling never waits for SQLite). The contact table's
 "Local time" column reads the injected clock at paint time; the pane ticks it once a minute.
 """
 
@@ -17,6 +18,7 @@ from sdrdesk.domain.timezones import ZoneResolution, is_valid_zone, local_time_l
 from sdrdesk.services import book_queries as bq
 from sdrdesk.services.book_queries import AccountRow, ContactRow
 from sdrdesk.ui.models.paged_table import ColumnSpec, PagedTableModel
+from sdrdesk.ui.workers import Runner
 
 if TYPE_CHECKING:
     from sdrdesk.services.workspace import Workspace
@@ -75,8 +77,9 @@ def contact_columns(now: Callable[[], datetime],
 
 
 class AccountTableModel(PagedTableModel[AccountRow]):
-    def __init__(self, workspace: WorkspaceFn, parent: QObject | None = None) -> None:
-        super().__init__(ACCOUNT_COLUMNS, self._fetch_rows, parent)
+    def __init__(self, workspace: WorkspaceFn, parent: QObject | None = None,
+                 runner: Runner | None = None) -> None:
+        super().__init__(ACCOUNT_COLUMNS, self._fetch_rows, parent, runner=runner)
         self._workspace = workspace
 
     def _fetch_rows(self, ids: Sequence[Hashable]) -> dict[Hashable, AccountRow]:
@@ -92,8 +95,9 @@ class AccountTableModel(PagedTableModel[AccountRow]):
 
 class ContactTableModel(PagedTableModel[ContactRow]):
     def __init__(self, workspace: WorkspaceFn, now: Callable[[], datetime],
-                 rep_region: Callable[[], str], parent: QObject | None = None) -> None:
-        super().__init__(contact_columns(now, rep_region), self._fetch_rows, parent)
+                 rep_region: Callable[[], str], parent: QObject | None = None,
+                 runner: Runner | None = None) -> None:
+        super().__init__(contact_columns(now, rep_region), self._fetch_rows, parent, runner=runner)
         self._workspace = workspace
 
     def _fetch_rows(self, ids: Sequence[Hashable]) -> dict[Hashable, ContactRow]:

@@ -19,8 +19,11 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
+
+from sdrdesk.ui.workers import Runner
 
 RowT = TypeVar("RowT")
 Index = QModelIndex | QPersistentModelIndex
@@ -41,7 +44,14 @@ class ColumnSpec(Generic[RowT]):
 
 
 class PagedTableModel(QAbstractTableModel, Generic[RowT]):
-    """`fetch(ids) -> {id: row}` loads one page; it runs on the GUI thread, so keep it indexed."""
+    """`fetch(ids) -> {id: row}` loads one page.
+
+    Without a `runner` the fetch runs on the GUI thread the moment a row is painted (keep it
+    indexed). With a `runner`, painting never waits: an unloaded row shows the placeholder,
+    its page is fetched on a worker (`fetch` must then open its own unit of work), and the
+    rows repaint when it arrives. `row_at()` always answers synchronously (selection and
+    keyboard handlers need the row now).
+    """
 
     PLACEHOLDER = "…"
 
@@ -50,8 +60,17 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
 
     def __init__(self, columns: Sequence[ColumnSpec[RowT]],
                  fetch: Callable[[Sequence[Hashable]], dict[Hashable, RowT]],
-                 parent: QObject | None = None, page_size: int = PAGE_SIZE) -> None:
+                 parent: QObject | None = None, page_size: int = PAGE_SIZE,
+                 runner: Runner | None = None) -> None:
         super().__init__(parent)
+        self._runner = runner
+        self._generation = 0  # bumped by set_ids/invalidate: late pages of old ids are dropped
+        self._requested: set[int] = set()  # pages asked for by painting, not yet submitted
+        self._in_flight: set[int] = set()
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(0)  # after this paint: never emit dataChanged inside data()
+        self._flush_timer.timeout.connect(self._submit_requested_pages)
         self.columns = list(columns)
         self._fetch = fetch
         self._page_size = page_size
@@ -85,7 +104,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
             return self._ids[index.row()]
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        row = self.row_at(index.row())
+        row = self._row_for_paint(index.row())
         if row is None:
             return self.PLACEHOLDER if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -100,6 +119,54 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
             return cached
         self._load_page(row // self._page_size)
         return self._rows.get(record_id)
+
+    def _row_for_paint(self, row: int) -> RowT | None:
+        if self._runner is None:
+            return self.row_at(row)
+        cached = self._rows.get(self._ids[row])
+        if cached is None:
+            page = row // self._page_size
+            if page not in self._in_flight and page not in self._requested:
+                self._requested.add(page)
+                self._flush_timer.start()
+        return cached
+
+    @property
+    def loading(self) -> bool:
+        """Whether pages are still being fetched for painting (placeholders on screen)."""
+        return bool(self._requested or self._in_flight)
+
+    def _submit_requested_pages(self) -> None:
+        runner = self._runner
+        if runner is None:
+            return
+        generation = self._generation
+        for page in sorted(self._requested):
+            start = page * self._page_size
+            chunk = list(self._ids[start:start + self._page_size])
+            self._in_flight.add(page)
+            runner.run(lambda c=chunk: self._fetch(c),
+                       lambda rows, p=page, g=generation: self._on_page_fetched(p, g, rows),
+                       lambda _exc, p=page, g=generation: self._on_page_failed(p, g),
+                       serial_db=False)
+        self._requested.clear()
+
+    def _on_page_fetched(self, page: int, generation: int, rows: dict[Hashable, RowT]) -> None:
+        if generation != self._generation:
+            return  # the ids changed meanwhile; the new ones get their own fetch
+        self._in_flight.discard(page)
+        self._rows.update(rows)
+        self._loaded_pages[page] = time.monotonic()
+        if len(self._loaded_pages) > MAX_CACHED_PAGES:
+            self._evict(min(self._loaded_pages, key=self._loaded_pages.__getitem__))
+        first = page * self._page_size
+        last = min(first + self._page_size, len(self._ids)) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.columns) - 1))
+
+    def _on_page_failed(self, page: int, generation: int) -> None:
+        if generation == self._generation:
+            self._in_flight.discard(page)  # the placeholder stays; the next paint asks again
 
     def id_at(self, row: int) -> Hashable | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -147,6 +214,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         self.beginResetModel()
         self._ids = new_ids
         self._pos = None
+        self._forget_pending()
         if len(new_ids) > 50_000:
             self._rows.clear()  # a set of 300k ids costs more than refetching one page
         else:
@@ -155,11 +223,17 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         self._loaded_pages.clear()
         self.endResetModel()
 
+    def _forget_pending(self) -> None:
+        self._generation += 1
+        self._requested.clear()
+        self._in_flight.clear()
+
     def invalidate(self, record_ids: Sequence[Hashable] | None = None) -> None:
         """Forget cached rows (all, or these ids) and repaint them from the database."""
         if record_ids is None:
             self._rows.clear()
             self._loaded_pages.clear()
+            self._forget_pending()
             if self._ids:
                 self.dataChanged.emit(self.index(0, 0),
                                       self.index(len(self._ids) - 1, len(self.columns) - 1))

@@ -52,8 +52,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Search emits several signals per keystroke: without this, PySide6 6.12 aborts after a few
-# thousand (see pyside_fixes). Idempotent; app.py should call it first thing as well.
+# PySide6 6.12 drops references to None/True on every void call and emit; a session of
+# searching and scrolling then aborts (see pyside_fixes). Idempotent; app.py should call it first.
 install_pyside_fixes()
 
 ACCOUNTS_TAB, CONTACTS_TAB = 0, 1
@@ -97,9 +97,10 @@ class AccountsPane(Pane):
         self._cache_workspace: Workspace | None = None
         self._cache_prepared = False
 
-        self.accounts_model = AccountTableModel(lambda: self.ctx.workspace, self)
+        self.accounts_model = AccountTableModel(lambda: self.ctx.workspace, self, runner=ctx.runner)
         self.contacts_model = ContactTableModel(lambda: self.ctx.workspace, ctx.clock.now,
-                                                lambda: ctx.settings.get(S.DEFAULT_REGION), self)
+                                                lambda: ctx.settings.get(S.DEFAULT_REGION), self,
+                                                runner=ctx.runner)
         self.search = SearchController(ctx.runner, run_book_search, parent=self)
         self.search.sig_results_ready.connect(self._on_search_results_ready)
         self.search.sig_search_failed.connect(self._on_search_failed)
