@@ -17,9 +17,10 @@ from sdrdesk.services.research import ContactCard
 
 Index = QModelIndex | QPersistentModelIndex
 
+# Local time sits next to the name: it is what the rep checks before dialling.
 _COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("name", "Name", 150), ("title", "Title", 170), ("persona", "Persona", 110),
-    ("phone", "Phone", 150), ("email", "E-mail", 200), ("local", "Local time", 140),
+    ("name", "Name", 140), ("title", "Title", 160), ("local", "Local time", 130),
+    ("phone", "Phone", 175), ("persona", "Persona", 110), ("email", "E-mail", 200),
 )
 
 
