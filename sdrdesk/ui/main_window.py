@@ -281,7 +281,8 @@ class MainWindow(QMainWindow):
         workspace = self.ctx.workspace
         if workspace is None or workspace.read_only:
             return None
-        wizard = open_import_wizard(self, workspace.path, workspace.uow_factory, self.settings)
+        wizard = open_import_wizard(self, workspace.path, workspace.uow_factory, self.settings,
+                                    runner=self.ctx.runner)  # the one serial DB writer
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.sig_import_finished.connect(
             lambda _report, changes: self.ctx.bus.sig_changes_applied.emit(changes, self))
