@@ -325,7 +325,15 @@ class _PreviewPage(QWizardPage):
         self.rows.setObjectName("import.preview_rows")
         self.rows.setColumnCount(4)
         self.rows.setHorizontalHeaderLabels(["Row", "Outcome", "Record", "Reason"])
-        self.rows.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header = self.rows.horizontalHeader()
+        # The record's name is what the user scans for; reasons are short and often empty.
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        self.rows.setColumnWidth(0, 60)
+        self.rows.setColumnWidth(1, 110)
+        self.rows.setColumnWidth(3, 220)
+        self.rows.setWordWrap(False)
+        self.rows.verticalHeader().setDefaultSectionSize(22)
         self.rows.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.rows.verticalHeader().setVisible(False)  # the "Row" column is the file's data row number
         self.similar = QLabel()
