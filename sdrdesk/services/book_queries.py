@@ -291,6 +291,7 @@ class SortCache:
         self._lock = threading.Lock()
         self._ranks: dict[str, _Ranks] = {}
         self._data_version: int | None = None
+        self._fts: bool | None = None
 
     def close(self) -> None:
         with self._lock:
@@ -340,9 +341,21 @@ class SortCache:
         with self._lock:
             rank = self._fresh(table).ranks()
         size = len(rank)
-        last = len(rank) + 1
-        ids.sort(key=lambda r: rank[r] if r < size else last, reverse=descending)
+        if not ids:
+            return ids
+        if max(ids) < size:
+            ids.sort(key=rank.__getitem__, reverse=descending)  # C-level key: ~2x the lambda's speed
+        else:  # a row newer than the ranks (committed meanwhile) goes last
+            last = size + 1
+            ids.sort(key=lambda r: rank[r] if r < size else last, reverse=descending)
         return ids
+
+    def fts_available(self, conn: sqlite3.Connection) -> bool:
+        """`storage.search.fts_available`, asked once per book instead of once per keystroke."""
+        with self._lock:
+            if self._fts is None:
+                self._fts = fts_available(conn)
+            return self._fts
 
 
 def _fingerprint(conn: sqlite3.Connection, table: str) -> tuple[object, ...]:
@@ -365,7 +378,9 @@ def search_book(uow: SqlUnitOfWork, text: str, filters: BookFilters = BookFilter
     """
     query = parse_query(text)
     conn = raw_connection(uow)
-    use_fts = fts_available(conn) if query.searches else False
+    use_fts = False
+    if query.searches:
+        use_fts = cache.fts_available(conn) if cache is not None else fts_available(conn)
     fast = cache is not None and filters == BookFilters() and (query.kind is QueryKind.ALL or use_fts)
 
     def listing(table: str, sort: tuple[str, bool], general: Callable[[], list[int]]) -> list[int]:

@@ -199,3 +199,19 @@ def test_account_rows_count_live_contacts_and_open_tasks(workspace: Workspace, s
     assert (rows[seeded.outback].contact_count, rows[seeded.outback].open_tasks) == (1, 0)  # task done
     assert rows[seeded.northwind].source_label == "Inbound webinar"
     assert rows[seeded.northwind].place == "Toronto, ON, CA"
+
+
+def test_rows_newer_than_the_ranks_sort_last_rather_than_fail(workspace: Workspace, seeded: Seeded,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = SortCache(workspace.path)
+    try:
+        with cache._lock:
+            stale = cache._fresh("contacts")
+        stale.ranks()
+        with workspace.uow_factory() as uow:
+            uow.contacts.add(m.Contact(first_name="Aaron", last_name="Aardvark", email="aaron@northwind.io"))
+            uow.commit()
+        monkeypatch.setattr(cache, "_fresh", lambda _table: stale)  # as if committed mid-search
+        assert _names(workspace, "northwind", cache)[1] == ["Nora Body", "Jane Doe", "Aaron Aardvark"]
+    finally:
+        cache.close()
