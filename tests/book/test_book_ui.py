@@ -370,3 +370,21 @@ def test_focus_from_another_pane_selects_the_contact_without_echo(qtbot, researc
     ctx.bus.sig_focus_contact_changed.emit(seeded.jurgen)
     assert research.selected_contact_id() == seeded.jurgen
 
+
+
+def test_contact_fields_edit_in_the_table_with_undo(qtbot, research: ResearchPane, ctx: PaneContext,  # type: ignore[no-untyped-def]
+                                                   seeded: Seeded) -> None:
+    research.show_account(seeded.northwind)
+    model = research.contacts_model
+    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    title, email = headers.index("Title"), headers.index("E-mail")
+    index = model.index(0, title)
+    assert model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable  # the name is not edited here
+    assert model.setData(index, "Chief Revenue Officer")
+    assert model.index(0, title).data() == "Chief Revenue Officer"  # reloaded from the database
+    assert ctx.undo_stack.undoText() == "Edit title"
+    ctx.undo_stack.undo()
+    assert model.index(0, title).data() == "VP of Sales"
+    assert model.setData(model.index(0, email), "  JANE@Northwind.io ")
+    assert model.index(0, email).data() == "jane@northwind.io"

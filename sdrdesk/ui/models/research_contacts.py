@@ -16,6 +16,8 @@ from sdrdesk.domain.timezones import local_time_label
 from sdrdesk.services.research import ContactCard
 
 Index = QModelIndex | QPersistentModelIndex
+EditFn = Callable[[object, str, str], bool]  # (contact id, field, text) -> saved?
+EDITABLE = frozenset({"title", "persona", "email"})
 
 # Local time sits next to the name: it is what the rep checks before dialling.
 _COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -37,9 +39,11 @@ def zone_explanation(card: ContactCard) -> str:
 
 
 class ResearchContactsModel(QAbstractTableModel):
-    def __init__(self, now: Callable[[], datetime], parent: QObject | None = None) -> None:
+    def __init__(self, now: Callable[[], datetime], parent: QObject | None = None,
+                 on_edit: EditFn | None = None) -> None:
         super().__init__(parent)
         self._now = now
+        self._on_edit = on_edit
         self._cards: list[ContactCard] = []
 
     def set_cards(self, cards: Sequence[ContactCard]) -> None:
@@ -80,11 +84,31 @@ class ResearchContactsModel(QAbstractTableModel):
             return _COLUMNS[section][1]
         return None
 
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if (self._on_edit is not None and index.isValid() and 0 <= index.column() < len(_COLUMNS)
+                and _COLUMNS[index.column()][0] in EDITABLE):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """In-place edit of title, persona or e-mail: saved (and undoable) by the pane's callback."""
+        card = self.card_at(index.row()) if index.isValid() else None
+        if (card is None or role != Qt.ItemDataRole.EditRole or self._on_edit is None
+                or not (0 <= index.column() < len(_COLUMNS))):
+            return False
+        key = _COLUMNS[index.column()][0]
+        if key not in EDITABLE or str(value) == getattr(card, key):
+            return False
+        return self._on_edit(card.id, key, str(value))
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         card = self.card_at(index.row()) if index.isValid() else None
         if card is None or not (0 <= index.column() < len(_COLUMNS)):
             return None
         key = _COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.EditRole and key in EDITABLE:
+            return getattr(card, key)
         if role == Qt.ItemDataRole.DisplayRole:
             if key == "local":
                 return local_time_label(card.zones, self._now())

@@ -77,7 +77,7 @@ class ResearchPane(Pane):
         self._dirty: set[str] = set()
         self._last_minute = -1
         self._focused_contact: uuid.UUID | None = None
-        self.contacts_model = ResearchContactsModel(ctx.clock.now, self)
+        self.contacts_model = ResearchContactsModel(ctx.clock.now, self, on_edit=self._on_contact_edited)
         self._build_widgets()
         ctx.bus.sig_focus_account_changed.connect(self._on_bus_focus_account_changed)
         ctx.bus.sig_open_research_requested.connect(self._on_bus_open_research_requested)
@@ -173,7 +173,8 @@ class ResearchPane(Pane):
         self.contacts_view.setModel(self.contacts_model)
         self.contacts_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.contacts_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.contacts_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.contacts_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                           | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.contacts_view.verticalHeader().hide()
         self.contacts_view.verticalHeader().setDefaultSectionSize(24)
         self.contacts_view.horizontalHeader().setObjectName("research.contacts.header")
@@ -496,6 +497,11 @@ class ResearchPane(Pane):
                 self.zone_combo.setEditText("")
         finally:
             self.zone_combo.blockSignals(False)
+
+    def _on_contact_edited(self, contact_id: object, field: str, text: str) -> bool:
+        if not isinstance(contact_id, uuid.UUID):
+            return False
+        return self.edit_field("contact", contact_id, field, text, field.replace("_", " "))
 
     def pin_selected_zone(self) -> None:
         contact_id = self.selected_contact_id()
