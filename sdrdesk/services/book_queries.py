@@ -223,20 +223,23 @@ def contact_ids(conn: sqlite3.Connection, query: ParsedQuery, filters: BookFilte
             clause, like_params = like_clause(columns, query)
             where.append(clause)
             params.extend(like_params)
-    needs_account = (sort in _CONTACT_SORTS_NEEDING_ACCOUNT or filters.country is not None
-                     or filters.icp_tier is not None or filters.source_label_id is not None)
-    if needs_account:
+    if sort in _CONTACT_SORTS_NEEDING_ACCOUNT:
         source += " LEFT JOIN accounts a ON a.id = c.account_id"
+    # Account-level filters as "account_id IN (indexed subquery)" rather than a join: SQLite
+    # then walks the name index once and probes a small set (half the time at 300k contacts).
     if filters.source_label_id is not None:
-        where.append("coalesce(c.source_label_id, a.source_label_id) = ?")
-        params.append(filters.source_label_id.hex)
+        where.append("(c.source_label_id = ? OR (c.source_label_id IS NULL AND c.account_id IN "
+                     "(SELECT id FROM accounts WHERE source_label_id = ?)))")
+        params.extend([filters.source_label_id.hex] * 2)
     if filters.country:
-        where.append("coalesce(c.country, a.country) = ?")
-        params.append(filters.country)
+        where.append("(c.country = ? OR (c.country IS NULL AND c.account_id IN "
+                     "(SELECT id FROM accounts WHERE country = ?)))")
+        params.extend([filters.country] * 2)
     if filters.icp_tier == NO_TIER:
-        where.append("a.icp_tier IS NULL")
+        where.append("(c.account_id IS NULL OR c.account_id IN "
+                     "(SELECT id FROM accounts WHERE icp_tier IS NULL))")
     elif filters.icp_tier:
-        where.append("a.icp_tier = ?")
+        where.append("c.account_id IN (SELECT id FROM accounts WHERE icp_tier = ?)")
         params.append(filters.icp_tier)
     if filters.has_open_tasks:
         where.append(f"c.id IN ({_OPEN_TASK_CONTACTS})")

@@ -104,6 +104,7 @@ class AccountsPane(Pane):
         self.search = SearchController(ctx.runner, run_book_search, parent=self)
         self.search.sig_results_ready.connect(self._on_search_results_ready)
         self.search.sig_search_failed.connect(self._on_search_failed)
+        self.search.sig_busy_changed.connect(self._on_search_busy_changed)
 
         self._build_widgets()
         self.accounts_model.sig_sort_requested.connect(self._on_accounts_sort_requested)
@@ -334,6 +335,11 @@ class AccountsPane(Pane):
         if not result.accounts and not result.contacts and result.contacts is not None:
             return "No matches"
         return "Phone number search" if kind is QueryKind.PHONE else ""
+
+    @Slot(bool)
+    def _on_search_busy_changed(self, busy: bool) -> None:
+        if busy:  # filters over the whole book take up to a second at 300k contacts
+            self.status.setText("Searching…")
 
     @Slot(object)
     def _on_search_failed(self, exc: BaseException) -> None:
