@@ -388,3 +388,15 @@ def test_contact_fields_edit_in_the_table_with_undo(qtbot, research: ResearchPan
     assert model.index(0, title).data() == "VP of Sales"
     assert model.setData(model.index(0, email), "  JANE@Northwind.io ")
     assert model.index(0, email).data() == "jane@northwind.io"
+
+
+def test_a_hidden_pane_defers_until_shown(qtbot, accounts: AccountsPane, ctx: PaneContext,  # type: ignore[no-untyped-def]
+                                          seeded: Seeded, clock: FakeClock, workspace: Workspace) -> None:
+    accounts.hide()
+    _inverse, changes = rs.apply_edit(workspace.uow_factory,
+                                      rs.FieldEdit("account", seeded.mystery, "name", "Aaa Mystery"), clock)
+    with qtbot.assertNotEmitted(accounts.search.sig_results_ready, wait=50):
+        ctx.bus.sig_changes_applied.emit(changes, None)
+    with qtbot.waitSignal(accounts.search.sig_results_ready, timeout=2000):
+        accounts.show()
+    assert _shown(accounts.accounts_model)[0] == "Aaa Mystery"

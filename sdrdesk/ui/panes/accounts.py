@@ -242,7 +242,18 @@ class AccountsPane(Pane):
         self.contacts_model.invalidate_records(changes.contacts)
         if self._sort_cache is not None and (changes.accounts or changes.contacts or changes.book_reloaded):
             self._sort_cache.invalidate()
-        super()._on_bus_changes_applied(changes, initiator)
+        if changes.book_reloaded or initiator is self:
+            super()._on_bus_changes_applied(changes, initiator)  # everything reloads (or nothing)
+            return
+        if changes.tasks:
+            self.accounts_model.invalidate()  # open-task counts; only painted rows refetch
+        if self.wants(changes):
+            # No full reload for one edited record: the rows above repaint, and the lists are
+            # asked again in case a name (sort order) or a filtered field changed.
+            if self.isVisible():
+                self.run_search_now()
+            else:
+                self._stale = True  # the base class refreshes when the pane is shown
 
     # -- searching --------------------------------------------------------------------
     def current_request(self) -> BookRequest | None:
