@@ -57,6 +57,8 @@ def install() -> bool:
             return True
         if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
             return False  # immortal singletons already
+        if hasattr(sys, "gettotalrefcount"):
+            return False  # a debug build: the object header has other fields first
         none_lost, true_lost = _leaks()
         if none_lost <= 0 and true_lost <= 0:
             return False
