@@ -19,6 +19,7 @@ from sdrdesk.domain.clock import Clock, SystemClock
 from sdrdesk.resources_path import resources_dir
 from sdrdesk.services.logging_setup import setup_logging
 from sdrdesk.services.paths import resolve_data_paths
+from sdrdesk.ui import pyside_fixes
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.book_controller import BookController
 from sdrdesk.ui.bus import AppBus
@@ -49,6 +50,9 @@ class AppParts:
 
 
 def ensure_qapplication() -> QApplication:
+    # PySide6 6.12 on CPython 3.11 loses references to None/True; without this a long session
+    # aborts the interpreter (see ui/pyside_fixes.py). Before any other Qt call.
+    pyside_fixes.install()
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app

@@ -16,6 +16,10 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from sdrdesk.domain.clock import FakeClock
+from sdrdesk.ui import pyside_fixes
+
+# The suite makes far more Qt calls than a session does; see sdrdesk/ui/pyside_fixes.py.
+pyside_fixes.install()
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TEST_DATA = Path(__file__).resolve().parent / "data"

@@ -8,7 +8,6 @@ threads: `fn` opens its own unit of work. Tests use `InlineRunner`, which runs a
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
@@ -54,8 +53,7 @@ class BackgroundRunner(QObject):
         self._parallel = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sdrdesk-read")
         self._relay = _Relay(self)
         self._relay.sig_deliver.connect(self._relay._on_deliver)
-        self._pending = 0
-        self._lock = threading.Lock()
+        self._pending = 0  # touched on the GUI thread only
 
     @property
     def pending(self) -> int:
@@ -81,6 +79,8 @@ class BackgroundRunner(QObject):
 
     def _finished(self, future: Future[Any], on_done: DoneFn | None, on_error: ErrorFn | None) -> None:
         # Runs on the worker thread: hop to the GUI thread before touching anything.
+        if future.cancelled():  # dropped at shutdown: nobody waits for it any more
+            return
         exc = future.exception()
         if exc is None:
             self._relay.sig_deliver.emit(lambda value: self._complete(on_done, value), future.result())

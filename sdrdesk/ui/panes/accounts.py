@@ -44,17 +44,12 @@ from sdrdesk.ui.models.book_tables import AccountTableModel, ContactTableModel
 from sdrdesk.ui.models.paged_table import PagedTableModel
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
-from sdrdesk.ui.pyside_fixes import install as install_pyside_fixes
 from sdrdesk.ui.search_controller import SearchController
 
 if TYPE_CHECKING:
     from sdrdesk.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
-
-# PySide6 6.12 drops references to None/True on every void call and emit; a session of
-# searching and scrolling then aborts (see pyside_fixes). Idempotent; app.py should call it first.
-install_pyside_fixes()
 
 ACCOUNTS_TAB, CONTACTS_TAB = 0, 1
 _NAV_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
