@@ -49,7 +49,8 @@ class RowPlanner:
         return v.clean(cells[index]) if index is not None else ""
 
     def _all(self, cells: list[str], name: str) -> list[tuple[str, str | None]]:
-        return [(v.clean(cells[i]), label) for i, label in self.multi.get(name, ()) if v.clean(cells[i])]
+        clean = v.clean
+        return [(text, label) for i, label in self.multi.get(name, ()) if (text := clean(cells[i]))]
 
     def _phone(self, raw: str, region: str | None, label: str | None, position: int) -> dict[str, Any]:
         return {**parse_for_import(raw, region), "label": label, "position": position}
@@ -69,15 +70,12 @@ class RowPlanner:
             cells = cells + [""] * (self.width - len(cells))
         clean = v.clean
         values = {name: clean(cells[index]) for name, index in self.single.items()}
-
-        def get(_cells: list[str], name: str) -> str:
-            return values.get(name, "")
-
-        company = get(cells, "account.name")
-        parent = get(cells, "record.parent_company")
-        is_company = "record.is_company" in self.single and v.is_true(get(cells, "record.is_company"))
-        first, last = get(cells, "contact.first_name"), get(cells, "contact.last_name")
-        full = get(cells, "contact.full_name")
+        get = values.get  # called as get(name, ""): a missing field is empty
+        company = get("account.name", "")
+        parent = get("record.parent_company", "")
+        is_company = "record.is_company" in self.single and v.is_true(get("record.is_company", ""))
+        first, last = get("contact.first_name", ""), get("contact.last_name", "")
+        full = get("contact.full_name", "")
         if not (first or last) and full:
             first, last = v.split_full_name(full)
         emails: list[str] = []
@@ -88,22 +86,22 @@ class RowPlanner:
                 return f'e-mail "{email}" is not a valid address'
         email = emails[0] if emails else None
         extra_emails = [e for e in emails[1:] if v.is_email(e)]
-        contact_country = to_iso2(get(cells, "contact.country")) if "contact.country" in self.single else None
-        account_country = to_iso2(get(cells, "account.country")) if "account.country" in self.single else None
+        contact_country = to_iso2(get("contact.country", "")) if "contact.country" in self.single else None
+        account_country = to_iso2(get("account.country", "")) if "account.country" in self.single else None
         region = contact_country or account_country or self.default_region
         phone_cells: list[tuple[str | None, str]] = []
         for cell, label in self._all(cells, "contact.phone"):
             items = v.json_list(cell)
             phone_cells.extend((lbl or label, raw) for lbl, raw in items) if items is not None \
                 else phone_cells.append((label, cell))
-        website = get(cells, "account.website")
+        website = get("account.website", "")
         account: dict[str, Any] | None = None
         account_name = company or (full if is_company else "") or ""
         if is_company and not account_name:
             account_name = " ".join(p for p in (first, last) if p)
         company_row = is_company or not (first or last or email or phone_cells)
         if is_company or company or (company_row and website):
-            account_phone = get(cells, "account.phone")
+            account_phone = get("account.phone", "")
             if is_company and not account_phone and phone_cells:
                 account_phone = phone_cells[0][1]
             if not account_name and website:
@@ -115,14 +113,14 @@ class RowPlanner:
                     # Only a bare site ("acme.com/") identifies the company; a page on a shared
                     # site ("ain.fr/musees/bugey") does not, so such rows also need the name to match.
                     "domain_key": v.domain_of(website) if website and v.is_bare_site(website) else None,
-                    "industry": get(cells, "account.industry") or None,
-                    "employee_count": v.to_int(get(cells, "account.employee_count")),
-                    "annual_revenue": v.to_float(get(cells, "account.annual_revenue"))
-                    if get(cells, "account.annual_revenue") else None,
+                    "industry": get("account.industry", "") or None,
+                    "employee_count": v.to_int(get("account.employee_count", "")),
+                    "annual_revenue": v.to_float(get("account.annual_revenue", ""))
+                    if get("account.annual_revenue", "") else None,
                     "country": account_country or (contact_country if company_row else None),
-                    "region": get(cells, "account.region") or (get(cells, "contact.region") if company_row
+                    "region": get("account.region", "") or (get("contact.region", "") if company_row
                                                                else "") or None,
-                    "city": get(cells, "account.city") or (get(cells, "contact.city") if company_row
+                    "city": get("account.city", "") or (get("contact.city", "") if company_row
                                                            else "") or None,
                     "notes": "\n".join(c for c, _ in self._all(cells, "account.notes")) or None,
                     "phone_raw": None, "phone_e164": None,
@@ -146,10 +144,10 @@ class RowPlanner:
             notes.append("Other e-mails: " + ", ".join(extra_emails))
         contact = {
             "first_name": first or None, "last_name": last or None,
-            "title": get(cells, "contact.title") or None, "email": email,
-            "linkedin_url": get(cells, "contact.linkedin_url") or None,
-            "country": contact_country, "region": get(cells, "contact.region") or None,
-            "city": get(cells, "contact.city") or None, "notes": "\n".join(notes) or None,
+            "title": get("contact.title", "") or None, "email": email,
+            "linkedin_url": get("contact.linkedin_url", "") or None,
+            "country": contact_country, "region": get("contact.region", "") or None,
+            "city": get("contact.city", "") or None, "notes": "\n".join(notes) or None,
         }
         phones: list[dict[str, Any]] = []
         seen: dict[str, dict[str, Any]] = {}
@@ -163,7 +161,7 @@ class RowPlanner:
                 continue
             seen[key] = phone
             phones.append(phone)
-        extension = get(cells, "contact.phone_extension")
+        extension = get("contact.phone_extension", "")
         if extension and phones and not phones[0]["extension"]:
             phones[0]["extension"] = extension[:20]  # a separate column (Northwind employees)
         label = " ".join(p for p in (first, last) if p) or email or (phones[0]["raw"] if phones else "")
