@@ -1,5 +1,10 @@
 """Composition root: arguments and environment, paths, logging, QApplication, services, bus,
 main window. The only module that knows every concrete class.
+
+Start-up happens in two steps so the window paints before the heavy imports (SQLAlchemy, the
+panes' services): `build_shell` makes the window with its docks and menus, and
+`complete_app` builds the panes and the book controller right after the first paint.
+Tests call `build_app`, which does both at once.
 """
 
 from __future__ import annotations
@@ -7,8 +12,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFileOpenEvent, QIcon, QUndoStack
@@ -18,19 +25,20 @@ from sdrdesk import __version__
 from sdrdesk.domain.clock import Clock, SystemClock
 from sdrdesk.resources_path import resources_dir
 from sdrdesk.services.logging_setup import setup_logging
-from sdrdesk.services.paths import resolve_data_paths
+from sdrdesk.services.paths import DataPaths, resolve_data_paths
 from sdrdesk.ui import pyside_fixes
 from sdrdesk.ui import settings as S
-from sdrdesk.ui.book_controller import BookController
 from sdrdesk.ui.bus import AppBus
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.errors import ErrorReporter
 from sdrdesk.ui.main_window import MainWindow
 from sdrdesk.ui.prompter import Prompter, QtPrompter
-from sdrdesk.ui.scheduler import AppScheduler
 from sdrdesk.ui.settings import Settings
 from sdrdesk.ui.theme import apply_theme
 from sdrdesk.ui.workers import BackgroundRunner
+
+if TYPE_CHECKING:
+    from sdrdesk.ui.book_controller import BookController
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +47,15 @@ SETTLE_TIMEOUT_MS = 20_000
 
 @dataclass
 class AppParts:
-    """Everything `build_app` wires together; tests build one per test."""
+    """Everything the composition root wires together; tests build one per test."""
 
     app: QApplication
     ctx: PaneContext
     window: MainWindow
-    books: BookController
     runner: BackgroundRunner
     errors: ErrorReporter
+    paths: DataPaths
+    books: BookController = field(init=False)  # set by complete_app
 
 
 def ensure_qapplication() -> QApplication:
@@ -62,8 +71,9 @@ def ensure_qapplication() -> QApplication:
     return QApplication(sys.argv[:1])
 
 
-def build_app(args: argparse.Namespace, *, clock: Clock | None = None,
-              prompter: Prompter | None = None, runner: BackgroundRunner | None = None) -> AppParts:
+def build_shell(args: argparse.Namespace, *, clock: Clock | None = None,
+                prompter: Prompter | None = None, runner: BackgroundRunner | None = None) -> AppParts:
+    """The window with its docks and menus, fast enough to paint at once; no panes yet."""
     paths = resolve_data_paths(getattr(args, "data", None))
     app = ensure_qapplication()
     icon = resources_dir() / "icons" / "sdrdesk.svg"
@@ -81,16 +91,31 @@ def build_app(args: argparse.Namespace, *, clock: Clock | None = None,
     bus.sig_error.connect(errors.report)
     ctx = PaneContext(bus=bus, settings=settings, clock=clock or SystemClock(), runner=runner,
                       prompter=prompter or QtPrompter(None), undo_stack=QUndoStack())
-    window = MainWindow(ctx)
+    window = MainWindow(ctx, build_panes=False)
     if prompter is None:
         ctx.prompter = QtPrompter(window)
     errors.set_parent_widget(window)
-    books = BookController(ctx, paths, parent=window)
-    window.sig_open_book_requested.connect(lambda p: _open_requested(ctx, books, p))
-    window.sig_new_book_requested.connect(lambda: _new_requested(ctx, books))
-    window.sig_demo_book_requested.connect(lambda: books.open(paths.demo_book, is_demo=True))
-    app.installEventFilter(FileOpenEventFilter(books))
-    return AppParts(app, ctx, window, books, runner, errors)
+    return AppParts(app, ctx, window, runner, errors, paths)
+
+
+def complete_app(parts: AppParts) -> AppParts:
+    """The panes and the book controller: this is where the storage stack gets imported."""
+    from sdrdesk.ui.book_controller import BookController
+
+    parts.window.install_panes()
+    ctx, paths = parts.ctx, parts.paths
+    books = BookController(ctx, paths, parent=parts.window)
+    parts.window.sig_open_book_requested.connect(lambda p: _open_requested(ctx, books, p))
+    parts.window.sig_new_book_requested.connect(lambda: _new_requested(ctx, books))
+    parts.window.sig_demo_book_requested.connect(lambda: books.open(paths.demo_book, is_demo=True))
+    parts.app.installEventFilter(FileOpenEventFilter(books))
+    parts.books = books
+    return parts
+
+
+def build_app(args: argparse.Namespace, *, clock: Clock | None = None,
+              prompter: Prompter | None = None, runner: BackgroundRunner | None = None) -> AppParts:
+    return complete_app(build_shell(args, clock=clock, prompter=prompter, runner=runner))
 
 
 class FileOpenEventFilter(QObject):
@@ -123,7 +148,7 @@ def _new_requested(ctx: PaneContext, books: BookController) -> None:
         books.open(chosen)
 
 
-def wait_until_settled(parts: AppParts, then: callable) -> None:  # type: ignore[valid-type]
+def wait_until_settled(parts: AppParts, then: Callable[[bool], object]) -> None:
     """Call `then(ok)` once a book is open and no background job is pending (or on timeout)."""
     timer = QTimer(parts.window)
     waited = {"ms": 0}
@@ -140,6 +165,17 @@ def wait_until_settled(parts: AppParts, then: callable) -> None:  # type: ignore
     timer.start(50)
 
 
+def _open_startup_book(parts: AppParts, args: argparse.Namespace) -> None:
+    book, is_demo = parts.books.startup_book(getattr(args, "demo", False))
+    requested = getattr(args, "open_file", None)
+    if requested and Path(requested).suffix.lower() != ".sdrdesk":
+        parts.books.open_file(Path(requested))
+        return
+    parts.books.open(book, is_demo=is_demo)
+    if requested:
+        parts.books.open_file(Path(requested))  # explains that rep files come later
+
+
 def run_gui(args: argparse.Namespace) -> int:
     paths = resolve_data_paths(getattr(args, "data", None))
     setup_logging(paths.logs)
@@ -148,38 +184,41 @@ def run_gui(args: argparse.Namespace) -> int:
         from sdrdesk.ui.self_test_window import run_self_test
 
         return run_self_test(args)
-    parts = build_app(args)
+    parts = build_shell(args)
     parts.errors.install_excepthook()
     parts.window.restore_window_state()
     parts.window.show()
-    book, is_demo = parts.books.startup_book(getattr(args, "demo", False))
-    requested = getattr(args, "open_file", None)
-    if requested and Path(requested).suffix.lower() != ".sdrdesk":
-        parts.books.open_file(Path(requested))
-    else:
-        parts.books.open(book, is_demo=is_demo)
-        if requested:
-            parts.books.open_file(Path(requested))  # explains that rep files come later
-    jobs = AppScheduler(parts.ctx, parts.books.paths.backups)
-    jobs.start()
     exit_code = {"value": 0}
-    if args.screenshot:
+    started: dict[str, object] = {}
+
+    def finish_start() -> None:
+        from sdrdesk.ui.scheduler import AppScheduler
+
+        complete_app(parts)
+        _open_startup_book(parts, args)
+        jobs = AppScheduler(parts.ctx, paths.backups)
+        jobs.start()
+        started["jobs"] = jobs
+        if args.screenshot:
+            parts.books.sig_open_failed.connect(lambda _e: (exit_code.update(value=1), parts.app.quit()))
+            wait_until_settled(parts, shoot)
+
+    def shoot(ready: bool) -> None:
         target = Path(args.screenshot)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        saved = parts.window.grab().save(str(target), "PNG")
+        if not (ready and saved):
+            print(f"sdrdesk: screenshot {'not saved' if not saved else 'taken before the book loaded'}",
+                  file=sys.stderr)
+            exit_code["value"] = 1
+        parts.app.quit()
 
-        def shoot(ready: bool) -> None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            saved = parts.window.grab().save(str(target), "PNG")
-            if not (ready and saved):
-                print(f"sdrdesk: screenshot {'not saved' if not saved else 'taken before the book loaded'}",
-                      file=sys.stderr)
-                exit_code["value"] = 1
-            parts.app.quit()
-
-        wait_until_settled(parts, shoot)
-        parts.books.sig_open_failed.connect(lambda _e: (exit_code.update(value=1), parts.app.quit()))
+    QTimer.singleShot(0, finish_start)  # after the first paint: the rest of the app loads
     parts.app.aboutToQuit.connect(parts.window.save_window_state)
     result = parts.app.exec()
-    jobs.shutdown()
+    jobs = started.get("jobs")
+    if jobs is not None:
+        jobs.shutdown()  # type: ignore[attr-defined]
     parts.runner.shutdown()
     if parts.ctx.workspace is not None:
         parts.ctx.workspace.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,19 +35,24 @@ class TaskRow:
         return "today" if self.due_at < now + timedelta(hours=24) else "upcoming"
 
 
-def open_task_ids(uow: SqlUnitOfWork, channel: str | None = None,
-                  due_before: datetime | None = None) -> list[uuid.UUID]:
-    """Ids of open tasks, ordered by due time (the view's order is SQL's order)."""
-    stmt = (select(m.Task.id)
+@dataclass(frozen=True)
+class QueueSnapshot:
+    ids: list[uuid.UUID]  # open tasks in due order
+    overdue: int
+
+
+def queue_snapshot(uow: SqlUnitOfWork, now: datetime, channel: str | None = None) -> QueueSnapshot:
+    """The queue's ids and how many are overdue, from one query (ids come back in due order)."""
+    stmt = (select(m.Task.id, m.Task.due_at)
             .join(m.Contact, m.Contact.id == m.Task.contact_id)
             .where(m.Task.deleted_at.is_(None), m.Task.status == "open",
                    m.Contact.deleted_at.is_(None))
             .order_by(m.Task.due_at, m.Task.id))
     if channel:
         stmt = stmt.where(m.Task.channel == channel)
-    if due_before is not None:
-        stmt = stmt.where(m.Task.due_at < due_before)
-    return list(uow.session.scalars(stmt))
+    rows = uow.session.execute(stmt).all()
+    dues = [due for _id, due in rows]
+    return QueueSnapshot(ids=[task_id for task_id, _due in rows], overdue=bisect_left(dues, now))
 
 
 def task_rows(uow: SqlUnitOfWork, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, TaskRow]:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoStack
 
 from sdrdesk.domain.clock import Clock
-from sdrdesk.services.workspace import Workspace
 from sdrdesk.ui.bus import AppBus
 from sdrdesk.ui.prompter import Prompter
 from sdrdesk.ui.settings import Settings
 from sdrdesk.ui.workers import Runner
+
+if TYPE_CHECKING:  # the storage stack loads after the first paint, not before
+    from sdrdesk.services.workspace import Workspace
 
 
 @dataclass

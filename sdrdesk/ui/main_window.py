@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
@@ -21,20 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from sdrdesk import __version__
-from sdrdesk.services.workspace import Workspace
 from sdrdesk.ui import layouts
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
-from sdrdesk.ui.dialogs.import_wizard import (
-    ImportWizard,
-    export_csv_prompted,
-    open_import_wizard,
-    undo_last_import_confirmed,
-)
-from sdrdesk.ui.dialogs.preferences import PreferencesDialog
 from sdrdesk.ui.panes.base import Pane
+from sdrdesk.ui.panes.empty_state import EmptyState
 from sdrdesk.ui.panes.registry import PANES
 from sdrdesk.ui.theme import THEMES, apply_theme
+
+if TYPE_CHECKING:  # these load the storage stack: imported on first use, after the first paint
+    from sdrdesk.services.workspace import Workspace
+    from sdrdesk.ui.dialogs.import_wizard import ImportWizard
+    from sdrdesk.ui.dialogs.preferences import PreferencesDialog
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +66,11 @@ class MainWindow(QMainWindow):
     sig_demo_book_requested = Signal()
     """An intent: open the demo book."""
 
-    def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
+    sig_panes_installed = Signal()
+    """Every pane is built and in its dock (start-up builds them after the first paint)."""
+
+    def __init__(self, ctx: PaneContext, parent: QWidget | None = None, *,
+                 build_panes: bool = True) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.settings = ctx.settings
@@ -86,6 +89,8 @@ class MainWindow(QMainWindow):
         self.panes: dict[str, Pane] = {}
         self.docks: dict[str, QDockWidget] = {}
         self._build_docks()
+        if build_panes:
+            self.install_panes()
         self._build_menus()
         self._book_label = QLabel("No book open")
         self._book_label.setObjectName("status.book")
@@ -98,17 +103,31 @@ class MainWindow(QMainWindow):
 
     # -- construction -----------------------------------------------------------------
     def _build_docks(self) -> None:
+        # Docks first, with a light placeholder: the window can paint before the panes' modules
+        # (and the storage stack behind them) are imported.
         for spec in PANES:
-            pane = spec.load()(self.ctx, self)
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(spec.object_name)
-            dock.setWidget(pane)
+            dock.setWidget(EmptyState("Loading…", dock))
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                              | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-            self.panes[spec.object_name] = pane
             self.docks[spec.object_name] = dock
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+
+    def install_panes(self) -> None:
+        """Build every pane into its dock (once)."""
+        if self.panes:
+            return
+        for spec in PANES:
+            pane = spec.load()(self.ctx, self)
+            dock = self.docks[spec.object_name]
+            placeholder = dock.widget()
+            dock.setWidget(pane)
+            if placeholder is not None:
+                placeholder.deleteLater()
+            self.panes[spec.object_name] = pane
+        self.sig_panes_installed.emit()
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -268,7 +287,9 @@ class MainWindow(QMainWindow):
         dock = self.docks[object_name]
         dock.show()
         dock.raise_()
-        self.panes[object_name].setFocus(Qt.FocusReason.ShortcutFocusReason)
+        pane = self.panes.get(object_name)
+        if pane is not None:
+            pane.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def set_theme(self, name: str) -> None:
         self.settings.set(S.THEME, name)
@@ -278,6 +299,8 @@ class MainWindow(QMainWindow):
 
     # -- import / export ---------------------------------------------------------------
     def show_import_wizard(self) -> ImportWizard | None:
+        from sdrdesk.ui.dialogs.import_wizard import open_import_wizard
+
         workspace = self.ctx.workspace
         if workspace is None or workspace.read_only:
             return None
@@ -292,6 +315,8 @@ class MainWindow(QMainWindow):
         workspace = self.ctx.workspace
         if workspace is None or workspace.read_only:
             return
+        from sdrdesk.ui.dialogs.import_wizard import undo_last_import_confirmed
+
         changes = undo_last_import_confirmed(self.ctx.prompter, workspace.uow_factory)
         if changes is not None:
             self.ctx.bus.sig_changes_applied.emit(changes, self)
@@ -300,10 +325,14 @@ class MainWindow(QMainWindow):
         workspace = self.ctx.workspace
         if workspace is None:
             return
+        from sdrdesk.ui.dialogs.import_wizard import export_csv_prompted
+
         export_csv_prompted(self.ctx.prompter, workspace.uow_factory, what, self.ctx.runner,
                             workspace.path.parent / "exports")
 
     def show_preferences(self) -> PreferencesDialog:
+        from sdrdesk.ui.dialogs.preferences import PreferencesDialog
+
         dialog = PreferencesDialog(self.settings, self)
         dialog.sig_preferences_saved.connect(self._on_preferences_saved)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from sdrdesk.domain.changes import Changes
-from sdrdesk.services.workspace import Workspace
 from sdrdesk.ui.context import PaneContext
+
+if TYPE_CHECKING:
+    from sdrdesk.services.workspace import Workspace
 
 
 class Pane(QWidget):

@@ -75,6 +75,12 @@ class TodayPane(Pane):
             ColumnSpec("task", "Task", lambda r: r.task.title, width=140),
         ]
         self.model: PagedTableModel[TodayRow] = PagedTableModel(columns, self._fetch_rows, self)
+        self._generation = 0
+        # Focus the top task only while the rep has focused nothing else in this book.
+        self._focus_taken = False
+        ctx.bus.sig_book_opened.connect(self._on_bus_book_opened_reset_focus)
+        ctx.bus.sig_focus_contact_changed.connect(self._on_bus_focus_changed)
+        ctx.bus.sig_focus_account_changed.connect(self._on_bus_focus_changed)
         # Local times and windows move with the clock: repaint the cached pages each minute.
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(CLOCK_REFRESH_MS)
@@ -131,24 +137,37 @@ class TodayPane(Pane):
             self._stack.setCurrentWidget(self.empty)
             return
         channel = self.channel_filter.currentData() or None
-        with workspace.uow_factory() as uow:
-            ids = task_queue.open_task_ids(uow, channel)
-        self.model.set_ids(ids)
-        self.model.invalidate()
         now = self.ctx.clock.now()
-        overdue = self._count_overdue(now)
-        self.summary.setText(f"{len(ids)} open · {overdue} overdue")
-        self._stack.setCurrentWidget(self.table if ids else self.empty)
-        if ids and not self.table.selectionModel().hasSelection():
+        uow_factory = workspace.uow_factory
+        self._generation += 1
+        generation = self._generation
+
+        def load() -> task_queue.QueueSnapshot:
+            with uow_factory() as uow:
+                return task_queue.queue_snapshot(uow, now, channel)
+
+        # Off the GUI thread: 60k open tasks take a second to list; only the newest load lands.
+        self.ctx.runner.run(load, lambda snap: self._on_snapshot(generation, snap),
+                            self.ctx.bus.sig_error.emit, serial_db=False)
+
+    def _on_snapshot(self, generation: int, snapshot: task_queue.QueueSnapshot) -> None:
+        if generation != self._generation:
+            return  # a newer refresh (filter change, another book) is on its way
+        self.model.set_ids(snapshot.ids)
+        self.model.invalidate()
+        self.summary.setText(f"{len(snapshot.ids)} open · {snapshot.overdue} overdue")
+        self._stack.setCurrentWidget(self.table if snapshot.ids else self.empty)
+        if snapshot.ids and not self._focus_taken and not self.table.selectionModel().hasSelection():
             self.select_row(0)  # the next task is already in focus, as in a mail client
 
-    def _count_overdue(self, now: datetime) -> int:
-        workspace = self.workspace
-        if workspace is None:
-            return 0
-        channel = self.channel_filter.currentData() or None
-        with workspace.uow_factory() as uow:
-            return len(task_queue.open_task_ids(uow, channel, due_before=now))
+    @Slot(object)
+    def _on_bus_book_opened_reset_focus(self, _workspace: object) -> None:
+        self._focus_taken = False
+
+    @Slot(object)
+    def _on_bus_focus_changed(self, record_id: object) -> None:
+        if record_id is not None:
+            self._focus_taken = True
 
     def _fetch_rows(self, ids: Sequence[Hashable]) -> dict[Hashable, TodayRow]:
         workspace = self.workspace
