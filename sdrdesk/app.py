@@ -165,6 +165,29 @@ def wait_until_settled(parts: AppParts, then: Callable[[bool], object]) -> None:
     timer.start(50)
 
 
+class _FirstPaintTrigger(QObject):
+    """Calls `then` once, on the next loop turn after the window's first paint (or a fallback)."""
+
+    FALLBACK_MS = 400  # a window that never paints (minimised, off-screen) still loads
+
+    def __init__(self, window: MainWindow, then: Callable[[], object]) -> None:
+        super().__init__(window)
+        self._then: Callable[[], object] | None = then
+        window.installEventFilter(self)
+        QTimer.singleShot(self.FALLBACK_MS, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            QTimer.singleShot(0, self._fire)  # let this paint reach the screen first
+        return False
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self.parent().removeEventFilter(self)
+            then()
+
+
 def _open_startup_book(parts: AppParts, args: argparse.Namespace) -> None:
     book, is_demo = parts.books.startup_book(getattr(args, "demo", False))
     requested = getattr(args, "open_file", None)
@@ -213,7 +236,7 @@ def run_gui(args: argparse.Namespace) -> int:
             exit_code["value"] = 1
         parts.app.quit()
 
-    QTimer.singleShot(0, finish_start)  # after the first paint: the rest of the app loads
+    _FirstPaintTrigger(parts.window, finish_start)  # the rest of the app loads after the first paint
     parts.app.aboutToQuit.connect(parts.window.save_window_state)
     result = parts.app.exec()
     jobs = started.get("jobs")

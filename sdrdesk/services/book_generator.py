@@ -346,7 +346,8 @@ class BookGenerator:
             created = self.now - timedelta(days=rng.randint(1, 400))
             yield (
                 _hex(rng), name, domain, f"https://www.{domain}", rng.choice(_INDUSTRIES),
-                employees, phone.raw if phone else None, phone.e164 if phone else None, country.code, region, city, rng.choice(label_ids),
+                employees, phone.raw if phone else None, phone.e164 if phone else None,
+                country.code, region, city, rng.choice(label_ids),
                 tier, rng.choice(_PAINS), "VP Sales (economic buyer); RevOps (champion)",
                 f"{rng.choice(_INDUSTRIES)} company based in {city}. Sells mostly mid-market.",
                 f"Saw that {name} is {rng.choice(_TRIGGERS)[0].lower()} - worth a congratulation?",
