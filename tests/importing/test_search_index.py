@@ -1,27 +1,21 @@
-"""The import's bulk search indexing (`storage/search_index.py`) gives exactly what the schema's
-per-row triggers give, and always leaves those triggers as they were."""
+"""The search index after an import: exactly what the schema's per-row triggers give for the same
+records written one by one, and exact after an update-policy import and its undo. (Cancelled and
+failed imports are covered by `test_import_behaviour.py`, whose book dumps include the index.)"""
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-import pytest
 from sqlalchemy import literal_column, select
 
-from sdrdesk.domain.cancel import CancelToken, OperationCancelled
-from sdrdesk.domain.clock import SystemClock
-from sdrdesk.domain.errors import ImportFileRejected
-from sdrdesk.domain.ids import new_id
-from sdrdesk.services.csv_import import ImportOptions, import_csv, importer, preview_csv, undo_last_import
+from sdrdesk.services.csv_import import ImportOptions, import_csv, undo_last_import
 from sdrdesk.storage import models as m
 from sdrdesk.storage.migrations import m0002_search_index
-from sdrdesk.storage.search_index import DeferredInsertTriggers, parse_insert_trigger
 from sdrdesk.storage.unit_of_work import UowFactory
-from tests.conftest import shared_file
-from tests.importing.helpers import dump_book, write_csv
+from tests.importing.helpers import write_csv
 
 # Phones in several columns, one repeated, a JSON list, accents, notes, a company by domain and
 # by name, a contact without company, a company-only row.
@@ -141,107 +135,3 @@ def test_update_import_into_a_populated_book_keeps_the_index_exact(tmp_path: Pat
     undo_last_import(factory)
     assert _phones_unordered(_index_by_id(path)) == _rebuilt_index(path)
     assert _triggers(path) == triggers
-
-
-class _Recording(DeferredInsertTriggers):
-    made: ClassVar[list[DeferredInsertTriggers]] = []
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        _Recording.made.append(self)
-
-
-@pytest.fixture
-def recording(monkeypatch: pytest.MonkeyPatch) -> list[DeferredInsertTriggers]:
-    _Recording.made = []
-    monkeypatch.setattr(importer, "DeferredInsertTriggers", _Recording)
-    return _Recording.made
-
-
-def test_the_insert_triggers_are_suspended_and_come_back_identical(
-        tmp_path: Path, uow_factory: UowFactory, book_path: Path, recording: list) -> None:  # type: ignore[type-arg]
-    triggers = _triggers(book_path)
-    names = {t[0] for t in triggers}
-    assert {"contacts_fts_insert", "accounts_fts_insert", "contact_phones_fts_insert"} <= names
-    import_csv(write_csv(tmp_path / "mixed.csv", MIXED), uow_factory, ImportOptions())
-    assert sorted(t.name for t in recording[0].triggers) == ["accounts_fts_insert", "contacts_fts_insert"]
-    assert recording[0].restored
-    assert _triggers(book_path) == triggers
-    preview_csv(write_csv(tmp_path / "more.csv", MIXED.replace(".test", ".example")), uow_factory)
-    assert _triggers(book_path) == triggers
-    # Still firing after the import: a record added later is indexed by the trigger.
-    with uow_factory() as uow:
-        now = SystemClock().now()
-        uow.session.add(m.Contact(id=new_id(), first_name="Later", last_name="Added", created_at=now,
-                                  updated_at=now))
-        uow.commit()
-    conn = sqlite3.connect(book_path)
-    assert conn.execute("SELECT count(*) FROM contact_fts WHERE contact_fts MATCH 'Later'").fetchone() == (1,)
-    conn.close()
-
-
-class _CancelAfter(CancelToken):
-    def __init__(self, checks: int) -> None:
-        super().__init__()
-        self.checks = 0
-        self.limit = checks
-
-    @property
-    def cancelled(self) -> bool:
-        self.checks += 1
-        return self.checks > self.limit
-
-
-def test_a_failed_or_cancelled_import_leaves_triggers_and_index_as_they_were(
-        tmp_path: Path, uow_factory: UowFactory, book_path: Path, recording: list) -> None:  # type: ignore[type-arg]
-    import_csv(write_csv(tmp_path / "mixed.csv", MIXED), uow_factory, ImportOptions())
-    triggers, before = _triggers(book_path), dump_book(book_path)
-    token = _CancelAfter(400)  # rows are checked twice (read, plan): a few batches are written first
-    source = shared_file("datablist/customers-1000.csv")
-    with pytest.raises(OperationCancelled):
-        import_csv(source, uow_factory, ImportOptions(batch_size=50), cancel=token)
-    # The triggers were really dropped when the import stopped (batches had been indexed in bulk).
-    assert recording[-1].triggers and not recording[-1].restored and token.checks > 100
-    assert _triggers(book_path) == triggers and dump_book(book_path) == before
-
-    def failing_opener(path: Path) -> Any:
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the reader
-
-        class Failing:
-            def __init__(self) -> None:
-                self.reads = 0
-
-            def __getattr__(self, name: str) -> Any:
-                return getattr(handle, name)
-
-            def readinto(self, buffer: Any) -> int:
-                self.reads += 1
-                if self.reads > 8:
-                    raise OSError(5, "Input/output error")
-                return handle.readinto(buffer[:4096])
-
-        return Failing()
-
-    with pytest.raises(ImportFileRejected):
-        import_csv(source, uow_factory, ImportOptions(batch_size=20), opener=failing_opener)
-    assert recording[-1].triggers and not recording[-1].restored
-    assert _triggers(book_path) == triggers and dump_book(book_path) == before
-
-
-def test_only_single_insert_triggers_are_deferred(uow_factory: UowFactory, book_path: Path) -> None:
-    stored = {name: sql for name, _table, sql in _triggers(book_path)}
-    contacts = parse_insert_trigger(stored["contacts_fts_insert"])
-    assert contacts is not None and contacts.table == "contacts" and contacts.target == "contact_fts"
-    assert contacts.when == "new.deleted_at IS NULL"
-    replay = contacts.replay_sql("SELECT id FROM x")
-    assert replay.startswith("INSERT INTO main.contact_fts (rowid, name, title, email, phone, company, "
-                             "notes) SELECT new.rowid,")
-    assert replay.endswith("FROM main.contacts AS new WHERE new.id IN (SELECT id FROM x) "
-                           "AND (new.deleted_at IS NULL) ORDER BY new.rowid")
-    for other in ("contacts_fts_update", "contact_phones_fts_insert", "accounts_fts_rename"):
-        assert parse_insert_trigger(stored[other]) is None, other
-    two = ("CREATE TRIGGER t AFTER INSERT ON contacts BEGIN INSERT INTO a(x) VALUES (new.id); "
-           "INSERT INTO b(x) VALUES (new.id); END")
-    assert parse_insert_trigger(two) is None
-    assert parse_insert_trigger("CREATE TRIGGER t BEFORE INSERT ON contacts BEGIN "
-                                "INSERT INTO a(x) VALUES (new.id); END") is None

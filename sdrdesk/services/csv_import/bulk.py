@@ -1,10 +1,9 @@
 """Fast inserts of many new rows inside the import's transaction.
 
 Rows go into a TEMP staging table with one `executemany`, then into the real table with one
-`INSERT ... SELECT`. FTS5 flushes its pending terms at every statement boundary (each statement
-is a savepoint), so one statement per batch instead of one per row makes the search index's
-per-row triggers about 3x cheaper; `after` statements (the importer's replay of the suspended
-insert triggers, `storage/search_index.py`) run once per batch over the staged ids. Values are converted the
+`INSERT ... SELECT`. The search index triggers still fire for every row, but FTS5 flushes its
+pending terms at every statement boundary (each statement is a savepoint), so one statement per
+batch instead of one per row makes contact inserts about 3x faster. Values are converted the
 way SQLAlchemy stores them (UUID as 32 hex digits, UTC datetimes as naive ISO text) once here,
 since bind processing per value cost as much again as the insert itself.
 """
@@ -50,8 +49,6 @@ class StagedInsert:
         self._fill = f"INSERT INTO temp.{self.stage} ({names}) VALUES ({', '.join('?' * len(self.columns))})"
         self._move = f"INSERT INTO main.{table.name} ({names}) SELECT {names} FROM temp.{self.stage}"
         self._clear = f"DELETE FROM temp.{self.stage}"
-        self.keys = f"SELECT id FROM temp.{self.stage}"  # the ids of the batch being written
-        self.after: list[str] = []
         self._getter = operator.itemgetter(*self.columns)
         # Columns whose Python values sqlite3 cannot store as they are (UUID, datetime, date).
         self._special = [i for i, c in enumerate(table.columns)
@@ -79,8 +76,6 @@ class StagedInsert:
             data.append(tuple(values))
         conn.exec_driver_sql(self._fill, data)
         conn.exec_driver_sql(self._move)
-        for statement in self.after:
-            conn.exec_driver_sql(statement)
         conn.exec_driver_sql(self._clear)
 
     def drop(self, conn: Connection) -> None:

@@ -55,7 +55,6 @@ from sdrdesk.services.csv_import.planning import Plan, RowPlanner
 from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
 from sdrdesk.services.csv_import.report import MAX_LISTED, ImportReport, RowOutcome
 from sdrdesk.storage import models as m
-from sdrdesk.storage.search_index import DeferredInsertTriggers
 from sdrdesk.storage.unit_of_work import UowFactory
 
 log = logging.getLogger(__name__)
@@ -254,9 +253,6 @@ class _Run:
         self._source_label(uow)
         uow.session.flush()
         self._load_accounts(conn)
-        # The search index's per-row insert triggers cost more than the rest of an insert: suspend
-        # them for this transaction and index each batch with one statement (a rollback restores them).
-        self._deferred = DeferredInsertTriggers(conn, (_ACCOUNT_T.name, _CONTACT_T.name))
         batch: list[Record] = []
         try:
             for record in reader:
@@ -281,7 +277,6 @@ class _Run:
         self._flush_items(conn)
         for stage in self._stages.values():
             stage.drop(conn)
-        self._deferred.restore(conn)
         self.report.row_outcomes.sort(key=lambda o: o.number)  # rejects are decided first
         self.report.seconds = round(time.perf_counter() - started, 3)
         if self.dry_run:
@@ -431,7 +426,6 @@ class _Run:
         stage = self._stages.get(table.name)
         if stage is None:
             stage = self._stages[table.name] = StagedInsert(conn, table)
-            stage.after = self._deferred.replays(table.name, stage.keys)
         return stage
 
     def _phone_row(self, contact_id: uuid.UUID, phone: dict[str, Any]) -> dict[str, Any]:
