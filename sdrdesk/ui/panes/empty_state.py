@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.panes.base import Pane
 
 
 class EmptyState(QLabel):
@@ -16,3 +19,14 @@ class EmptyState(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setForegroundRole(self.foregroundRole())
         self.setStyleSheet("QLabel#emptyState { color: palette(placeholder-text); }")
+
+
+class MessagePane(Pane):
+    """A pane whose full version belongs to a later issue: it explains what will appear here."""
+
+    MESSAGE = ""
+
+    def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(EmptyState(self.MESSAGE, self))

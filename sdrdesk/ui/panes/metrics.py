@@ -1,19 +1,11 @@
-"""The Metrics & review pane (its full version is built by its own issue)."""
+"""The Metrics and review pane: for now it says what will appear here (its own issue builds it)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
-
-from sdrdesk.ui.context import PaneContext
-from sdrdesk.ui.panes.base import Pane
-from sdrdesk.ui.panes.empty_state import EmptyState
+from sdrdesk.ui.panes.empty_state import MessagePane
 
 
-class MetricsPane(Pane):
+class MetricsPane(MessagePane):
     OBJECT_NAME = "pane.metrics"
     TITLE = "Metrics and review"
-
-    def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        layout = QVBoxLayout(self)
-        layout.addWidget(EmptyState("Your calls, replies and meetings will be summarised here.", self))
+    MESSAGE = "Your calls, replies and meetings will be summarised here."

@@ -1,19 +1,11 @@
-"""The Qualification pane (its full version is built by its own issue)."""
+"""The Qualification pane: for now it says what will appear here (its own issue builds it)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
-
-from sdrdesk.ui.context import PaneContext
-from sdrdesk.ui.panes.base import Pane
-from sdrdesk.ui.panes.empty_state import EmptyState
+from sdrdesk.ui.panes.empty_state import MessagePane
 
 
-class QualificationPane(Pane):
+class QualificationPane(MessagePane):
     OBJECT_NAME = "pane.qualification"
     TITLE = "Qualification"
-
-    def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        layout = QVBoxLayout(self)
-        layout.addWidget(EmptyState("Select a contact to qualify them (BANT, MEDDIC or CHAMP).", self))
+    MESSAGE = "Select a contact to qualify them (BANT, MEDDIC or CHAMP)."
