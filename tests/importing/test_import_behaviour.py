@@ -356,3 +356,17 @@ def test_update_never_creates_a_company_it_does_not_link(tmp_path: Path, uow_fac
     assert _q(book_path, "SELECT count(*) FROM accounts WHERE name = 'Other Co'") == [(0,)]
     assert _q(book_path, "SELECT c.title, a.name FROM contacts c JOIN accounts a ON a.id = c.account_id "
                          "WHERE c.email = 'ann@acme.com'") == [("CEO", "Acme Inc")]
+
+
+def test_same_company_name_in_another_town_is_another_company(tmp_path: Path, uow_factory: UowFactory,
+                                                              book_path: Path) -> None:
+    first = write_csv(tmp_path / "a.csv", "Company,City\nMusée archéologique,Lyon\n")
+    import_csv(first, uow_factory, ImportOptions(default_region="FR"))
+    second = write_csv(tmp_path / "b.csv",
+                       "Company,City\nMusée archéologique,Dijon\nMusée archéologique,lyon\n"
+                       "Musée archéologique,\nMusée archéologique,Dijon\n")
+    report = import_csv(second, uow_factory, ImportOptions(default_region="FR"))
+    # Dijon is new; Lyon (any case), the row without a town and Dijon's repeat are duplicates.
+    assert (report.rows, report.imported, report.duplicates) == (4, 1, 3)
+    towns = _q(book_path, "SELECT city FROM accounts WHERE deleted_at IS NULL ORDER BY city")
+    assert towns == [("Dijon",), ("Lyon",)]

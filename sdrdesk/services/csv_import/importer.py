@@ -92,6 +92,11 @@ class _KnownAccount:
     id: uuid.UUID
     domain: str | None
     mine: bool  # created by this run
+    city: str | None = None
+
+    def same_place(self, city: str | None) -> bool:
+        """Unknown on either side counts as the same; two known, different towns do not."""
+        return not (self.city and city) or self.city.casefold() == city.casefold()
 
 
 class _Run:
@@ -146,7 +151,7 @@ class _Run:
         )
         self.run_id = new_id()
         self.label_id: uuid.UUID | None = None
-        self.names: dict[str, _KnownAccount] = {}
+        self.names: dict[str, list[_KnownAccount]] = {}  # one name, several towns
         self.fuzzy: dict[str, list[str]] = {}
         self.fuzzy_names: dict[str, str] = {}
         self.fuzzy_size = 0
@@ -157,10 +162,12 @@ class _Run:
         self._last_progress = 0.0
 
     def _load_accounts(self, conn: Connection) -> None:
-        rows = conn.execute(select(_ACCOUNT_T.c.id, _ACCOUNT_T.c.name, _ACCOUNT_T.c.domain)
+        rows = conn.execute(select(_ACCOUNT_T.c.id, _ACCOUNT_T.c.name, _ACCOUNT_T.c.domain,
+                                   _ACCOUNT_T.c.city)
                             .where(_ACCOUNT_T.c.deleted_at.is_(None)))
-        for account_id, name, domain in rows:
-            self.names.setdefault(v.company_key(name or ""), _KnownAccount(account_id, domain, False))
+        for account_id, name, domain, city in rows:
+            self.names.setdefault(v.company_key(name or ""), []).append(
+                _KnownAccount(account_id, domain, False, city))
             self._remember_fuzzy(name or "")
 
     def _remember_fuzzy(self, name: str) -> None:
@@ -445,14 +452,15 @@ class _Run:
         key = account.get("domain_key")
         if key and key in by_domain:
             return by_domain[key]
-        domain = account.get("domain")
-        known = self.names.get(v.company_key(account["name"]))
-        if known is None:
-            return None
-        # Same name but another website: a different company (subsidiary, namesake).
-        if domain and known.domain and known.domain != domain:
-            return None
-        return known
+        domain, city = account.get("domain"), account.get("city")
+        for known in self.names.get(v.company_key(account["name"]), ()):
+            # Same name but another website, or another town: a different company (a
+            # subsidiary, a namesake, the "Musée archéologique" of each French town).
+            if domain and known.domain and known.domain != domain:
+                continue
+            if known.same_place(city):
+                return known
+        return None
 
     def _create_account(self, account: dict[str, Any], by_domain: dict[str, _KnownAccount],
                         new_accounts: list[dict[str, Any]]) -> uuid.UUID:
@@ -469,11 +477,11 @@ class _Run:
             "created_at": self.now, "updated_at": self.now, "deleted_at": None,
         }
         new_accounts.append(row)
-        known = _KnownAccount(account_id, row["domain"], True)
+        known = _KnownAccount(account_id, row["domain"], True, row["city"])
         if account.get("domain_key"):
             by_domain[account["domain_key"]] = known
         self._flag_near_duplicate(account["name"])
-        self.names.setdefault(v.company_key(account["name"]), known)
+        self.names.setdefault(v.company_key(account["name"]), []).append(known)
         self.report.accounts_created += 1
         return account_id
 
