@@ -199,6 +199,22 @@ def _open_startup_book(parts: AppParts, args: argparse.Namespace) -> None:
         parts.books.open_file(Path(requested))  # explains that rep files come later
 
 
+def _warm_imports() -> None:
+    """Import the storage stack and the panes on a side thread while Qt builds and paints the
+    window; by the first paint most of complete_app's imports are done. Import locks make
+    this safe; a failure here only means the GUI thread imports them itself."""
+    import importlib
+
+    from sdrdesk.ui.panes.registry import PANES
+
+    try:
+        importlib.import_module("sdrdesk.ui.book_controller")
+        for spec in PANES:
+            importlib.import_module(spec.factory.split(":")[0])
+    except Exception:  # the GUI thread will hit and report the same error properly
+        log.debug("warming imports failed", exc_info=True)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     paths = resolve_data_paths(getattr(args, "data", None))
     setup_logging(paths.logs)
@@ -207,6 +223,9 @@ def run_gui(args: argparse.Namespace) -> int:
         from sdrdesk.ui.self_test_window import run_self_test
 
         return run_self_test(args)
+    import threading
+
+    threading.Thread(target=_warm_imports, name="sdrdesk-warm-imports", daemon=True).start()
     parts = build_shell(args)
     parts.errors.install_excepthook()
     parts.window.restore_window_state()
@@ -218,13 +237,13 @@ def run_gui(args: argparse.Namespace) -> int:
         from sdrdesk.ui.scheduler import AppScheduler
 
         complete_app(parts)
+        if args.screenshot:
+            parts.books.sig_open_failed.connect(lambda _e: (exit_code.update(value=1), parts.app.quit()))
+            wait_until_settled(parts, shoot)
         _open_startup_book(parts, args)
         jobs = AppScheduler(parts.ctx, paths.backups)
         jobs.start()
         started["jobs"] = jobs
-        if args.screenshot:
-            parts.books.sig_open_failed.connect(lambda _e: (exit_code.update(value=1), parts.app.quit()))
-            wait_until_settled(parts, shoot)
 
     def shoot(ready: bool) -> None:
         target = Path(args.screenshot)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from sdrdesk.domain.cancel import CancelToken, OperationCancelled
 
@@ -52,7 +52,9 @@ class BackgroundRunner(QObject):
         self._serial = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdrdesk-db")
         self._parallel = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sdrdesk-read")
         self._relay = _Relay(self)
-        self._relay.sig_deliver.connect(self._relay._on_deliver)
+        # Always queued: a job that finishes before add_done_callback runs its callback on the
+        # calling (GUI) thread, and results must still arrive after run() has returned.
+        self._relay.sig_deliver.connect(self._relay._on_deliver, Qt.ConnectionType.QueuedConnection)
         self._pending = 0  # touched on the GUI thread only
 
     @property

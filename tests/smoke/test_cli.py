@@ -50,6 +50,8 @@ def test_screenshot_of_a_refused_book_fails_cleanly(tmp_path: Path) -> None:
     result = run_sdrdesk("--data", str(bogus), "--settings", str(tmp_path / "s.ini"),
                          "--screenshot", str(tmp_path / "x.png"))
     assert result.returncode != 0
+    # It quit on the refusal itself, not by waiting out the settle timeout.
+    assert "taken before the book loaded" not in result.stderr
     assert bogus.read_text() == "hello"
 
 

@@ -43,3 +43,18 @@ def test_rolling_backups_keep_only_the_newest(tmp_path: Path, demo_book_file: Pa
     for _ in range(4):
         rolling_backup(demo_book_file, tmp_path, keep=2)
     assert len(list(tmp_path.glob("*-rolling.db"))) == 2
+
+
+def test_results_arrive_after_run_returns_even_for_instant_jobs(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from sdrdesk.ui.workers import BackgroundRunner
+
+    runner = BackgroundRunner()
+    done: list[int] = []
+    try:
+        for i in range(30):  # some finish before add_done_callback is attached
+            delivered_before = len(done)
+            runner.run(lambda i=i: i, done.append, serial_db=False)
+            assert len(done) == delivered_before, "a result was delivered inside run()"
+        qtbot.waitUntil(lambda: len(done) == 30)
+    finally:
+        runner.shutdown()
