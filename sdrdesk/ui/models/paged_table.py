@@ -228,6 +228,28 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         self._requested.clear()
         self._in_flight.clear()
 
+    def preload(self, rows: dict[Hashable, RowT]) -> None:
+        """Cache rows fetched together with the ids (e.g. the first page), so they paint at once."""
+        self._rows.update(rows)
+
+    def refetch(self) -> None:
+        """Reload the cached pages in the background; rows on screen stay until fresh ones land.
+
+        For data that ages (local times, calling windows): no placeholder flicker, unlike
+        `invalidate`. Without a runner this is `invalidate`.
+        """
+        if self._runner is None:
+            self.invalidate()
+            return
+        pages = {self._pos_page(record_id) for record_id in self._rows}
+        self._requested.update(p for p in pages if p is not None and p not in self._in_flight)
+        if self._requested:
+            self._flush_timer.start()
+
+    def _pos_page(self, record_id: Hashable) -> int | None:
+        row = self.row_of(record_id)
+        return None if row is None else row // self._page_size
+
     def invalidate(self, record_ids: Sequence[Hashable] | None = None) -> None:
         """Forget cached rows (all, or these ids) and repaint them from the database."""
         if record_ids is None:
