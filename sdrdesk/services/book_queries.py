@@ -157,28 +157,39 @@ _OPEN_TASK_CONTACTS = ("SELECT t.contact_id FROM tasks t WHERE t.status = 'open'
                        "AND t.deleted_at IS NULL")
 
 
+def _text_search(conn: sqlite3.Connection, query: ParsedQuery, table: str, alias: str,
+                 fts_table: str, fts_match: str, like_columns: Callable[[], list[str]], use_fts: bool | None,
+                 where: list[str], params: list[object]) -> str:
+    """The FROM source for a search of `table`: FTS5 when present, else a LIKE over columns.
+
+    Adds the LIKE clause to `where`/`params` when it falls back; returns the FROM text.
+    """
+    if not query.searches:
+        return f"{table} {alias}"
+    if use_fts is None:
+        use_fts = fts_available(conn)
+    if use_fts:
+        # CROSS JOIN pins the plan: walk the (usually small) match set, then look rows up.
+        params.append(fts_match)
+        return (f"(SELECT rowid AS r FROM {fts_table} WHERE {fts_table} MATCH ?) f "
+                f"CROSS JOIN {table} {alias} ON {alias}.rowid = f.r")
+    install_fold_function(conn)
+    clause, like_params = like_clause(like_columns(), query)
+    where.append(clause)
+    params.extend(like_params)
+    return f"{table} {alias}"
+
+
 def account_ids(conn: sqlite3.Connection, query: ParsedQuery, filters: BookFilters = BookFilters(),
                 sort: str = "name", descending: bool = False, *, use_fts: bool | None = None) -> list[int]:
     if not (query.searches or query.kind is QueryKind.ALL):
         return []
     where = ["a.deleted_at IS NULL"]
     params: list[object] = []
-    source = "accounts a"
-    if query.searches:
-        if use_fts is None:
-            use_fts = fts_available(conn)
-        if use_fts:
-            # CROSS JOIN pins the plan: walk the (usually small) match set, then look rows up.
-            source = ("(SELECT rowid AS r FROM account_fts WHERE account_fts MATCH ?) f "
-                      "CROSS JOIN accounts a ON a.rowid = f.r")
-            params.append(query.fts_match())
-        else:
-            install_fold_function(conn)
-            clause, like_params = like_clause(
-                ["a.name", "a.domain", "a.website", "a.industry", "a.city", "a.region", "a.notes",
-                 "a.research_notes"], query)
-            where.append(clause)
-            params.extend(like_params)
+    source = _text_search(
+        conn, query, "accounts", "a", "account_fts", query.fts_match() if query.searches else "",
+        lambda: ["a.name", "a.domain", "a.website", "a.industry", "a.city", "a.region", "a.notes",
+                 "a.research_notes"], use_fts, where, params)
     if filters.source_label_id is not None:
         where.append("a.source_label_id = ?")
         params.append(filters.source_label_id.hex)
@@ -204,25 +215,16 @@ def contact_ids(conn: sqlite3.Connection, query: ParsedQuery, filters: BookFilte
         return []
     where = ["c.deleted_at IS NULL"]
     params: list[object] = []
-    source = "contacts c"
-    if query.searches:
-        if use_fts is None:
-            use_fts = fts_available(conn)
-        if use_fts:
-            source = ("(SELECT rowid AS r FROM contact_fts WHERE contact_fts MATCH ?) f "
-                      "CROSS JOIN contacts c ON c.rowid = f.r")
-            params.append(query.fts_match(phone_column="phone"))
-        else:
-            install_fold_function(conn)
-            phones = ("(SELECT group_concat(p.search_digits, ' ') FROM contact_phones p "
-                      "WHERE p.contact_id = c.id AND p.deleted_at IS NULL)")
-            columns = ([phones] if query.kind is QueryKind.PHONE else
-                       ["c.first_name", "c.last_name", "c.title", "c.email", "c.notes", phones,
-                        "(SELECT name || ' ' || coalesce(domain, '') FROM accounts x "
-                        "WHERE x.id = c.account_id)"])
-            clause, like_params = like_clause(columns, query)
-            where.append(clause)
-            params.extend(like_params)
+    phones = ("(SELECT group_concat(p.search_digits, ' ') FROM contact_phones p "
+              "WHERE p.contact_id = c.id AND p.deleted_at IS NULL)")
+    source = _text_search(
+        conn, query, "contacts", "c", "contact_fts",
+        query.fts_match(phone_column="phone") if query.searches else "",
+        lambda: ([phones] if query.kind is QueryKind.PHONE else
+                 ["c.first_name", "c.last_name", "c.title", "c.email", "c.notes", phones,
+                  "(SELECT name || ' ' || coalesce(domain, '') FROM accounts x "
+                  "WHERE x.id = c.account_id)"]),
+        use_fts, where, params)
     if sort in _CONTACT_SORTS_NEEDING_ACCOUNT:
         source += " LEFT JOIN accounts a ON a.id = c.account_id"
     # Account-level filters as "account_id IN (indexed subquery)" rather than a join: SQLite
