@@ -70,6 +70,8 @@ class BookController(QObject):
 
     def _on_opened(self, workspace: Workspace) -> None:
         previous = self.ctx.workspace
+        if previous is not None and previous is not workspace:
+            self.ctx.bus.sig_book_closing.emit(previous)  # pending drafts go to the old book
         self.ctx.workspace = workspace
         if not workspace.is_demo:
             self.ctx.settings.set(S.LAST_BOOK, str(workspace.path))

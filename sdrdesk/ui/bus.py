@@ -9,6 +9,9 @@ class AppBus(QObject):
     sig_book_opened = Signal(object)
     """A book was opened; carries the `Workspace`. Panes (re)load from it."""
 
+    sig_book_closing = Signal(object)
+    """Another book is about to replace this `Workspace`: write anything pending to it now."""
+
     sig_changes_applied = Signal(object, object)
     """A service changed data: (`Changes`, initiator). Panes redraw only what they show."""
 

@@ -101,8 +101,10 @@ class BackgroundRunner(QObject):
                 self.sig_idle_changed.emit(True)
 
     def shutdown(self) -> None:
-        self._serial.shutdown(wait=True, cancel_futures=True)
+        # Queued writes are the user's actions (a logged call, an edit): finish them all.
+        # Queued reads only fed the screen that is closing: drop them.
         self._parallel.shutdown(wait=True, cancel_futures=True)
+        self._serial.shutdown(wait=True, cancel_futures=False)
 
 
 class InlineRunner:

@@ -345,3 +345,20 @@ def test_a_double_key_press_logs_one_call(qtbot, desk: Desk) -> None:  # type: i
     qtbot.keyClick(desk.window, Qt.Key.Key_3, CTRL)  # once written, the next call can be logged
     runner.drain()
     assert [a.disposition for a in activities(desk)] == ["no_answer", "voicemail"]
+
+
+def test_notes_typed_just_before_a_book_switch_are_saved_to_the_old_book(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sdrdesk.services.calls import CallService
+
+    clock = FakeClock(NOW)
+    desk = build_desk(qtbot, tmp_path / "book.db", tmp_path / "s.ini", clock, fresh=True)
+    focus(desk)
+    qtbot.keyClicks(desk.call.notes, "Wants pricing for 40 seats")
+    assert desk.call._autosave.isActive()  # the debounce has not written it yet
+    other = open_workspace(tmp_path / "other.db", clock)
+    desk.ctx.bus.sig_book_closing.emit(desk.workspace)  # what BookController does first
+    desk.ctx.workspace = other
+    draft = CallService(desk.workspace.uow_factory, clock).load_draft(desk.book.contact_id)
+    assert draft is not None and draft.body == "Wants pricing for 40 seats"
+    other.close()
+    desk.workspace.close()

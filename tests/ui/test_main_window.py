@@ -169,3 +169,17 @@ def test_os_open_requests_open_books_and_explain_rep_files(make_app, qtbot, tmp_
     assert isinstance(reported[-1], RepFileNotSupported)
     assert parts.ctx.workspace.path == book
     assert rep.read_bytes() == b"PK\x03\x04 rep file"
+
+
+def test_switching_books_announces_the_old_one_while_it_is_still_current(
+        make_app, qtbot, tmp_path: Path, demo_book_file: Path) -> None:  # type: ignore[no-untyped-def]
+    parts = make_app()
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    shutil.copy(demo_book_file, first)
+    shutil.copy(demo_book_file, second)
+    open_and_wait(qtbot, parts, first)
+    seen: list[tuple[Path, Path]] = []
+    parts.ctx.bus.sig_book_closing.connect(
+        lambda ws: seen.append((ws.path, parts.ctx.workspace.path)))
+    open_and_wait(qtbot, parts, second)
+    assert seen == [(first, first)]

@@ -58,3 +58,18 @@ def test_results_arrive_after_run_returns_even_for_instant_jobs(qtbot) -> None: 
         qtbot.waitUntil(lambda: len(done) == 30)
     finally:
         runner.shutdown()
+
+
+def test_shutdown_finishes_queued_writes(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from sdrdesk.ui.workers import BackgroundRunner
+
+    runner = BackgroundRunner()
+    gate = threading.Event()
+    written: list[str] = []
+    runner.run(lambda: gate.wait(5) and written.append("first"), serial_db=True)
+    runner.run(lambda: written.append("queued behind it"), serial_db=True)
+    threading.Timer(0.2, gate.set).start()
+    runner.shutdown()  # the app is quitting while a write waits in the queue
+    assert written == ["first", "queued behind it"]

@@ -140,6 +140,7 @@ class CallPane(Pane):
         self.session.sig_answer_pasted.connect(self._on_session_answer_pasted)
         ctx.bus.sig_focus_contact_changed.connect(self._on_bus_focus_contact_changed)
         ctx.bus.sig_dial_requested.connect(self._on_bus_dial_requested)
+        ctx.bus.sig_book_closing.connect(lambda _ws: self.save_draft_now())
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.save_draft_now)
