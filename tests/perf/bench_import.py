@@ -138,8 +138,10 @@ def run_baseline(csv_path: Path, workdir: Path) -> dict[str, float]:
 
 def run_baseline_book(csv_path: Path, workdir: Path) -> dict[str, float]:
     """The same minimal work, written with raw sqlite3 into a real book's contacts and phones
-    tables (so the schema's indexes and FTS5 search triggers run), for context only: the budget
-    is measured against `run_baseline`, as the issue defines it."""
+    tables (so the schema's indexes and FTS5 search triggers run), as fast as we know how: staged
+    batches, ascending keys, the importer's page cache. For context only: the budget is measured
+    against `run_baseline`, as the issue defines it. The gap between the two is what maintaining
+    the book's indexes costs before any importer logic runs."""
     import uuid
     from datetime import UTC, datetime
 
@@ -153,8 +155,15 @@ def run_baseline_book(csv_path: Path, workdir: Path) -> dict[str, float]:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     now = datetime.now(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    key = uuid.uuid4().int >> 32
     started = time.perf_counter()
     rows = 0
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    conn.execute("PRAGMA cache_size = -32768")
+    conn.execute("CREATE TEMP TABLE stage_contacts (id, first_name, last_name, email, city, created_at, "
+                 "updated_at)")
+    conn.execute("CREATE TEMP TABLE stage_phones (id, contact_id, position, raw, e164, is_valid, created_at, "
+                 "updated_at)")
     conn.execute("BEGIN")
     with csv_path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
@@ -166,9 +175,10 @@ def run_baseline_book(csv_path: Path, workdir: Path) -> dict[str, float]:
                                                   phonenumbers.PhoneNumberFormat.E164)
             except phonenumbers.NumberParseException:
                 e164 = None
-            contact_id = uuid.uuid4().hex
+            key += 2  # ascending keys append to the indexes, like the importer's time-ordered ids
+            contact_id = f"{key:032x}"
             contacts.append((contact_id, first, last, email, city, now, now))
-            phones.append((uuid.uuid4().hex, contact_id, 0, phone, e164, 0, now, now))
+            phones.append((f"{key + 1:032x}", contact_id, 0, phone, e164, 0, now, now))
             if len(contacts) >= 1000:
                 _write_book_batch(conn, contacts, phones)
                 rows += len(contacts)
@@ -183,10 +193,17 @@ def run_baseline_book(csv_path: Path, workdir: Path) -> dict[str, float]:
 
 def _write_book_batch(conn: sqlite3.Connection, contacts: list[tuple[object, ...]],
                       phones: list[tuple[object, ...]]) -> None:
-    conn.executemany("INSERT INTO contacts (id, first_name, last_name, email, city, created_at, updated_at) "
-                     "VALUES (?,?,?,?,?,?,?)", contacts)
-    conn.executemany("INSERT INTO contact_phones (id, contact_id, position, raw, e164, is_valid, created_at, "
-                     "updated_at) VALUES (?,?,?,?,?,?,?,?)", phones)
+    # Staged: executemany into TEMP tables, then one INSERT ... SELECT per table, so the FTS5
+    # triggers fire inside one statement per batch (a plain executemany into `contacts` flushes
+    # FTS5's pending terms after every row and runs at about a third of this speed).
+    conn.executemany("INSERT INTO temp.stage_contacts VALUES (?,?,?,?,?,?,?)", contacts)
+    conn.executemany("INSERT INTO temp.stage_phones VALUES (?,?,?,?,?,?,?,?)", phones)
+    conn.execute("INSERT INTO contact_phones (id, contact_id, position, raw, e164, is_valid, created_at, "
+                 "updated_at) SELECT * FROM temp.stage_phones")
+    conn.execute("INSERT INTO contacts (id, first_name, last_name, email, city, created_at, updated_at) "
+                 "SELECT * FROM temp.stage_contacts")
+    conn.execute("DELETE FROM temp.stage_phones")
+    conn.execute("DELETE FROM temp.stage_contacts")
 
 
 _KINDS = {"importer": run_importer, "baseline": run_baseline, "baseline-book": run_baseline_book}
@@ -233,7 +250,8 @@ def main() -> int:
             book_rate = base_book["rows"] / base_book["seconds"]
             imp_rate_ = imp["rows"] / imp["seconds"]
             print(f"context: the same raw sqlite3 work into a book's contacts + phones tables (indexes, "
-                  f"FTS triggers): {book_rate:,.0f} rows/s; importer/that = {imp_rate_ / book_rate:.2f}x")
+                  f"FTS triggers, staged): {book_rate:,.0f} rows/s = {book_rate / base_rate:.2f}x the "
+                  f"baseline; importer/that = {imp_rate_ / book_rate:.2f}x")
             print(f"importer (sdrdesk import_csv, one transaction):                  "
                   f"{imp_rate:,.0f} rows/s, {imp['seconds']:.1f} s, peak RSS {imp['peak_rss_mb']:.0f} MB "
                   f"({imp['phones_invalid']:,.0f} phones flagged invalid)")
