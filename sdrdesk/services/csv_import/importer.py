@@ -51,6 +51,7 @@ from sdrdesk.services.csv_import.bulk import StagedInsert
 from sdrdesk.services.csv_import.detect import Detection, detect
 from sdrdesk.services.csv_import.ids import ordered_id
 from sdrdesk.services.csv_import.mapping import ColumnMapping, guess_mapping, refine_with_samples
+from sdrdesk.services.csv_import.people import KnownPerson, PeopleLookup
 from sdrdesk.services.csv_import.planning import Plan, RowPlanner
 from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
 from sdrdesk.services.csv_import.report import MAX_LISTED, ImportReport, RowOutcome
@@ -363,6 +364,11 @@ class _Run:
                     select(_ACCOUNT_T.c.id, _ACCOUNT_T.c.domain, _ACCOUNT_T.c.import_run_id)
                     .where(_ACCOUNT_T.c.deleted_at.is_(None), _ACCOUNT_T.c.domain.in_(domains))):
                 by_domain.setdefault(domain, _KnownAccount(aid, domain, run_id == self.run_id))
+        people = None
+        if self.o.policy != "keep_both":
+            people = PeopleLookup.load(conn, (
+                (p.contact, bool(p.email)) for p in plans
+                if p.contact is not None and not (p.email and p.email in existing_contacts)))
         new_accounts: list[dict[str, Any]] = []
         new_contacts: list[dict[str, Any]] = []
         new_phones: list[dict[str, Any]] = []
@@ -387,10 +393,16 @@ class _Run:
             existing = existing_contacts.get(plan.email) if plan.email else None
             if plan.email and plan.email in batch_emails:
                 existing = (uuid.UUID(int=0), self.run_id)
+            reason, by_email = "e-mail already in the book", True
+            if existing is None and people is not None:
+                match = people.match(contact, plan.email, (p["e164"] for p in plan.phones if p["e164"]),
+                                     self._book_account_id(plan, by_domain))
+                if match is not None:
+                    existing, reason, by_email = (match.person.id, match.person.run_id), match.reason, False
             if existing is not None and self.o.policy != "keep_both":
                 cid, run_id = existing
                 if run_id == self.run_id or cid in self.updated_ids or self.o.policy == "skip":
-                    self._outcome(plan, plan.number, "duplicate", "e-mail already in the book")
+                    self._outcome(plan, plan.number, "duplicate", reason)
                     continue
                 def account_for_update(plan: Plan = plan) -> uuid.UUID | None:
                     # Only asked when the contact has no company yet: never create one to leave unused.
@@ -399,7 +411,10 @@ class _Run:
                     known = self._find_account(plan.account, by_domain)
                     return known.id if known else self._create_account(plan.account, by_domain, new_accounts)
 
-                if self._update_contact(conn, cid, contact, plan.phones, account_for_update, new_phones):
+                if plan.email:
+                    batch_emails.add(plan.email)  # the contact may take this e-mail now
+                if self._update_contact(conn, cid, contact, plan.phones, account_for_update, new_phones,
+                                        keep_email=by_email):
                     self._outcome(plan, plan.number, "updated")
                 else:
                     self._outcome(plan, plan.number, "duplicate", "nothing new for this contact")
@@ -419,6 +434,9 @@ class _Run:
                 new_phones.append(self._phone_row(contact_id, phone))
             if plan.email:
                 batch_emails.add(plan.email)
+            if people is not None:
+                people.add(KnownPerson(contact_id, account_id, plan.email, self.run_id,
+                                       {p["e164"] for p in plan.phones if p["e164"]}), contact)
             self.report.contacts_created += 1
             self._outcome(plan, plan.number, "imported")
         # Order matters for the search-index triggers: accounts, then phones, then contacts, so
@@ -461,6 +479,13 @@ class _Run:
             if known.same_place(city):
                 return known
         return None
+
+    def _book_account_id(self, plan: Plan, by_domain: dict[str, _KnownAccount]) -> uuid.UUID | None:
+        """The company of the row as it already is in the book or this batch, without creating one."""
+        if plan.account is None:
+            return None
+        known = self._find_account(plan.account, by_domain)
+        return known.id if known is not None else None
 
     def _create_account(self, account: dict[str, Any], by_domain: dict[str, _KnownAccount],
                         new_accounts: list[dict[str, Any]]) -> uuid.UUID:
@@ -508,9 +533,12 @@ class _Run:
 
     def _update_contact(self, conn: Connection, contact_id: uuid.UUID, contact: dict[str, Any],
                         phones: list[dict[str, Any]], account_for_update: Callable[[], uuid.UUID | None],
-                        new_phones: list[dict[str, Any]]) -> bool:
+                        new_phones: list[dict[str, Any]], *, keep_email: bool) -> bool:
+        """Write the row's new values over the contact. `keep_email`: the e-mail is what matched
+        (so it stays as stored); otherwise a row's e-mail fills a contact that had none."""
         values = dict(contact)
-        values.pop("email", None)
+        if keep_email:
+            values.pop("email", None)
         current_account = conn.execute(
             select(_CONTACT_T.c.account_id).where(_CONTACT_T.c.id == contact_id)).scalar()
         if current_account is None:

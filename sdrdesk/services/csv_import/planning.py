@@ -145,7 +145,7 @@ class RowPlanner:
         contact = {
             "first_name": first or None, "last_name": last or None,
             "title": get("contact.title", "") or None, "email": email,
-            "linkedin_url": get("contact.linkedin_url", "") or None,
+            "linkedin_url": v.linkedin_url(get("contact.linkedin_url", "")),
             "country": contact_country, "region": get("contact.region", "") or None,
             "city": get("contact.city", "") or None, "notes": "\n".join(notes) or None,
         }

@@ -116,6 +116,38 @@ def is_bare_site(website: str) -> bool:
     return path.lower() in _HOME_PATHS
 
 
+_PROFILE_PATHS = ("/in/", "/pub/")
+_SALES_PATHS = ("/sales/lead/", "/sales/people/")
+
+
+def linkedin_url(value: str) -> str | None:
+    """A LinkedIn profile URL in one canonical form, so the same profile always compares equal.
+
+    "linkedin.com/in/JDoe/?trk=x", "http://uk.linkedin.com/in/jdoe" -> "https://www.linkedin.com/in/jdoe"
+    (profile names are case-insensitive); a Sales Navigator lead URL keeps its case-sensitive id
+    but loses the search context after the first comma. Anything else is kept as entered.
+    """
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        parts = urlsplit(text if "//" in text else "//" + text)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return text
+    if not (host == "linkedin.com" or host.endswith(".linkedin.com")):
+        return text
+    path = parts.path.rstrip("/")
+    lower = path.lower() + "/"
+    if lower.startswith(_PROFILE_PATHS):
+        path = path.lower()
+    elif lower.startswith(_SALES_PATHS):
+        path = path.split(",", 1)[0]
+    else:
+        return text
+    return f"https://www.linkedin.com{path}"
+
+
 def split_full_name(full: str) -> tuple[str | None, str | None]:
     parts = full.split()
     if not parts:

@@ -326,12 +326,13 @@ class _PreviewPage(QWizardPage):
         self.rows.setColumnCount(4)
         self.rows.setHorizontalHeaderLabels(["Row", "Outcome", "Record", "Reason"])
         header = self.rows.horizontalHeader()
-        # The record's name is what the user scans for; reasons are short and often empty.
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        # Names are short; the reason ("same name and company already in the book", "has 12
+        # fields but the header has 11 ...") is what the user reads to decide, so it gets the room.
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.rows.setColumnWidth(0, 60)
-        self.rows.setColumnWidth(1, 110)
-        self.rows.setColumnWidth(3, 220)
+        self.rows.setColumnWidth(1, 90)
+        self.rows.setColumnWidth(2, 260)
         self.rows.setWordWrap(False)
         self.rows.verticalHeader().setDefaultSectionSize(22)
         self.rows.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -380,7 +381,9 @@ class _PreviewPage(QWizardPage):
         self.rows.setRowCount(len(preview.row_outcomes))
         for r, outcome in enumerate(preview.row_outcomes):
             for c, value in enumerate((str(outcome.number), outcome.outcome, outcome.label, outcome.reason)):
-                self.rows.setItem(r, c, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value if c >= 2 else "")  # long names and reasons are elided in the cell
+                self.rows.setItem(r, c, item)
 
 
 class _SourcePage(QWizardPage):

@@ -1,0 +1,158 @@
+"""Contacts without an e-mail are recognised on re-import: LinkedIn profile, name + company,
+name + phone. A name alone, or two different e-mails, never merge two people."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sdrdesk.services.csv_import import ImportOptions, import_csv, preview_csv, undo_last_import
+from sdrdesk.services.csv_import.values import linkedin_url
+from sdrdesk.storage.unit_of_work import UowFactory
+from tests.conftest import shared_file
+from tests.importing.helpers import dump_book, write_csv
+
+# Sales Navigator-style list: no e-mails, a profile URL with tracking noise.
+SALES_NAV = """First Name,Last Name,Title,Company,LinkedIn Profile URL
+Ann,Lee,VP Sales,Acme Inc,https://www.linkedin.com/in/ann-lee-42/?trk=people
+Bo,Ng,SDR Manager,Acme Inc,linkedin.com/in/BoNg
+Cy,Oh,CRO,Globex,
+"""
+
+
+def _q(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def _counts(report: Any) -> tuple[int, int, int, int]:
+    assert report.accounted
+    return report.imported, report.updated, report.duplicates, report.rejected
+
+
+def test_reimporting_a_file_without_emails_creates_nobody_twice(tmp_path: Path, uow_factory: UowFactory,
+                                                                book_path: Path) -> None:
+    path = write_csv(tmp_path / "nav.csv", SALES_NAV)
+    assert _counts(import_csv(path, uow_factory, ImportOptions())) == (3, 0, 0, 0)
+    again = import_csv(path, uow_factory, ImportOptions())
+    assert _counts(again) == (0, 0, 3, 0)
+    assert _q(book_path, "SELECT count(*) FROM contacts") == [(3,)]
+
+
+def test_northwind_customers_twice(tmp_path: Path, uow_factory: UowFactory, book_path: Path) -> None:
+    path = shared_file("northwind/customers.csv")  # real export: names, companies, phones, no e-mail
+    first = import_csv(path, uow_factory, ImportOptions())
+    assert first.imported > 60 and first.rows == first.imported + first.rejected
+    second = import_csv(path, uow_factory, ImportOptions())
+    assert _counts(second) == (0, 0, first.imported, first.rejected)
+    assert _q(book_path, "SELECT count(*) FROM contacts") == [(first.imported,)]
+
+
+def test_linkedin_profile_identifies_a_person_whatever_the_spelling(tmp_path: Path, uow_factory: UowFactory,
+                                                                   book_path: Path) -> None:
+    import_csv(write_csv(tmp_path / "nav.csv", SALES_NAV), uow_factory, ImportOptions())
+    assert _q(book_path, "SELECT linkedin_url FROM contacts WHERE last_name = 'Ng'") == [
+        ("https://www.linkedin.com/in/bong",)]
+    renamed = write_csv(tmp_path / "r.csv", "Full Name,Profile\nRobert Ng,http://uk.linkedin.com/in/bong/\n"
+                                            "Ann Lee-Smith,https://linkedin.com/in/ANN-LEE-42\n")
+    options = ImportOptions(overrides={"Profile": "contact.linkedin_url"})
+    preview = preview_csv(renamed, uow_factory, options)
+    assert [o.reason for o in preview.row_outcomes] == ["same LinkedIn profile already in the book"] * 2
+    assert _counts(import_csv(renamed, uow_factory, options)) == (0, 0, 2, 0)
+
+
+def test_same_name_needs_the_same_company_or_phone(tmp_path: Path, uow_factory: UowFactory,
+                                                   book_path: Path) -> None:
+    first = "First Name,Last Name,Company,Phone\nJohn,Smith,Acme Inc,+1 415 555 0132\n"
+    import_csv(write_csv(tmp_path / "a.csv", first), uow_factory, ImportOptions())
+    rows = ("First Name,Last Name,Company,Phone\n"
+            "JOHN, smith ,Acme Inc,\n"  # same company, other case and spacing: the same person
+            "John,Smith,,(415) 555-0132\n"  # no company, same number: the same person
+            "John,Smith,Globex,\n"  # another company, no shared number: another John Smith
+            "John,Smith,,\n")  # a name alone is never enough
+    report = import_csv(write_csv(tmp_path / "b.csv", rows), uow_factory, ImportOptions(default_region="US"))
+    assert _counts(report) == (2, 0, 2, 0)
+    assert _q(book_path, "SELECT count(*) FROM contacts WHERE last_name LIKE '%smith%'") == [(3,)]
+
+
+def test_within_one_file_the_second_row_is_a_duplicate(tmp_path: Path, uow_factory: UowFactory) -> None:
+    rows = "First Name,Last Name,Company\nAnn,Lee,Acme\nAnn,Lee,Acme\nAnn,Lee,Globex\n"
+    report = import_csv(write_csv(tmp_path / "a.csv", rows), uow_factory, ImportOptions(batch_size=2))
+    assert _counts(report) == (2, 0, 1, 0)
+    one_batch = import_csv(write_csv(tmp_path / "b.csv", rows.replace("Ann", "Bo")), uow_factory,
+                           ImportOptions())
+    assert _counts(one_batch) == (2, 0, 1, 0)
+
+
+def test_a_later_export_with_emails_fills_them_in_and_undo_takes_them_out(
+        tmp_path: Path, uow_factory: UowFactory, book_path: Path) -> None:
+    import_csv(write_csv(tmp_path / "nav.csv", SALES_NAV), uow_factory, ImportOptions())
+    before = dump_book(book_path)
+    apollo = ("First Name,Last Name,Email,Company,Title\n"
+              "Ann,Lee,ann@acme.com,Acme Inc,VP Sales EMEA\n"
+              "Cy,Oh,cy@globex.com,Globex,\n"
+              "Dee,Ra,dee@acme.com,Acme Inc,AE\n")
+    path = write_csv(tmp_path / "apollo.csv", apollo)
+    skipped = import_csv(path, uow_factory, ImportOptions(policy="skip"))
+    assert _counts(skipped) == (1, 0, 2, 0)
+    undo_last_import(uow_factory)
+    assert dump_book(book_path) == before
+    updated = import_csv(path, uow_factory, ImportOptions(policy="update"))
+    assert _counts(updated) == (1, 2, 0, 0)
+    assert _q(book_path, "SELECT first_name, email, title FROM contacts ORDER BY first_name") == [
+        ("Ann", "ann@acme.com", "VP Sales EMEA"), ("Bo", None, "SDR Manager"), ("Cy", "cy@globex.com", "CRO"),
+        ("Dee", "dee@acme.com", "AE")]
+    undo_last_import(uow_factory)
+    assert dump_book(book_path) == before
+
+
+def test_two_different_emails_are_two_people(tmp_path: Path, uow_factory: UowFactory) -> None:
+    header = "Full Name,Email,Company,LinkedIn\n"
+    first = header + "Ann Lee,ann@acme.com,Acme,linkedin.com/in/annlee\n"
+    import_csv(write_csv(tmp_path / "a.csv", first), uow_factory, ImportOptions())
+    other = header + "Ann Lee,ann.lee@other.org,Acme,linkedin.com/in/annlee\n"
+    report = import_csv(write_csv(tmp_path / "b.csv", other), uow_factory, ImportOptions(policy="update"))
+    assert _counts(report) == (1, 0, 0, 0)
+
+
+def test_keep_both_never_matches(tmp_path: Path, uow_factory: UowFactory) -> None:
+    path = write_csv(tmp_path / "nav.csv", SALES_NAV)
+    import_csv(path, uow_factory, ImportOptions())
+    assert _counts(import_csv(path, uow_factory, ImportOptions(policy="keep_both"))) == (3, 0, 0, 0)
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("linkedin.com/in/JDoe/?trk=x", "https://www.linkedin.com/in/jdoe"),
+    ("http://uk.linkedin.com/in/jdoe#about", "https://www.linkedin.com/in/jdoe"),
+    # Sales Navigator ids are case-sensitive; the search context after the comma is not identity.
+    ("https://www.linkedin.com/sales/lead/ACwAAB12xY,NAME_SEARCH,q9Zk",
+     "https://www.linkedin.com/sales/lead/ACwAAB12xY"),
+    # Not a person's page, or not LinkedIn: as entered.
+    ("https://www.linkedin.com/company/acme", "https://www.linkedin.com/company/acme"),
+    ("https://example.com/in/jdoe", "https://example.com/in/jdoe"),
+    ("http://[::1", "http://[::1"),  # not a URL urllib can split: as entered
+    ("   ", None),
+])
+def test_linkedin_urls_are_stored_in_one_form(cell: str, expected: str | None) -> None:
+    assert linkedin_url(cell) == expected
+
+
+def test_identity_lookups_use_the_indexes(tmp_path: Path, uow_factory: UowFactory, book_path: Path) -> None:
+    import_csv(write_csv(tmp_path / "nav.csv", SALES_NAV), uow_factory, ImportOptions())
+    plans = {
+        "linkedin": "SELECT id FROM contacts WHERE deleted_at IS NULL AND linkedin_url IS NOT NULL "
+                    "AND linkedin_url IN ('x', 'y')",
+        "no email": "WITH k(first, last) AS (VALUES ('a', 'b')) SELECT c.id FROM k JOIN contacts c "
+                    "ON c.last_name = k.last COLLATE NOCASE AND c.first_name = k.first COLLATE NOCASE "
+                    "WHERE c.deleted_at IS NULL AND c.email IS NULL",
+    }
+    details = {name: " ".join(str(r[-1]) for r in _q(book_path, "EXPLAIN QUERY PLAN " + sql))
+               for name, sql in plans.items()}
+    assert "USING INDEX ix_contacts_live_linkedin" in details["linkedin"]
+    assert "USING INDEX ix_contacts_no_email_name" in details["no email"]
