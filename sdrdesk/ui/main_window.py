@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, QMimeData, QPoint, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -38,6 +47,7 @@ if TYPE_CHECKING:  # these load the storage stack: imported on first use, after 
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1440, 900)
+IMPORTABLE_SUFFIXES = (".csv", ".tsv", ".txt")  # what a file dropped on the window may be
 
 
 def clamp_to_screens(rect: QRect, available: list[QRect]) -> QRect:
@@ -100,6 +110,7 @@ class MainWindow(QMainWindow):
         ctx.bus.sig_open_research_requested.connect(self._on_bus_open_research_requested)
         self.resize(DEFAULT_SIZE)
         layouts.apply_builtin(self, self.docks, layouts.DEFAULT_LAYOUT)
+        self.setAcceptDrops(True)  # a CSV dropped anywhere on the window starts an import
 
     # -- construction -----------------------------------------------------------------
     def _build_docks(self) -> None:
@@ -310,6 +321,37 @@ class MainWindow(QMainWindow):
         wizard.sig_import_finished.connect(
             lambda _report, changes: self.ctx.bus.sig_changes_applied.emit(changes, self))
         return wizard
+
+    def import_file(self, path: Path) -> ImportWizard | None:
+        """Open the import wizard on `path` (dropped on the window), past the file page."""
+        wizard = self.show_import_wizard()
+        if wizard is not None:
+            wizard.start_with(path)
+        return wizard
+
+    def _importable(self, mime: QMimeData) -> Path | None:
+        workspace = self.ctx.workspace
+        if workspace is None or workspace.read_only or not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            path = Path(url.toLocalFile()) if url.isLocalFile() else None
+            if path is not None and path.suffix.lower() in IMPORTABLE_SUFFIXES and path.is_file():
+                return path
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._importable(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._importable(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_file(path)
 
     def undo_last_import(self) -> None:
         workspace = self.ctx.workspace

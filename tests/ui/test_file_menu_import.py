@@ -5,9 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
 from sdrdesk.domain.changes import Changes
-from sdrdesk.ui.dialogs.import_wizard import ImportWizard
+from sdrdesk.ui.dialogs.import_wizard import PAGE_DETECT, PAGE_FILE, ImportWizard
 from sdrdesk.ui.prompter import ScriptedPrompter
+from tests.conftest import shared_file
 from tests.ui.conftest import open_and_wait
 
 
@@ -35,3 +39,58 @@ def test_import_actions_follow_the_open_book(make_app, qtbot, tmp_path: Path,
 
     window.undo_import_action.trigger()  # nothing imported yet: the rep is told so
     assert prompter.asked[-1] == ("inform", "Undo last import")
+
+
+_MIME_KEPT: list[QMimeData] = []  # events do not own their mime data: keep it alive
+
+
+def _drop_events(path: Path) -> tuple[QDragEnterEvent, QDropEvent]:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    _MIME_KEPT.append(mime)
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    return (QDragEnterEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, buttons, modifiers),
+            QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, buttons, modifiers))
+
+
+def test_a_csv_dropped_on_the_window_opens_the_wizard_at_detection(
+        make_app, qtbot, tmp_path: Path, demo_book_file: Path) -> None:  # type: ignore[no-untyped-def]
+    parts = make_app(prompter=ScriptedPrompter())
+    window = parts.window
+    source = shared_file("salesforce-easy-spaces-lwc/Contact_Data.csv")
+    enter, _drop = _drop_events(source)
+    window.dragEnterEvent(enter)
+    assert not enter.isAccepted()  # no book open: nothing to import into
+    book = tmp_path / "book.db"
+    shutil.copy(demo_book_file, book)
+    window.show()
+    open_and_wait(qtbot, parts, book)
+
+    not_csv = tmp_path / "photo.png"
+    not_csv.write_bytes(b"\x89PNG\r\n")
+    refused, _ = _drop_events(not_csv)
+    window.dragEnterEvent(refused)
+    assert not refused.isAccepted()
+
+    enter, drop = _drop_events(source)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    window.dropEvent(drop)
+    wizards = window.findChildren(ImportWizard)
+    assert len(wizards) == 1 and wizards[0].isVisible()
+    assert wizards[0].currentId() == PAGE_DETECT
+    assert "Delimiter: comma" in wizards[0].detect_page.summary.text()
+
+
+def test_a_dropped_file_the_importer_refuses_stays_on_the_first_page(
+        make_app, qtbot, tmp_path: Path, demo_book_file: Path) -> None:  # type: ignore[no-untyped-def]
+    parts = make_app(prompter=ScriptedPrompter())
+    book = tmp_path / "book.db"
+    shutil.copy(demo_book_file, book)
+    parts.window.show()
+    open_and_wait(qtbot, parts, book)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    wizard = parts.window.import_file(empty)
+    assert wizard is not None and wizard.currentId() == PAGE_FILE
+    assert wizard.file_page.error.text()  # the reason, on the page the user can fix it from

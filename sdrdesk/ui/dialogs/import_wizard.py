@@ -370,11 +370,14 @@ class _PreviewPage(QWizardPage):
             self.summary.setText(exc.user_message)
             return
         self.preview = preview
+        details = [f"{preview.accounts_created} new companies"]
+        if preview.phones_invalid:
+            details.append(f"{preview.phones_invalid} of {preview.phones} new phone numbers not valid: "
+                           "they are kept and flagged")
         self.summary.setText(
             f"In the first {preview.rows} rows: {preview.imported} new, {preview.updated} updates, "
             f"{preview.duplicates} already in the book, {preview.rejected} rejected "
-            f"({preview.accounts_created} new companies, {preview.phones_invalid} of {preview.phones} "
-            "phone numbers not valid: they are kept and flagged).")
+            f"({'; '.join(details)}).")
         similar = [f"“{d['name']}” looks like “{d['similar_to']}”" for d in preview.near_duplicates[:8]]
         self.similar.setText(("Possible duplicate companies (both are kept): " + "; ".join(similar))
                              if similar else "")
@@ -511,6 +514,13 @@ class ImportWizard(QWizard):
             self.setPage(page_id, page)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.resize(820, 600)
+
+    def start_with(self, path: Path) -> None:
+        """Begin with `path` chosen (a file dropped on the window): straight to what was detected,
+        or the first page with the reason when the file is refused."""
+        self.file_page.path_edit.setText(str(path))
+        if self.currentId() == PAGE_FILE and self.file_page.isComplete():
+            self.next()
 
     def options(self) -> ImportOptions:
         d = self.detection
