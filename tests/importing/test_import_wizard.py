@@ -22,6 +22,7 @@ from sdrdesk.ui.dialogs.import_wizard import (
     open_import_wizard,
     undo_last_import_confirmed,
 )
+from sdrdesk.ui.file_opener import RecordingFileOpener
 from sdrdesk.ui.prompter import ScriptedPrompter
 from sdrdesk.ui.settings import Settings
 from sdrdesk.ui.workers import BackgroundRunner, InlineRunner
@@ -104,6 +105,45 @@ def test_wizard_runs_every_step(qtbot, tmp_path: Path, book_path: Path, uow_fact
     # Labels already in the book are offered again.
     model = again.source_page.label.completer().model()
     assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == ["Webinar leads"]
+
+
+def test_report_page_opens_the_rejected_rows_and_the_report_folder(
+        qtbot, tmp_path: Path, book_path: Path, uow_factory: UowFactory,  # type: ignore[no-untyped-def]
+        settings: Settings) -> None:
+    source = write_csv(tmp_path / "leads.csv", "Name,Email\nAnn Lee,ann@acme.com\nBo Ng,not-an-email\n")
+    opener = RecordingFileOpener()
+    wizard = ImportWizard(book_path, uow_factory, settings, runner=InlineRunner(), file_opener=opener)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path_edit.setText(str(source))
+    for _page in range(5):
+        wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == PAGE_REPORT, timeout=10_000)
+    page = wizard.report_page
+    assert page.open_rejects.isVisible() and page.open_folder.isVisible()
+    page.open_rejects.click()
+    page.open_folder.click()
+    rejects = Path(wizard.report.rejects_file)  # type: ignore[union-attr, arg-type]
+    assert opener.opened == [rejects, rejects.parent]
+    assert "not-an-email" in rejects.read_text(encoding="utf-8-sig")
+    opener.opened.clear()
+    failing = RecordingFileOpener(succeed=False)
+    wizard.file_opener = failing
+    page.open_rejects.click()
+    assert "Could not open" in page.text.toPlainText()
+
+
+def test_report_page_hides_the_rejects_button_when_nothing_was_rejected(
+        qtbot, tmp_path: Path, book_path: Path, uow_factory: UowFactory,  # type: ignore[no-untyped-def]
+        settings: Settings) -> None:
+    source = write_csv(tmp_path / "ok.csv", "Name,Email\nAnn Lee,ann@acme.com\n")
+    wizard = _open(qtbot, book_path, uow_factory, settings)
+    wizard.file_page.path_edit.setText(str(source))
+    for _page in range(5):
+        wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == PAGE_REPORT, timeout=10_000)
+    assert not wizard.report_page.open_rejects.isVisible()
+    assert wizard.report_page.open_folder.isVisible()
 
 
 def test_refused_file_stays_on_the_first_page(qtbot, tmp_path: Path, book_path: Path,  # type: ignore[no-untyped-def]

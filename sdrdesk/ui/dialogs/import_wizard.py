@@ -59,6 +59,7 @@ from sdrdesk.services.csv_import import (
 from sdrdesk.services.csv_import.aliases import ALL_FIELDS, FIELD_LABELS, IGNORE
 from sdrdesk.storage.unit_of_work import UowFactory
 from sdrdesk.ui import settings as S
+from sdrdesk.ui.file_opener import DesktopFileOpener, FileOpener
 from sdrdesk.ui.prompter import Prompter
 from sdrdesk.ui.settings import Settings
 from sdrdesk.ui.workers import BackgroundRunner, Runner
@@ -462,8 +463,33 @@ class _ReportPage(QWizardPage):
         self.text = QPlainTextEdit()
         self.text.setObjectName("import.report")
         self.text.setReadOnly(True)
+        self.open_rejects = QPushButton("Open rejected rows")
+        self.open_rejects.setObjectName("import.open_rejects")
+        self.open_rejects.setToolTip("The rejected rows in the file's own columns, with an error column: "
+                                     "fix them there and import that file again.")
+        self.open_rejects.clicked.connect(lambda: self._open(self._rejects_file()))
+        self.open_folder = QPushButton("Show report folder")
+        self.open_folder.setObjectName("import.open_folder")
+        self.open_folder.clicked.connect(lambda: self._open(self._report_folder()))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_rejects)
+        buttons.addWidget(self.open_folder)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
+        layout.addLayout(buttons)
+
+    def _rejects_file(self) -> Path | None:
+        report = self._wizard.report
+        return Path(report.rejects_file) if report is not None and report.rejects_file else None
+
+    def _report_folder(self) -> Path | None:
+        report = self._wizard.report
+        return Path(report.report_file).parent if report is not None and report.report_file else None
+
+    def _open(self, path: Path | None) -> None:
+        if path is not None and not self._wizard.file_opener.open(path):
+            self.text.appendPlainText(f"\nCould not open {path}; it is there to open by hand.")
 
     def initializePage(self) -> None:
         report = self._wizard.report
@@ -471,11 +497,13 @@ class _ReportPage(QWizardPage):
             lines = report.summary_lines()
             if report.rejected:
                 lines.append("")
-                lines.append("Fix the rejected rows in that file (its last column says why) and import "
+                lines.append("Fix the rejected rows in that file (its \"error\" column says why) and import "
                              "it again.")
             self.text.setPlainText("\n".join(lines))
         else:
             self.text.setPlainText(self._wizard.failure or "Nothing was imported.")
+        self.open_rejects.setVisible(self._rejects_file() is not None)
+        self.open_folder.setVisible(self._report_folder() is not None)
 
 
 class ImportWizard(QWizard):
@@ -483,8 +511,10 @@ class ImportWizard(QWizard):
     """An import committed: (`ImportReport`, `Changes`). The main window broadcasts the changes."""
 
     def __init__(self, book_path: Path, uow_factory: UowFactory, settings: Settings,
-                 parent: QWidget | None = None, *, runner: Runner | None = None) -> None:
+                 parent: QWidget | None = None, *, runner: Runner | None = None,
+                 file_opener: FileOpener | None = None) -> None:
         super().__init__(parent)
+        self.file_opener: FileOpener = file_opener or DesktopFileOpener()
         self.setObjectName("dialog.import_wizard")
         self.setWindowTitle("Import CSV")
         self.book_path = Path(book_path)
@@ -600,10 +630,11 @@ class ImportWizard(QWizard):
         super().reject()
 
 
-def open_import_wizard(parent: QWidget | None, book_path: Path, uow_factory: UowFactory, settings: Settings,
-                       *, runner: Runner | None = None) -> ImportWizard:
+def open_import_wizard(parent: QWidget | None, book_path: Path, uow_factory: UowFactory,
+                       settings: Settings, *, runner: Runner | None = None,
+                       file_opener: FileOpener | None = None) -> ImportWizard:
     """Create and show the import wizard non-modally; connect `sig_import_finished` to refresh panes."""
-    wizard = ImportWizard(book_path, uow_factory, settings, parent, runner=runner)
+    wizard = ImportWizard(book_path, uow_factory, settings, parent, runner=runner, file_opener=file_opener)
     wizard.show()
     return wizard
 
