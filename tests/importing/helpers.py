@@ -30,6 +30,15 @@ def dump_book(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         conn.close()
 
 
+def query(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Rows of `sql` on the book file at `path`, read through a plain sqlite3 connection."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path

@@ -24,7 +24,7 @@ from sdrdesk.services.csv_import import (
 )
 from sdrdesk.storage.unit_of_work import UowFactory
 from tests.conftest import shared_file
-from tests.importing.helpers import dump_book, write_csv
+from tests.importing.helpers import dump_book, query, write_csv
 
 PEOPLE = """First Name,Last Name,Email,Company,Website,Phone,Country
 Ann,Lee,ann@acme.com,Acme Inc,https://www.acme.com/,+49 30 1234567,Germany
@@ -33,28 +33,21 @@ Cy,Oh,cy@globex.com,Globex,globex.com,(415) 555-0132 x12,US
 """
 
 
-def _q(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
 def test_phones_kept_as_entered_with_e164_type_and_extension(tmp_path: Path, uow_factory: UowFactory,
                                                             book_path: Path) -> None:
     path = write_csv(tmp_path / "p.csv", PEOPLE)
     report = import_csv(path, uow_factory, ImportOptions(default_region="US"))
     assert (report.rows, report.imported, report.accounts_created) == (3, 3, 2)
-    phones = _q(book_path, "SELECT c.email, p.raw, p.e164, p.is_valid, p.number_type, p.extension, p.region "
-                           "FROM contacts c JOIN contact_phones p ON p.contact_id = c.id ORDER BY c.email")
+    phones = query(book_path, "SELECT c.email, p.raw, p.e164, p.is_valid, p.number_type, p.extension, "
+                              "p.region FROM contacts c JOIN contact_phones p ON p.contact_id = c.id "
+                              "ORDER BY c.email")
     assert phones == [
         ("ann@acme.com", "+49 30 1234567", "+49301234567", 1, "fixed_line", None, "DE"),
         # Parsed against the row's country (GB), not the default region: the trunk 0 is understood.
         ("bo@acme.com", "020 7946 0958", "+442079460958", 1, "fixed_line", None, "GB"),
         ("cy@globex.com", "(415) 555-0132 x12", "+14155550132", 1, "fixed_line_or_mobile", "12", "US"),
     ]
-    digits = _q(book_path, "SELECT search_digits FROM contact_phones WHERE raw = '020 7946 0958'")[0][0]
+    digits = query(book_path, "SELECT search_digits FROM contact_phones WHERE raw = '020 7946 0958'")[0][0]
     assert set(digits.split()) >= {"02079460958", "442079460958", "2079460958"}
 
 
@@ -64,7 +57,7 @@ def test_invalid_numbers_are_flagged_never_rejected(tmp_path: Path, uow_factory:
             "Cy Oh,cy@x.com,'+61 8 9256 5304\n")
     report = import_csv(write_csv(tmp_path / "p.csv", text), uow_factory, ImportOptions())
     assert (report.imported, report.rejected, report.phones, report.phones_invalid) == (3, 0, 3, 2)
-    rows = dict(_q(book_path, "SELECT raw, coalesce(e164, '-') || is_valid FROM contact_phones"))
+    rows = dict(query(book_path, "SELECT raw, coalesce(e164, '-') || is_valid FROM contact_phones"))
     # Apollo's leading "keep as text" apostrophe is a spreadsheet marker, not part of the number.
     assert rows == {"12": "-0", "call reception": "-0", "+61 8 9256 5304": "+61892565304" + "1"}
 
@@ -114,10 +107,10 @@ def test_duplicate_policies(tmp_path: Path, uow_factory: UowFactory, book_path: 
     update = import_csv(changed, uow_factory, ImportOptions(policy="update"))
     # Ann changed; Bo and Cy hold nothing new; the second ann@ row repeats a row of the same file.
     assert (update.updated, update.duplicates, update.imported) == (1, 3, 0)
-    assert _q(book_path, "SELECT last_name FROM contacts WHERE email = 'ann@acme.com'") == [("Lee-Smith",)]
+    assert query(book_path, "SELECT last_name FROM contacts WHERE email = 'ann@acme.com'") == [("Lee-Smith",)]
     keep = import_csv(changed, uow_factory, ImportOptions(policy="keep_both"))
     assert keep.imported == 4
-    assert _q(book_path, "SELECT count(*) FROM contacts WHERE email = 'ann@acme.com'") == [(3,)]
+    assert query(book_path, "SELECT count(*) FROM contacts WHERE email = 'ann@acme.com'") == [(3,)]
 
 
 def test_within_file_duplicate_emails_and_domains(tmp_path: Path, uow_factory: UowFactory) -> None:
@@ -144,7 +137,7 @@ def test_undo_restores_updates_and_removes_creations(tmp_path: Path, demo_book_f
     path = tmp_path / "demo.db"
     shutil.copy(demo_book_file, path)
     _book, uow_factory = make_book(path)
-    email, first = _q(path, "SELECT email, first_name FROM contacts WHERE email IS NOT NULL LIMIT 1")[0]
+    email, first = query(path, "SELECT email, first_name FROM contacts WHERE email IS NOT NULL LIMIT 1")[0]
     before = dump_book(path)
     text = (f"Email,First Name,Last Name,Title,Phone,Company\n{email},{first}X,Changed,CEO,+44 20 7946 0958,"
             "Brand New Co\nnew@person.com,New,Person,CTO,+1 415 555 0132,Brand New Co\n")
@@ -158,7 +151,7 @@ def test_undo_restores_updates_and_removes_creations(tmp_path: Path, demo_book_f
     assert (result.contacts_removed, result.accounts_removed, result.records_restored) == (1, 1, 1)
     assert changes.book_reloaded
     assert dump_book(path) == before
-    assert _q(path, "SELECT status FROM import_runs") == [("undone",)]
+    assert query(path, "SELECT status FROM import_runs") == [("undone",)]
     with pytest.raises(RecordNotFound):
         undo_last_import(uow_factory)
 
@@ -170,7 +163,7 @@ def test_undo_of_a_plain_import_leaves_the_book_as_before(tmp_path: Path, uow_fa
     import_csv(shared_file("datablist/people-1000.csv"), uow_factory, ImportOptions())
     undo_last_import(uow_factory)
     assert dump_book(book_path) == before
-    assert _q(book_path, "SELECT count(*) FROM contacts") == [(3,)]
+    assert query(book_path, "SELECT count(*) FROM contacts") == [(3,)]
 
 
 def test_cancel_leaves_no_partial_import(tmp_path: Path, uow_factory: UowFactory, book_path: Path) -> None:
@@ -189,7 +182,7 @@ def test_cancel_leaves_no_partial_import(tmp_path: Path, uow_factory: UowFactory
                    ImportOptions(batch_size=100, report_dir=report_dir), progress=progress, cancel=token)
     assert seen and 0 < seen[0][0] <= seen[0][1]
     assert dump_book(book_path) == before
-    assert _q(book_path, "SELECT count(*) FROM import_runs") == [(1,)]
+    assert query(book_path, "SELECT count(*) FROM import_runs") == [(1,)]
     assert not report_dir.exists() or list(report_dir.iterdir()) == []
 
 
@@ -223,7 +216,7 @@ def test_file_vanishing_mid_import_changes_nothing(tmp_path: Path, uow_factory: 
                    opener=lambda p: _VanishingFile(p, 100_000))
     assert "Nothing was imported" in info.value.user_message
     assert dump_book(book_path) == before
-    assert _q(book_path, "SELECT count(*) FROM import_runs") == [(0,)]
+    assert query(book_path, "SELECT count(*) FROM import_runs") == [(0,)]
     assert not report_dir.exists() or list(report_dir.iterdir()) == []
 
 
@@ -261,7 +254,7 @@ def test_mapping_overrides_and_remembered_mappings(tmp_path: Path, uow_factory: 
     assert remembered is not None and remembered.fields == mapping.fields
     report = import_csv(path, uow_factory, ImportOptions(mapping=remembered))
     assert report.imported == 1
-    names = _q(book_path, "SELECT first_name, last_name, email FROM contacts")
+    names = query(book_path, "SELECT first_name, last_name, email FROM contacts")
     assert names == [("Ann", "Lee", "ann@acme.com")]
     with pytest.raises(ImportFileRejected, match="not a field"):
         mapping.with_overrides({"Who": "contact.shoe_size"})
@@ -271,10 +264,11 @@ def test_mapping_overrides_and_remembered_mappings(tmp_path: Path, uow_factory: 
 
 def test_source_label_is_recorded(tmp_path: Path, uow_factory: UowFactory, book_path: Path) -> None:
     import_csv(write_csv(tmp_path / "a.csv", PEOPLE), uow_factory, ImportOptions(source_label="Apollo Q3"))
-    rows = _q(book_path,
-              "SELECT DISTINCT s.name FROM contacts c JOIN source_labels s ON s.id = c.source_label_id")
+    rows = query(book_path,
+                 "SELECT DISTINCT s.name FROM contacts c JOIN source_labels s ON s.id = c.source_label_id")
     assert rows == [("Apollo Q3",)]
-    runs = _q(book_path, "SELECT s.name FROM import_runs r JOIN source_labels s ON s.id = r.source_label_id")
+    runs = query(book_path,
+                 "SELECT s.name FROM import_runs r JOIN source_labels s ON s.id = r.source_label_id")
     assert runs == [("Apollo Q3",)]
 
 
@@ -293,7 +287,7 @@ def test_a_busy_book_is_reported_and_left_unchanged(tmp_path: Path, uow_factory:
     finally:
         blocker.rollback()
         blocker.close()
-    assert _q(book_path, "SELECT count(*) FROM import_runs") == [(0,)]
+    assert query(book_path, "SELECT count(*) FROM import_runs") == [(0,)]
 
 
 def test_a_file_without_a_header_row_says_so(tmp_path: Path, uow_factory: UowFactory) -> None:
@@ -306,7 +300,7 @@ def test_excel_text_formulas_keep_leading_zeros(tmp_path: Path, uow_factory: Uow
                                                 book_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", 'Email,Phone,Title\nann@x.com,"=""0301234567""","=""007"""\n')
     import_csv(path, uow_factory, ImportOptions(default_region="DE"))
-    assert _q(book_path, "SELECT c.title, p.raw, p.e164 FROM contacts c JOIN contact_phones p "
+    assert query(book_path, "SELECT c.title, p.raw, p.e164 FROM contacts c JOIN contact_phones p "
                          "ON p.contact_id = c.id") == [("007", "0301234567", "+49301234567")]
 
 
@@ -335,7 +329,7 @@ def test_undo_refuses_when_imported_records_are_in_use(tmp_path: Path, uow_facto
     with pytest.raises(ValidationError, match="cannot be undone"):
         undo_last_import(uow_factory)
     assert dump_book(book_path) == before
-    assert _q(book_path, "SELECT status FROM import_runs") == [("done",)]
+    assert query(book_path, "SELECT status FROM import_runs") == [("done",)]
 
 
 def test_a_number_repeated_in_two_columns_is_one_phone(tmp_path: Path, uow_factory: UowFactory,
@@ -343,7 +337,7 @@ def test_a_number_repeated_in_two_columns_is_one_phone(tmp_path: Path, uow_facto
     text = ("Email,First Phone,Work Direct Phone,Mobile Phone\n"
             "ann@x.com,'+61 8 9256 5304,'+61 8 9256 5304,'+61 412 345 678\n")
     import_csv(write_csv(tmp_path / "apollo.csv", text), uow_factory, ImportOptions())
-    rows = _q(book_path, "SELECT raw, label, position FROM contact_phones ORDER BY position")
+    rows = query(book_path, "SELECT raw, label, position FROM contact_phones ORDER BY position")
     assert rows == [("+61 8 9256 5304", "direct", 0), ("+61 412 345 678", "mobile", 1)]
 
 
@@ -353,8 +347,8 @@ def test_update_never_creates_a_company_it_does_not_link(tmp_path: Path, uow_fac
     changed = "Email,Title,Company\nann@acme.com,CEO,Other Co\n"  # Ann already works at Acme Inc
     report = import_csv(write_csv(tmp_path / "b.csv", changed), uow_factory, ImportOptions(policy="update"))
     assert (report.updated, report.accounts_created) == (1, 0)
-    assert _q(book_path, "SELECT count(*) FROM accounts WHERE name = 'Other Co'") == [(0,)]
-    assert _q(book_path, "SELECT c.title, a.name FROM contacts c JOIN accounts a ON a.id = c.account_id "
+    assert query(book_path, "SELECT count(*) FROM accounts WHERE name = 'Other Co'") == [(0,)]
+    assert query(book_path, "SELECT c.title, a.name FROM contacts c JOIN accounts a ON a.id = c.account_id "
                          "WHERE c.email = 'ann@acme.com'") == [("CEO", "Acme Inc")]
 
 
@@ -368,5 +362,5 @@ def test_same_company_name_in_another_town_is_another_company(tmp_path: Path, uo
     report = import_csv(second, uow_factory, ImportOptions(default_region="FR"))
     # Dijon is new; Lyon (any case), the row without a town and Dijon's repeat are duplicates.
     assert (report.rows, report.imported, report.duplicates) == (4, 1, 3)
-    towns = _q(book_path, "SELECT city FROM accounts WHERE deleted_at IS NULL ORDER BY city")
+    towns = query(book_path, "SELECT city FROM accounts WHERE deleted_at IS NULL ORDER BY city")
     assert towns == [("Dijon",), ("Lyon",)]

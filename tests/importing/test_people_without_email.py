@@ -3,7 +3,6 @@ name + phone. A name alone, or two different e-mails, never merge two people."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from sdrdesk.services.csv_import import ImportOptions, import_csv, preview_csv, 
 from sdrdesk.services.csv_import.values import linkedin_url
 from sdrdesk.storage.unit_of_work import UowFactory
 from tests.conftest import shared_file
-from tests.importing.helpers import dump_book, write_csv
+from tests.importing.helpers import dump_book, query, write_csv
 
 # Sales Navigator-style list: no e-mails, a profile URL with tracking noise.
 SALES_NAV = """First Name,Last Name,Title,Company,LinkedIn Profile URL
@@ -21,14 +20,6 @@ Ann,Lee,VP Sales,Acme Inc,https://www.linkedin.com/in/ann-lee-42/?trk=people
 Bo,Ng,SDR Manager,Acme Inc,linkedin.com/in/BoNg
 Cy,Oh,CRO,Globex,
 """
-
-
-def _q(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def _counts(report: Any) -> tuple[int, int, int, int]:
@@ -42,7 +33,7 @@ def test_reimporting_a_file_without_emails_creates_nobody_twice(tmp_path: Path, 
     assert _counts(import_csv(path, uow_factory, ImportOptions())) == (3, 0, 0, 0)
     again = import_csv(path, uow_factory, ImportOptions())
     assert _counts(again) == (0, 0, 3, 0)
-    assert _q(book_path, "SELECT count(*) FROM contacts") == [(3,)]
+    assert query(book_path, "SELECT count(*) FROM contacts") == [(3,)]
 
 
 def test_northwind_customers_twice(tmp_path: Path, uow_factory: UowFactory, book_path: Path) -> None:
@@ -51,13 +42,13 @@ def test_northwind_customers_twice(tmp_path: Path, uow_factory: UowFactory, book
     assert first.imported > 60 and first.rows == first.imported + first.rejected
     second = import_csv(path, uow_factory, ImportOptions())
     assert _counts(second) == (0, 0, first.imported, first.rejected)
-    assert _q(book_path, "SELECT count(*) FROM contacts") == [(first.imported,)]
+    assert query(book_path, "SELECT count(*) FROM contacts") == [(first.imported,)]
 
 
 def test_linkedin_profile_identifies_a_person_whatever_the_spelling(tmp_path: Path, uow_factory: UowFactory,
                                                                    book_path: Path) -> None:
     import_csv(write_csv(tmp_path / "nav.csv", SALES_NAV), uow_factory, ImportOptions())
-    assert _q(book_path, "SELECT linkedin_url FROM contacts WHERE last_name = 'Ng'") == [
+    assert query(book_path, "SELECT linkedin_url FROM contacts WHERE last_name = 'Ng'") == [
         ("https://www.linkedin.com/in/bong",)]
     renamed = write_csv(tmp_path / "r.csv", "Full Name,Profile\nRobert Ng,http://uk.linkedin.com/in/bong/\n"
                                             "Ann Lee-Smith,https://linkedin.com/in/ANN-LEE-42\n")
@@ -78,7 +69,7 @@ def test_same_name_needs_the_same_company_or_phone(tmp_path: Path, uow_factory: 
             "John,Smith,,\n")  # a name alone is never enough
     report = import_csv(write_csv(tmp_path / "b.csv", rows), uow_factory, ImportOptions(default_region="US"))
     assert _counts(report) == (2, 0, 2, 0)
-    assert _q(book_path, "SELECT count(*) FROM contacts WHERE last_name LIKE '%smith%'") == [(3,)]
+    assert query(book_path, "SELECT count(*) FROM contacts WHERE last_name LIKE '%smith%'") == [(3,)]
 
 
 def test_within_one_file_the_second_row_is_a_duplicate(tmp_path: Path, uow_factory: UowFactory) -> None:
@@ -105,7 +96,7 @@ def test_a_later_export_with_emails_fills_them_in_and_undo_takes_them_out(
     assert dump_book(book_path) == before
     updated = import_csv(path, uow_factory, ImportOptions(policy="update"))
     assert _counts(updated) == (1, 2, 0, 0)
-    assert _q(book_path, "SELECT first_name, email, title FROM contacts ORDER BY first_name") == [
+    assert query(book_path, "SELECT first_name, email, title FROM contacts ORDER BY first_name") == [
         ("Ann", "ann@acme.com", "VP Sales EMEA"), ("Bo", None, "SDR Manager"), ("Cy", "cy@globex.com", "CRO"),
         ("Dee", "dee@acme.com", "AE")]
     undo_last_import(uow_factory)
@@ -152,7 +143,7 @@ def test_identity_lookups_use_the_indexes(tmp_path: Path, uow_factory: UowFactor
                     "ON c.last_name = k.last COLLATE NOCASE AND c.first_name = k.first COLLATE NOCASE "
                     "WHERE c.deleted_at IS NULL AND c.email IS NULL",
     }
-    details = {name: " ".join(str(r[-1]) for r in _q(book_path, "EXPLAIN QUERY PLAN " + sql))
+    details = {name: " ".join(str(r[-1]) for r in query(book_path, "EXPLAIN QUERY PLAN " + sql))
                for name, sql in plans.items()}
     assert "USING INDEX ix_contacts_live_linkedin" in details["linkedin"]
     assert "USING INDEX ix_contacts_no_email_name" in details["no email"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from sdrdesk.domain.errors import ImportFileRejected
 from sdrdesk.services.csv_import import ImportOptions, ImportReport, import_csv
 from sdrdesk.storage.unit_of_work import UowFactory
 from tests.conftest import shared_file
+from tests.importing.helpers import query
 
 # file -> (data rows per SOURCES.md, rows expected rejected, mapping overrides, default region)
 FILES: dict[str, tuple[int, int, dict[str, str | None] | None, str | None]] = {
@@ -34,14 +34,6 @@ FILES: dict[str, tuple[int, int, dict[str, str | None] | None, str | None]] = {
 }
 
 
-def _query(book_path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(book_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
 def _import(name: str, uow_factory: UowFactory, report_dir: Path, **kwargs: Any) -> ImportReport:
     _rows, _rejected, overrides, region = FILES.get(name, (None, None, None, "US"))
     options = ImportOptions(report_dir=report_dir, overrides=kwargs.pop("overrides", overrides),
@@ -57,10 +49,10 @@ def test_shared_file_rows_all_accounted_for(name: str, uow_factory: UowFactory, 
     assert report.rows == rows
     assert report.imported + report.updated + report.duplicates + report.rejected == rows
     assert report.rejected == rejected
-    runs = _query(book_path, "SELECT rows, imported, duplicates, rejected, status FROM import_runs")
+    runs = query(book_path, "SELECT rows, imported, duplicates, rejected, status FROM import_runs")
     assert runs == [(rows, report.imported, report.duplicates, rejected, "done")]
-    contacts = _query(book_path, "SELECT count(*) FROM contacts WHERE import_run_id IS NOT NULL")[0][0]
-    accounts = _query(book_path, "SELECT count(*) FROM accounts WHERE import_run_id IS NOT NULL")[0][0]
+    contacts = query(book_path, "SELECT count(*) FROM contacts WHERE import_run_id IS NOT NULL")[0][0]
+    accounts = query(book_path, "SELECT count(*) FROM accounts WHERE import_run_id IS NOT NULL")[0][0]
     assert (contacts, accounts) == (report.contacts_created, report.accounts_created)
     if rejected:
         assert report.rejects_file is not None
@@ -78,36 +70,36 @@ def test_customers_values_match_the_source(uow_factory: UowFactory, book_path: P
                                            report_dir: Path) -> None:
     _import("datablist/customers-1000.csv", uow_factory, report_dir)
     # Row 1: Andrew Goodman, Stewart-Flynn, Macao, 846-790-4623x4715, (422)787-2331x71127, http://www.shea.biz/
-    contact = _query(book_path, "SELECT id, first_name, last_name, country, city, account_id FROM contacts "
+    contact = query(book_path, "SELECT id, first_name, last_name, country, city, account_id FROM contacts "
                                 "WHERE email = 'marieyates@gomez-spencer.info'")
     assert len(contact) == 1
     cid, first, last, country, city, account_id = contact[0]
     assert (first, last, country, city) == ("Andrew", "Goodman", "MO", "Rowlandberg")
-    phones = _query(book_path, "SELECT raw, extension, position FROM contact_phones WHERE contact_id = ? "
+    phones = query(book_path, "SELECT raw, extension, position FROM contact_phones WHERE contact_id = ? "
                                "ORDER BY position", cid)
     assert phones == [("846-790-4623x4715", "4715", 0), ("(422)787-2331x71127", "71127", 1)]
-    account = _query(book_path, "SELECT name, domain, website FROM accounts WHERE id = ?", account_id)
+    account = query(book_path, "SELECT name, domain, website FROM accounts WHERE id = ?", account_id)
     assert account == [("Stewart-Flynn", "shea.biz", "http://www.shea.biz/")]
     # Row 2's company has a comma inside quotes: "Terry, Proctor and Lawrence".
-    terry = _query(book_path, "SELECT count(*) FROM accounts WHERE name = 'Terry, Proctor and Lawrence'")
+    terry = query(book_path, "SELECT count(*) FROM accounts WHERE name = 'Terry, Proctor and Lawrence'")
     assert terry == [(1,)]
 
 
 def test_people_phone_formats(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     _import("datablist/people-1000.csv", uow_factory, report_dir)
-    rows = dict(_query(book_path, "SELECT c.email, p.raw || '|' || coalesce(p.e164, '') FROM contacts c "
+    rows = dict(query(book_path, "SELECT c.email, p.raw || '|' || coalesce(p.e164, '') FROM contacts c "
                                   "JOIN contact_phones p ON p.contact_id = c.id"))
     assert rows["pwarner@example.org"] == "857.139.8239|+18571398239"  # row 1
     assert rows["fergusonkatherine@example.net"] == "+1-950-759-8687|+19507598687"  # row 2
     assert rows["fhoward@example.org"] == "(599)782-0605|+15997820605"  # row 3
-    title = _query(book_path, "SELECT title FROM contacts WHERE email = 'fergusonkatherine@example.net'")
+    title = query(book_path, "SELECT title FROM contacts WHERE email = 'fergusonkatherine@example.net'")
     assert title == [("Dancer",)]
 
 
 def test_organizations_become_accounts(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     report = _import("datablist/organizations-1000.csv", uow_factory, report_dir)
     assert report.kind == "accounts" and report.contacts_created == 0
-    row = _query(book_path, "SELECT domain, country, industry, employee_count, notes FROM accounts "
+    row = query(book_path, "SELECT domain, country, industry, employee_count, notes FROM accounts "
                             "WHERE name = 'Long-Patterson'")
     assert row == [("mcdowell.com", "GF", "Plastics", 4186, "Quality-focused needs-based secured line")]
     # Repeated websites in the file are duplicates of the first, never silently merged or lost.
@@ -119,7 +111,7 @@ def test_northwind_national_numbers_use_the_country_column(uow_factory: UowFacto
     report = _import("northwind/customers.csv", uow_factory, report_dir)
     reason = "more fields than the header (a delimiter inside an unquoted value?)"
     assert report.reject_reasons == {reason: 24}
-    alfki = _query(book_path,
+    alfki = query(book_path,
                    "SELECT c.first_name, c.last_name, c.title, c.country, c.region, p.raw, p.e164, "
                    "p.is_valid, a.name FROM contacts c JOIN contact_phones p ON p.contact_id = c.id "
                    "JOIN accounts a ON a.id = c.account_id WHERE a.name = 'Alfreds Futterkiste'")
@@ -140,10 +132,10 @@ def test_fr_museums_phones_kept_as_entered(uow_factory: UowFactory, book_path: P
     # Many towns have a "musée archéologique": same name, other town, other museum. Only the 17
     # rows sharing a museum website with an earlier row count as duplicates (the domain rule).
     assert (report.imported, report.duplicates, report.rejected) == (1204, 17, 0)
-    bugey = _query(book_path, "SELECT phone_raw, phone_e164, city, region FROM accounts "
+    bugey = query(book_path, "SELECT phone_raw, phone_e164, city, region FROM accounts "
                               "WHERE name = 'musée du Bugey-Valromey'")
     assert bugey == [("04 79 87 52 23", "+33479875223", "Lochieu", "Auvergne-Rhône-Alpes")]
-    raws = {r[0] for r in _query(book_path, "SELECT phone_raw FROM accounts WHERE phone_raw IS NOT NULL")}
+    raws = {r[0] for r in query(book_path, "SELECT phone_raw FROM accounts WHERE phone_raw IS NOT NULL")}
     assert "04 74 36 72 06 (mairie)" in raws or any("(mairie)" in r for r in raws)
     assert "473734242" in raws  # the source already lost its leading zero; we keep what it says
 
@@ -155,15 +147,15 @@ def test_embassies_semicolons_mailto_and_885_phones(uow_factory: UowFactory, boo
                      default_region=None)
     assert report.rows == 9852 and report.accounted
     assert report.phones == 885
-    emails = [r[0] for r in _query(book_path, "SELECT email FROM contacts WHERE email IS NOT NULL")]
+    emails = [r[0] for r in query(book_path, "SELECT email FROM contacts WHERE email IS NOT NULL")]
     assert emails and not any(e.startswith("mailto:") for e in emails)
-    raw = _query(book_path, "SELECT raw, e164 FROM contact_phones WHERE raw = '+420 257 533 798'")
+    raw = query(book_path, "SELECT raw, e164 FROM contact_phones WHERE raw = '+420 257 533 798'")
     assert raw == [("+420 257 533 798", "+420257533798")]
 
 
 def test_krayin_json_arrays_in_cells(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     _import("krayin/persons.csv", uow_factory, report_dir)
-    wilson = _query(book_path, "SELECT c.first_name, c.last_name, c.email, c.notes, c.title, p.raw, p.label "
+    wilson = query(book_path, "SELECT c.first_name, c.last_name, c.email, c.notes, c.title, p.raw, p.label "
                                "FROM contacts c JOIN contact_phones p ON p.contact_id = c.id "
                                "WHERE c.last_name = 'Fisk'")
     assert wilson == [("Wilson", "Fisk", "contact@wilson.com", "Other e-mails: contact.home@wilson.com",
@@ -174,17 +166,17 @@ def test_odoo_companies_and_their_contacts_in_one_file(uow_factory: UowFactory, 
                                                        report_dir: Path) -> None:
     report = _import("odoo/res.partner.csv", uow_factory, report_dir)
     assert report.accounts_created == 2 and report.contacts_created == 4
-    bob = _query(book_path, "SELECT a.name FROM contacts c JOIN accounts a ON a.id = c.account_id "
+    bob = query(book_path, "SELECT a.name FROM contacts c JOIN accounts a ON a.id = c.account_id "
                             "WHERE c.last_name = 'Bob'")
     assert bob == [("Grocery Outlet",)]
-    outlet = _query(book_path, "SELECT domain, city, phone_raw FROM accounts WHERE name = 'Grocery Outlet'")
+    outlet = query(book_path, "SELECT domain, city, phone_raw FROM accounts WHERE name = 'Grocery Outlet'")
     assert outlet == [("groceryoutlet.com", "San Francisco", "123456789")]
 
 
 def test_salesforce_report_export(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     report = _import("salesforce-lwc-recipes/Accounts-Contacts.csv", uow_factory, report_dir)
     assert (report.accounts_created, report.contacts_created) == (10, 6)
-    amy = _query(book_path,
+    amy = query(book_path,
                  "SELECT c.title, a.name, a.phone_e164, p.e164 FROM contacts c "
                  "JOIN accounts a ON a.id = c.account_id JOIN contact_phones p ON p.contact_id = c.id "
                  "WHERE c.email = 'amy@demo.net'")
@@ -193,7 +185,7 @@ def test_salesforce_report_export(uow_factory: UowFactory, book_path: Path, repo
 
 def test_salesforce_lead_quoted_title(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     _import("salesforce-easy-spaces-lwc/Lead_Data.csv", uow_factory, report_dir)
-    row = _query(book_path, "SELECT c.title, a.name, p.raw, p.label FROM contacts c JOIN accounts a "
+    row = query(book_path, "SELECT c.title, a.name, p.raw, p.label FROM contacts c JOIN accounts a "
                             "ON a.id = c.account_id JOIN contact_phones p ON p.contact_id = c.id "
                             "WHERE c.email = 'lgeratt2@icq.com'")
     assert row == [("Founder, CTO", "Braun-Murray", "+1 (919) 863-9332", "mobile")]
@@ -205,21 +197,21 @@ def test_csvkit_ragged_rows(uow_factory: UowFactory, book_path: Path, report_dir
     report = _import("csvkit/bad.csv", uow_factory, report_dir, overrides=overrides)
     # Too long with a non-empty extra field: rejected. Too short: trailing fields are empty.
     assert (report.rows, report.imported, report.rejected) == (3, 2, 1)
-    names = _query(book_path, "SELECT last_name, title FROM contacts ORDER BY last_name")
+    names = query(book_path, "SELECT last_name, title FROM contacts ORDER BY last_name")
     assert names == [("I'm too short!", None), ("mixed types.... uh oh", "17")]
 
 
 def test_leading_zeros_survive(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     overrides = {"a": "contact.first_name", "b": "contact.last_name", "c": "contact.title"}
     _import("csvkit/test_no_leading_zeroes.csv", uow_factory, report_dir, overrides=overrides)
-    assert _query(book_path, "SELECT first_name, last_name, title FROM contacts") == [("01", "00.11", "0.1")]
+    assert query(book_path, "SELECT first_name, last_name, title FROM contacts") == [("01", "00.11", "0.1")]
 
 
 def test_files_with_nothing_to_map_are_refused(uow_factory: UowFactory, book_path: Path,
                                                report_dir: Path) -> None:
     with pytest.raises(ImportFileRejected, match="could be matched"):
         _import("csv-spectrum/csvs/simple.csv", uow_factory, report_dir)
-    assert _query(book_path, "SELECT count(*) FROM import_runs") == [(0,)]
+    assert query(book_path, "SELECT count(*) FROM import_runs") == [(0,)]
 
 
 @pytest.mark.slow
@@ -233,6 +225,6 @@ def test_northwind_employees_extension_column(uow_factory: UowFactory, book_path
                                               report_dir: Path) -> None:
     _import("northwind/employees.csv", uow_factory, report_dir, default_region="US")
     # Nancy Davolio: homePhone "(206) 555-9857", extension "5467" in its own column.
-    row = _query(book_path, "SELECT p.raw, p.extension, p.label FROM contacts c JOIN contact_phones p "
+    row = query(book_path, "SELECT p.raw, p.extension, p.label FROM contacts c JOIN contact_phones p "
                             "ON p.contact_id = c.id WHERE c.last_name = 'Davolio'")
     assert row == [("(206) 555-9857", "5467", "home")]
