@@ -51,7 +51,7 @@ from sdrdesk.services.csv_import.bulk import StagedInsert
 from sdrdesk.services.csv_import.detect import Detection, detect
 from sdrdesk.services.csv_import.ids import ordered_id
 from sdrdesk.services.csv_import.mapping import ColumnMapping, guess_mapping, refine_with_samples
-from sdrdesk.services.csv_import.people import KnownPerson, PeopleLookup
+from sdrdesk.services.csv_import.people import Candidate, KnownPerson, PeopleLookup
 from sdrdesk.services.csv_import.planning import Plan, RowPlanner
 from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
 from sdrdesk.services.csv_import.report import MAX_LISTED, ImportReport, RowOutcome
@@ -367,7 +367,7 @@ class _Run:
         people = None
         if self.o.policy != "keep_both":
             people = PeopleLookup.load(conn, (
-                (p.contact, bool(p.email)) for p in plans
+                Candidate(p.contact, self._book_account_id(p, by_domain), _numbers(p)) for p in plans
                 if p.contact is not None and not (p.email and p.email in existing_contacts)))
         new_accounts: list[dict[str, Any]] = []
         new_contacts: list[dict[str, Any]] = []
@@ -395,7 +395,7 @@ class _Run:
                 existing = (uuid.UUID(int=0), self.run_id)
             reason, by_email = "e-mail already in the book", True
             if existing is None and people is not None:
-                match = people.match(contact, plan.email, (p["e164"] for p in plan.phones if p["e164"]),
+                match = people.match(contact, plan.email, _numbers(plan),
                                      self._book_account_id(plan, by_domain))
                 if match is not None:
                     existing, reason, by_email = (match.person.id, match.person.run_id), match.reason, False
@@ -435,8 +435,8 @@ class _Run:
             if plan.email:
                 batch_emails.add(plan.email)
             if people is not None:
-                people.add(KnownPerson(contact_id, account_id, plan.email, self.run_id,
-                                       {p["e164"] for p in plan.phones if p["e164"]}), contact)
+                known_person = KnownPerson(contact_id, account_id, plan.email, self.run_id, _numbers(plan))
+                people.add(known_person, contact)
             self.report.contacts_created += 1
             self._outcome(plan, plan.number, "imported")
         # Order matters for the search-index triggers: accounts, then phones, then contacts, so
@@ -596,6 +596,10 @@ class _Run:
                 self._rejects_tmp.unlink()
         self.report.rejects_file = None
         self.report.report_file = None
+
+
+def _numbers(plan: Plan) -> set[str]:
+    return {phone["e164"] for phone in plan.phones if phone["e164"]}
 
 
 def _reason_kind(reason: str) -> str:

@@ -10,9 +10,10 @@ as a live contact when:
   company (the row's company is that contact's account) or share a phone number (E.164).
 
 A name alone is never enough (two John Smiths are two people), and a row whose e-mail is new
-only matches a contact that has no e-mail: two different addresses mean two people. One lookup
-per batch: LinkedIn URLs through a partial index, names through the contacts' name indexes
-(`ix_contacts_live_name`, and `ix_contacts_no_email_name` for rows that have an e-mail).
+only matches a contact that has no e-mail: two different addresses mean two people. A few
+queries per batch: LinkedIn URLs through a partial index, names from the company's side
+(`ix_contacts_account_id`) and from the number's side (`ix_contact_phones_e164`), since one
+company has few contacts while one name can have hundreds.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sqlalchemy import Connection
 SAME_PROFILE = "same LinkedIn profile already in the book"
 SAME_COMPANY = "same name and company already in the book"
 SAME_PHONE = "same name and phone number already in the book"
-_CHUNK = 400  # name pairs per lookup: two parameters each, well under SQLite's variable limit
+_CHUNK = 300  # rows per lookup: three parameters each, well under SQLite's variable limit
 
 
 def person_key(first: str | None, last: str | None) -> str | None:
@@ -47,6 +48,14 @@ class KnownPerson:
 
 
 @dataclass(slots=True)
+class Candidate:
+    """What a row offers to be recognised by (its e-mail is not in the book)."""
+    contact: dict[str, Any]
+    account_id: uuid.UUID | None  # the row's company as it is in the book, if it is
+    phones: set[str]  # the row's numbers, E.164
+
+
+@dataclass(slots=True)
 class Match:
     person: KnownPerson
     reason: str
@@ -60,48 +69,43 @@ class PeopleLookup:
         self.by_name: dict[str, list[KnownPerson]] = {}
 
     @classmethod
-    def load(cls, conn: Connection, rows: Iterable[tuple[dict[str, Any], bool]]) -> PeopleLookup:
-        """`rows`: (contact values, has a new e-mail) of each row not already matched by e-mail."""
+    def load(cls, conn: Connection, rows: Iterable[Candidate]) -> PeopleLookup:
+        """The contacts that the rows not already matched by e-mail could be."""
         lookup = cls()
         profiles: set[str] = set()
-        names: dict[bool, set[tuple[str, str]]] = {False: set(), True: set()}
-        for contact, has_email in rows:
+        by_account: set[tuple[str, str, str]] = set()
+        by_phone: set[tuple[str, str, str]] = set()
+        for row in rows:
+            contact = row.contact
             if contact.get("linkedin_url"):
                 profiles.add(contact["linkedin_url"])
-            if contact.get("last_name"):
-                names[has_email].add((contact.get("first_name") or "", contact["last_name"]))
+            last = contact.get("last_name")
+            if not last:
+                continue
+            first = contact.get("first_name") or ""
+            if row.account_id is not None:
+                by_account.add((first, last, row.account_id.hex))
+            by_phone.update((first, last, e164) for e164 in row.phones)
         found: dict[uuid.UUID | None, KnownPerson] = {}
-        listed: set[uuid.UUID | None] = set()
         if profiles:
             marks = ", ".join("?" * len(profiles))
-            for row in conn.exec_driver_sql(
+            for found_row in conn.exec_driver_sql(
                     "SELECT id, account_id, email, import_run_id, linkedin_url FROM contacts "
                     f"WHERE deleted_at IS NULL AND linkedin_url IS NOT NULL AND linkedin_url IN ({marks})",
                     tuple(profiles)):
-                person = _person(found, row)
-                lookup.by_profile.setdefault(row[4], person)
-        for with_email, pairs in names.items():
-            # Rows with a new e-mail can only be a contact without one (partial index on those).
-            where = "c.deleted_at IS NULL AND c.email IS NULL" if with_email else "c.deleted_at IS NULL"
-            with_first = sorted(p for p in pairs if p[0])
-            last_only = sorted(p for p in pairs if not p[0])
-            rows_found = [*_by_name(conn, with_first, "c.first_name = k.first COLLATE NOCASE", where),
-                          *_by_name(conn, last_only, "c.first_name IS NULL", where)]
-            for row in rows_found:
-                person = _person(found, row)
-                key = person_key(row[4], row[5])
-                if key is not None and person.id not in listed:
-                    listed.add(person.id)
-                    lookup.by_name.setdefault(key, []).append(person)
-        named = [p for people in lookup.by_name.values() for p in people]
-        for start in range(0, len(named), _CHUNK):
-            chunk = named[start:start + _CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            by_id = {p.id.hex: p for p in chunk if p.id is not None}
-            for contact_id, e164 in conn.exec_driver_sql(
-                    "SELECT contact_id, e164 FROM contact_phones WHERE deleted_at IS NULL "
-                    f"AND e164 IS NOT NULL AND contact_id IN ({marks})", tuple(by_id)):
-                by_id[contact_id].phones.add(e164)
+                lookup.by_profile.setdefault(found_row[4], _person(found, found_row))
+        # Same name, and the same company or a shared number. Looked up from the company's or the
+        # number's side: a company has few contacts, while one name can have hundreds.
+        listed: set[uuid.UUID | None] = set()
+        for found_row in (*_same_name(conn, _BY_ACCOUNT, sorted(by_account)),
+                          *_same_name(conn, _BY_PHONE, sorted(by_phone))):
+            person = _person(found, found_row)
+            if found_row[6] is not None:
+                person.phones.add(found_row[6])
+            key = person_key(found_row[4], found_row[5])
+            if key is not None and person.id not in listed:
+                listed.add(person.id)
+                lookup.by_name.setdefault(key, []).append(person)
         return lookup
 
     def match(self, contact: dict[str, Any], email: str | None, phones: Iterable[str],
@@ -134,17 +138,23 @@ class PeopleLookup:
             self.by_name.setdefault(key, []).append(person)
 
 
-def _by_name(conn: Connection, pairs: list[tuple[str, str]], first_clause: str,
-             where: str) -> Iterator[Any]:
-    """Live contacts named as one of `pairs` (first, last), through the (last, first) name indexes."""
-    for start in range(0, len(pairs), _CHUNK):
-        chunk = pairs[start:start + _CHUNK]
-        values = ", ".join("(?, ?)" for _ in chunk)
-        yield from conn.exec_driver_sql(
-            f"WITH k(first, last) AS (VALUES {values}) "
-            "SELECT c.id, c.account_id, c.email, c.import_run_id, c.first_name, c.last_name "
-            f"FROM k JOIN contacts c ON c.last_name = k.last COLLATE NOCASE AND {first_clause} WHERE {where}",
-            tuple(v for pair in chunk for v in pair))
+_SAME_NAME = ("c.deleted_at IS NULL AND c.last_name = k.last COLLATE NOCASE "
+              "AND coalesce(c.first_name, '') = k.first COLLATE NOCASE")
+_COLUMNS = "c.id, c.account_id, c.email, c.import_run_id, c.first_name, c.last_name"
+_BY_ACCOUNT = (f"SELECT {_COLUMNS}, NULL FROM k JOIN contacts c INDEXED BY ix_contacts_account_id "
+               f"ON c.account_id = k.key WHERE {_SAME_NAME}")
+_BY_PHONE = (f"SELECT {_COLUMNS}, p.e164 FROM k JOIN contact_phones p INDEXED BY ix_contact_phones_e164 "
+             f"ON p.e164 = k.key JOIN contacts c ON c.id = p.contact_id "
+             f"WHERE p.deleted_at IS NULL AND {_SAME_NAME}")
+
+
+def _same_name(conn: Connection, select: str, keys: list[tuple[str, str, str]]) -> Iterator[Any]:
+    """Rows of `select` for (first, last, key) triples: key is an account id or an E.164 number."""
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start:start + _CHUNK]
+        values = ", ".join("(?, ?, ?)" for _ in chunk)
+        yield from conn.exec_driver_sql(f"WITH k(first, last, key) AS (VALUES {values}) {select}",
+                                        tuple(v for triple in chunk for v in triple))
 
 
 def _person(found: dict[uuid.UUID | None, KnownPerson], row: Any) -> KnownPerson:
