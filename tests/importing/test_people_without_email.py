@@ -72,6 +72,19 @@ def test_same_name_needs_the_same_company_or_phone(tmp_path: Path, uow_factory: 
     assert query(book_path, "SELECT count(*) FROM contacts WHERE last_name LIKE '%smith%'") == [(3,)]
 
 
+def test_a_company_name_shared_by_two_towns_still_finds_its_people(tmp_path: Path, uow_factory: UowFactory,
+                                                                   book_path: Path) -> None:
+    book = ("First Name,Last Name,Company,Company City\n"
+            "Ann,Lee,Musée archéologique,Lyon\nBo,Ng,Musée archéologique,Nantes\n")
+    import_csv(write_csv(tmp_path / "a.csv", book), uow_factory, ImportOptions())
+    assert query(book_path, "SELECT a.city FROM contacts c JOIN accounts a ON a.id = c.account_id "
+                            "ORDER BY c.first_name") == [("Lyon",), ("Nantes",)]
+    # A later list without towns: Bo works at one of the two, and is recognised.
+    later = "First Name,Last Name,Company\nBo,Ng,Musée archéologique\nCy,Oh,Musée archéologique\n"
+    report = import_csv(write_csv(tmp_path / "b.csv", later), uow_factory, ImportOptions())
+    assert _counts(report) == (1, 0, 1, 0)
+
+
 def test_within_one_file_the_second_row_is_a_duplicate(tmp_path: Path, uow_factory: UowFactory) -> None:
     rows = "First Name,Last Name,Company\nAnn,Lee,Acme\nAnn,Lee,Acme\nAnn,Lee,Globex\n"
     report = import_csv(write_csv(tmp_path / "a.csv", rows), uow_factory, ImportOptions(batch_size=2))
@@ -142,8 +155,9 @@ def test_identity_lookups_use_the_indexes(tmp_path: Path, uow_factory: UowFactor
                                      "AND linkedin_url IS NOT NULL AND linkedin_url IN ('x', 'y')",
         # One name can have hundreds of contacts: a name is looked up from its company's side...
         "ix_contacts_account_id": values + people._BY_ACCOUNT,
-        # ... or from its number's side.
+        # ... or from its number's side; a row with a new e-mail only among contacts without one.
         "ix_contact_phones_e164": values + people._BY_PHONE,
+        "ix_contacts_no_email_name": values + people._NO_EMAIL,
     }
     for index, sql in plans.items():
         detail = " ".join(str(r[-1]) for r in query(book_path, "EXPLAIN QUERY PLAN " + sql))

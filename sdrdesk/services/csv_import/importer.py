@@ -366,9 +366,7 @@ class _Run:
                 by_domain.setdefault(domain, _KnownAccount(aid, domain, run_id == self.run_id))
         people = None
         if self.o.policy != "keep_both":
-            people = PeopleLookup.load(conn, (
-                Candidate(p.contact, self._book_account_id(p, by_domain), _numbers(p)) for p in plans
-                if p.contact is not None and not (p.email and p.email in existing_contacts)))
+            people = PeopleLookup.load(conn, self._candidates(plans, by_domain, existing_contacts))
         new_accounts: list[dict[str, Any]] = []
         new_contacts: list[dict[str, Any]] = []
         new_phones: list[dict[str, Any]] = []
@@ -396,7 +394,7 @@ class _Run:
             reason, by_email = "e-mail already in the book", True
             if existing is None and people is not None:
                 match = people.match(contact, plan.email, _numbers(plan),
-                                     self._book_account_id(plan, by_domain))
+                                     self._book_account_ids(plan, by_domain))
                 if match is not None:
                     existing, reason, by_email = (match.person.id, match.person.run_id), match.reason, False
             if existing is not None and self.o.policy != "keep_both":
@@ -480,12 +478,32 @@ class _Run:
                 return known
         return None
 
-    def _book_account_id(self, plan: Plan, by_domain: dict[str, _KnownAccount]) -> uuid.UUID | None:
-        """The company of the row as it already is in the book or this batch, without creating one."""
-        if plan.account is None:
-            return None
-        known = self._find_account(plan.account, by_domain)
-        return known.id if known is not None else None
+    def _candidates(self, plans: list[Plan], by_domain: dict[str, _KnownAccount],
+                    existing_contacts: Mapping[str, Any]) -> list[Candidate]:
+        """The contact rows whose e-mail did not find anyone. Their companies are taken as the book
+        has them before the batch (rows creating a company match each other through
+        `PeopleLookup.add`); a row with an e-mail is looked up by name alone."""
+        candidates = []
+        for plan in plans:
+            if plan.contact is None or (plan.email and plan.email in existing_contacts):
+                continue
+            accounts = frozenset() if plan.email else self._book_account_ids(plan, by_domain)
+            candidates.append(Candidate(plan.contact, plan.email, accounts, _numbers(plan)))
+        return candidates
+
+    def _book_account_ids(self, plan: Plan, by_domain: dict[str, _KnownAccount]) -> frozenset[uuid.UUID]:
+        """Every account, in the book or this batch, that the row's company could be (never creates
+        one): its domain's, or all of its name's with no other website, whatever the town, since
+        a row often carries no town and the person is known by name too."""
+        account = plan.account
+        if account is None:
+            return frozenset()
+        key = account.get("domain_key")
+        if key and key in by_domain:
+            return frozenset((by_domain[key].id,))
+        domain = account.get("domain")
+        return frozenset(known.id for known in self.names.get(v.company_key(account["name"]), ())
+                         if not (domain and known.domain and known.domain != domain))
 
     def _create_account(self, account: dict[str, Any], by_domain: dict[str, _KnownAccount],
                         new_accounts: list[dict[str, Any]]) -> uuid.UUID:

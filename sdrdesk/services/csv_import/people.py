@@ -11,9 +11,12 @@ as a live contact when:
 
 A name alone is never enough (two John Smiths are two people), and a row whose e-mail is new
 only matches a contact that has no e-mail: two different addresses mean two people. A few
-queries per batch: LinkedIn URLs through a partial index, names from the company's side
-(`ix_contacts_account_id`) and from the number's side (`ix_contact_phones_e164`), since one
-company has few contacts while one name can have hundreds.
+queries per batch, each starting from the most selective side, since one name can have
+hundreds of contacts: LinkedIn URLs through a partial index; for rows with a new e-mail, the
+e-mail-less contacts of that name (`ix_contacts_no_email_name`, partial); for rows without
+one, the contacts of every book account their company could be (`ix_contacts_account_id`;
+one name can be several companies in several towns) and of their numbers
+(`ix_contact_phones_e164`).
 """
 
 from __future__ import annotations
@@ -49,9 +52,10 @@ class KnownPerson:
 
 @dataclass(slots=True)
 class Candidate:
-    """What a row offers to be recognised by (its e-mail is not in the book)."""
+    """What a row offers to be recognised by (its e-mail, if any, is not in the book)."""
     contact: dict[str, Any]
-    account_id: uuid.UUID | None  # the row's company as it is in the book, if it is
+    email: str | None
+    account_ids: frozenset[uuid.UUID]  # the book's accounts the row's company could be
     phones: set[str]  # the row's numbers, E.164
 
 
@@ -73,8 +77,7 @@ class PeopleLookup:
         """The contacts that the rows not already matched by e-mail could be."""
         lookup = cls()
         profiles: set[str] = set()
-        by_account: set[tuple[str, str, str]] = set()
-        by_phone: set[tuple[str, str, str]] = set()
+        keys: dict[str, set[tuple[str, str, str]]] = {_BY_ACCOUNT: set(), _BY_PHONE: set(), _NO_EMAIL: set()}
         for row in rows:
             contact = row.contact
             if contact.get("linkedin_url"):
@@ -83,9 +86,12 @@ class PeopleLookup:
             if not last:
                 continue
             first = contact.get("first_name") or ""
-            if row.account_id is not None:
-                by_account.add((first, last, row.account_id.hex))
-            by_phone.update((first, last, e164) for e164 in row.phones)
+            if row.email:  # only a contact without an e-mail can be this person: few per name
+                keys[_NO_EMAIL].add((first, last, ""))
+                continue
+            # A company has few contacts, and a number few owners; a name can have hundreds.
+            keys[_BY_ACCOUNT].update((first, last, account_id.hex) for account_id in row.account_ids)
+            keys[_BY_PHONE].update((first, last, e164) for e164 in row.phones)
         found: dict[uuid.UUID | None, KnownPerson] = {}
         if profiles:
             marks = ", ".join("?" * len(profiles))
@@ -94,23 +100,22 @@ class PeopleLookup:
                     f"WHERE deleted_at IS NULL AND linkedin_url IS NOT NULL AND linkedin_url IN ({marks})",
                     tuple(profiles)):
                 lookup.by_profile.setdefault(found_row[4], _person(found, found_row))
-        # Same name, and the same company or a shared number. Looked up from the company's or the
-        # number's side: a company has few contacts, while one name can have hundreds.
+        # Same name, and (checked in `match`) the same company or a shared number.
         listed: set[uuid.UUID | None] = set()
-        for found_row in (*_same_name(conn, _BY_ACCOUNT, sorted(by_account)),
-                          *_same_name(conn, _BY_PHONE, sorted(by_phone))):
-            person = _person(found, found_row)
-            if found_row[6] is not None:
-                person.phones.add(found_row[6])
-            key = person_key(found_row[4], found_row[5])
-            if key is not None and person.id not in listed:
-                listed.add(person.id)
-                lookup.by_name.setdefault(key, []).append(person)
+        for select, triples in keys.items():
+            for found_row in _same_name(conn, select, sorted(triples)):
+                person = _person(found, found_row)
+                if found_row[6] is not None:
+                    person.phones.add(found_row[6])
+                key = person_key(found_row[4], found_row[5])
+                if key is not None and person.id not in listed:
+                    listed.add(person.id)
+                    lookup.by_name.setdefault(key, []).append(person)
         return lookup
 
     def match(self, contact: dict[str, Any], email: str | None, phones: Iterable[str],
-              account_id: uuid.UUID | None) -> Match | None:
-        """The known person this row is, if any (`account_id`: the row's company in the book)."""
+              account_ids: frozenset[uuid.UUID]) -> Match | None:
+        """The known person this row is, if any (`account_ids`: what its company is in the book)."""
         profile = contact.get("linkedin_url")
         if profile and profile in self.by_profile:
             person = self.by_profile[profile]
@@ -123,7 +128,7 @@ class PeopleLookup:
         for person in self.by_name.get(key, ()):
             if email and person.email:
                 continue  # two different addresses: two people
-            if account_id is not None and person.account_id == account_id:
+            if person.account_id in account_ids:
                 return Match(person, SAME_COMPANY)
             if numbers & person.phones:
                 return Match(person, SAME_PHONE)
@@ -146,10 +151,14 @@ _BY_ACCOUNT = (f"SELECT {_COLUMNS}, NULL FROM k JOIN contacts c INDEXED BY ix_co
 _BY_PHONE = (f"SELECT {_COLUMNS}, p.e164 FROM k JOIN contact_phones p INDEXED BY ix_contact_phones_e164 "
              f"ON p.e164 = k.key JOIN contacts c ON c.id = p.contact_id "
              f"WHERE p.deleted_at IS NULL AND {_SAME_NAME}")
+_NO_EMAIL = (f"SELECT {_COLUMNS}, p.e164 FROM k JOIN contacts c INDEXED BY ix_contacts_no_email_name "
+             "ON c.last_name = k.last COLLATE NOCASE "
+             "LEFT JOIN contact_phones p ON p.contact_id = c.id AND p.deleted_at IS NULL "
+             f"WHERE c.email IS NULL AND {_SAME_NAME}")
 
 
 def _same_name(conn: Connection, select: str, keys: list[tuple[str, str, str]]) -> Iterator[Any]:
-    """Rows of `select` for (first, last, key) triples: key is an account id or an E.164 number."""
+    """Rows of `select` for (first, last, key) triples: key is an account id, an E.164 number or ""."""
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start:start + _CHUNK]
         values = ", ".join("(?, ?, ?)" for _ in chunk)
