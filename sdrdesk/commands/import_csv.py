@@ -19,7 +19,7 @@ HELP = "import accounts and contacts from a CSV export (HubSpot, Salesforce, Apo
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, help="the CSV file to import")
+    parser.add_argument("file", type=Path, nargs="?", help="the CSV file to import")
     parser.add_argument("--source", metavar="LABEL", help="source label for the imported records "
                         "(default: the file name and time)")
     parser.add_argument("--data", dest="import_data", metavar="DB",
@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report-dir", type=Path, metavar="DIR",
                         help="where to write the report and rejected rows (default: <data folder>/imports)")
     parser.add_argument("--undo-last", action="store_true",
-                        help="instead of importing, undo the most recent import (FILE is ignored)")
+                        help="instead of importing, undo the most recent import (no FILE needed)")
 
 
 def _delimiter(value: str | None) -> str | None:
@@ -81,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
             source_label=args.source, default_region=(args.region or "").upper() or None, policy=args.policy,
             overrides=load_overrides(args.mapping) if args.mapping else None, encoding=args.encoding,
             delimiter=_delimiter(args.delimiter), report_dir=args.report_dir or paths.data_dir / "imports")
+        if args.file is None:
+            raise SdrdeskError("name the CSV file to import (or pass --undo-last).")
         if not args.file.is_file():
             raise SdrdeskError(f"{args.file} was not found (or is not a file).")
         paths.book.parent.mkdir(parents=True, exist_ok=True)

@@ -93,6 +93,11 @@ def test_cli_undo_last(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert json.loads(out)["contacts_removed"] == 1
     assert main(["import", str(src), "--data", str(book), "--undo-last"]) == 1
     assert "no import to undo" in capsys.readouterr().err
+    # Undo needs no file; an import without one says what is missing.
+    assert main(["import", str(src), "--data", str(book)]) == 0
+    assert main(["import", "--undo-last", "--data", str(book)]) == 0
+    assert main(["import", "--data", str(book)]) == 1
+    assert "name the CSV file" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("headers", "expected"), [
