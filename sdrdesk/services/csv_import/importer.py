@@ -409,7 +409,7 @@ class _Run:
                     known = self._find_account(plan.account, by_domain)
                     return known.id if known else self._create_account(plan.account, by_domain, new_accounts)
 
-                if plan.email:
+                if plan.email and not by_email:
                     batch_emails.add(plan.email)  # the contact may take this e-mail now
                 if self._update_contact(conn, cid, contact, plan.phones, account_for_update, new_phones,
                                         keep_email=by_email):

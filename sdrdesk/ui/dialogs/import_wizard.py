@@ -489,7 +489,7 @@ class _ReportPage(QWizardPage):
 
     def _open(self, path: Path | None) -> None:
         if path is not None and not self._wizard.file_opener.open(path):
-            self.text.appendPlainText(f"\nCould not open {path}; it is there to open by hand.")
+            self.text.appendPlainText(f"\nCould not open {path}: open it from your file manager.")
 
     def initializePage(self) -> None:
         report = self._wizard.report
