@@ -81,6 +81,9 @@ def test_wizard_runs_every_step(qtbot, tmp_path: Path, book_path: Path, uow_fact
     preview = wizard.preview_page
     assert [o.outcome for o in preview.preview.row_outcomes] == ["imported", "rejected", "imported"]
     assert preview.rows.rowCount() == 3
+    # Both numbers are valid in GB: the summary does not talk about invalid ones.
+    assert "2 new, 0 updates" in preview.summary.text() and "not valid" not in preview.summary.text()
+    assert preview.rows.item(1, 3).toolTip() == preview.rows.item(1, 3).text() != ""
     wizard.next()
     assert wizard.currentId() == PAGE_SOURCE
     wizard.source_page.label.setText("Webinar leads")
