@@ -47,6 +47,14 @@ def _open(qtbot, book_path: Path, uow_factory: UowFactory, settings: Settings,  
     return wizard
 
 
+def _run_to_report(qtbot, wizard: ImportWizard, source: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every page with its defaults, then wait for the import's report."""
+    wizard.file_page.path_edit.setText(str(source))
+    for _page in range(5):
+        wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == PAGE_REPORT, timeout=10_000)
+
+
 def _count(path: Path, table: str) -> int:
     conn = sqlite3.connect(path)
     try:
@@ -118,10 +126,7 @@ def test_report_page_opens_the_rejected_rows_and_the_report_folder(
     wizard = ImportWizard(book_path, uow_factory, settings, runner=InlineRunner(), file_opener=opener)
     qtbot.addWidget(wizard)
     wizard.show()
-    wizard.file_page.path_edit.setText(str(source))
-    for _page in range(5):
-        wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentId() == PAGE_REPORT, timeout=10_000)
+    _run_to_report(qtbot, wizard, source)
     page = wizard.report_page
     assert page.open_rejects.isVisible() and page.open_folder.isVisible()
     page.open_rejects.click()
@@ -141,10 +146,7 @@ def test_report_page_hides_the_rejects_button_when_nothing_was_rejected(
         settings: Settings) -> None:
     source = write_csv(tmp_path / "ok.csv", "Name,Email\nAnn Lee,ann@acme.com\n")
     wizard = _open(qtbot, book_path, uow_factory, settings)
-    wizard.file_page.path_edit.setText(str(source))
-    for _page in range(5):
-        wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentId() == PAGE_REPORT, timeout=10_000)
+    _run_to_report(qtbot, wizard, source)
     assert not wizard.report_page.open_rejects.isVisible()
     assert wizard.report_page.open_folder.isVisible()
 
