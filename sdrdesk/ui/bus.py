@@ -30,6 +30,9 @@ class AppBus(QObject):
     sig_open_research_requested = Signal(object)
     """An intent: show the research pane for this account (UUID)."""
 
+    sig_show_source_requested = Signal(object)
+    """An intent: list the records of this source label (UUID) in the book pane."""
+
     sig_status_message = Signal(str)
     """A short message for the status bar."""
 

@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         ctx.bus.sig_status_message.connect(self._on_bus_status_message)
         ctx.bus.sig_book_opened.connect(self._on_bus_book_opened)
         ctx.bus.sig_open_research_requested.connect(self._on_bus_open_research_requested)
+        ctx.bus.sig_show_source_requested.connect(self._on_bus_show_source_requested)
         self.resize(DEFAULT_SIZE)
         layouts.apply_builtin(self, self.docks, layouts.DEFAULT_LAYOUT)
         self.setAcceptDrops(True)  # a CSV dropped anywhere on the window starts an import
@@ -320,6 +321,7 @@ class MainWindow(QMainWindow):
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.sig_import_finished.connect(
             lambda _report, changes: self.ctx.bus.sig_changes_applied.emit(changes, self))
+        wizard.sig_show_source_requested.connect(self.ctx.bus.sig_show_source_requested)
         return wizard
 
     def import_file(self, path: Path) -> ImportWizard | None:
@@ -417,6 +419,12 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_bus_open_research_requested(self, _account_id: object) -> None:
         dock = self.docks["pane.research"]
+        dock.show()
+        dock.raise_()
+
+    @Slot(object)
+    def _on_bus_show_source_requested(self, _label_id: object) -> None:
+        dock = self.docks["pane.accounts"]
         dock.show()
         dock.raise_()
 

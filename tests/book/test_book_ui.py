@@ -121,6 +121,18 @@ def test_header_click_sorts_in_sql(qtbot, accounts: AccountsPane) -> None:  # ty
     assert _shown(accounts.accounts_model, "employees")[:3] == ["1,200", "420", "30"]
 
 
+def test_a_chosen_source_survives_a_reload_of_the_lists(qtbot, accounts: AccountsPane) -> None:  # type: ignore[no-untyped-def]
+    combo = accounts.label_filter
+    index = next(i for i in range(combo.count()) if combo.itemText(i) == "Trade show Berlin")
+    with qtbot.waitSignal(accounts.search.sig_results_ready, timeout=3000):
+        combo.setCurrentIndex(index)
+    assert _shown(accounts.accounts_model) == ["Müller Logistik AG"]
+    with qtbot.waitSignal(accounts.search.sig_results_ready, timeout=3000):
+        accounts.refresh()  # e.g. after an import: the labels are read again, as new objects
+    assert combo.currentText() == "Trade show Berlin"
+    assert _shown(accounts.accounts_model) == ["Müller Logistik AG"]
+
+
 # -- search as you type -----------------------------------------------------------------------
 
 def test_typing_searches_after_a_pause(qtbot, accounts: AccountsPane) -> None:  # type: ignore[no-untyped-def]

@@ -9,9 +9,10 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from sdrdesk.domain.changes import Changes
-from sdrdesk.ui.dialogs.import_wizard import PAGE_DETECT, PAGE_FILE, ImportWizard
+from sdrdesk.ui.dialogs.import_wizard import PAGE_DETECT, PAGE_FILE, PAGE_REPORT, ImportWizard
 from sdrdesk.ui.prompter import ScriptedPrompter
 from tests.conftest import shared_file
+from tests.importing.helpers import write_csv
 from tests.ui.conftest import open_and_wait
 
 
@@ -94,3 +95,31 @@ def test_a_dropped_file_the_importer_refuses_stays_on_the_first_page(
     wizard = parts.window.import_file(empty)
     assert wizard is not None and wizard.currentId() == PAGE_FILE
     assert wizard.file_page.error.text()  # the reason, on the page the user can fix it from
+
+
+def test_the_report_lists_what_the_import_brought_in(
+        make_app, qtbot, tmp_path: Path, demo_book_file: Path) -> None:  # type: ignore[no-untyped-def]
+    parts = make_app(prompter=ScriptedPrompter())
+    book = tmp_path / "book.db"
+    shutil.copy(demo_book_file, book)
+    parts.window.show()
+    open_and_wait(qtbot, parts, book)
+    accounts = parts.window.panes["pane.accounts"]
+    accounts.search_edit.setText("zz")  # a search and a filter the import's list must clear
+    accounts.open_tasks_filter.setChecked(True)
+    source = write_csv(tmp_path / "webinar.csv", "Name,Email,Company\nAnn Lee,ann@lee-webinar.com,Leeco\n"
+                                                 "Bo Ng,bo@ng-webinar.com,Ngco\n")
+    wizard = parts.window.import_file(source)
+    assert wizard is not None
+    for _page in range(4):  # detection -> mapping -> preview -> source label -> run
+        wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == PAGE_REPORT, timeout=20_000)
+    qtbot.waitUntil(lambda: parts.runner.pending == 0, timeout=20_000)
+    button = wizard.report_page.show_records
+    assert button.isVisible()
+    with qtbot.waitSignal(accounts.search.sig_results_ready, timeout=5_000):
+        button.click()
+    assert accounts.label_filter.currentText() == wizard.report.source_label  # type: ignore[union-attr]
+    assert accounts.search_edit.text() == "" and not accounts.open_tasks_filter.isChecked()
+    qtbot.waitUntil(lambda: accounts.contacts_model.rowCount() == 2, timeout=5_000)
+    assert accounts.accounts_model.rowCount() == 2  # Leeco and Ngco, none of the demo book's

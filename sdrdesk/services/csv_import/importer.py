@@ -202,6 +202,7 @@ class _Run:
             uow.session.flush()
             self._items.append(self._item("source_label", label.id, "created", None))
         self.label_id = label.id
+        self.report.source_label_id = str(label.id)
 
     def _item(self, record_type: str, record_id: uuid.UUID, action: str,
               before: dict[str, Any] | None) -> dict[str, Any]:

@@ -37,6 +37,7 @@ class ImportReport:
     kind: str = ""
     policy: str = "skip"
     source_label: str = ""
+    source_label_id: str | None = None
     rejects_file: str | None = None
     report_file: str | None = None
     import_run_id: str | None = None

@@ -10,6 +10,7 @@ the book untouched (the service's single transaction rolls back).
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -471,7 +472,12 @@ class _ReportPage(QWizardPage):
         self.open_folder = QPushButton("Show report folder")
         self.open_folder.setObjectName("import.open_folder")
         self.open_folder.clicked.connect(lambda: self._open(self._report_folder()))
+        self.show_records = QPushButton("Show the imported records")
+        self.show_records.setObjectName("import.show_records")
+        self.show_records.setToolTip("List this import's source label in Accounts and contacts")
+        self.show_records.clicked.connect(self._on_show_records_clicked)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.show_records)
         buttons.addWidget(self.open_rejects)
         buttons.addWidget(self.open_folder)
         buttons.addStretch(1)
@@ -486,6 +492,12 @@ class _ReportPage(QWizardPage):
     def _report_folder(self) -> Path | None:
         report = self._wizard.report
         return Path(report.report_file).parent if report is not None and report.report_file else None
+
+    @Slot()
+    def _on_show_records_clicked(self) -> None:
+        report = self._wizard.report
+        if report is not None and report.source_label_id:
+            self._wizard.sig_show_source_requested.emit(uuid.UUID(report.source_label_id))
 
     def _open(self, path: Path | None) -> None:
         if path is not None and not self._wizard.file_opener.open(path):
@@ -502,6 +514,7 @@ class _ReportPage(QWizardPage):
             self.text.setPlainText("\n".join(lines))
         else:
             self.text.setPlainText(self._wizard.failure or "Nothing was imported.")
+        self.show_records.setVisible(report is not None and bool(report.imported + report.updated))
         self.open_rejects.setVisible(self._rejects_file() is not None)
         self.open_folder.setVisible(self._report_folder() is not None)
 
@@ -509,6 +522,9 @@ class _ReportPage(QWizardPage):
 class ImportWizard(QWizard):
     sig_import_finished = Signal(object, object)
     """An import committed: (`ImportReport`, `Changes`). The main window broadcasts the changes."""
+
+    sig_show_source_requested = Signal(object)
+    """The rep asked to see what the import brought in: its source label's UUID."""
 
     def __init__(self, book_path: Path, uow_factory: UowFactory, settings: Settings,
                  parent: QWidget | None = None, *, runner: Runner | None = None,

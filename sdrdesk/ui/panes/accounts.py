@@ -98,6 +98,7 @@ class AccountsPane(Pane):
                                                 runner=ctx.runner)
         self.search = SearchController(ctx.runner, run_book_search, parent=self)
         self.search.sig_results_ready.connect(self._on_search_results_ready)
+        ctx.bus.sig_show_source_requested.connect(self._on_bus_show_source_requested)
         self.search.sig_search_failed.connect(self._on_search_failed)
         self.search.sig_busy_changed.connect(self._on_search_busy_changed)
 
@@ -373,8 +374,7 @@ class AccountsPane(Pane):
                 combo.removeItem(1)
             for text, data in items:
                 combo.addItem(text, data)
-            index = combo.findData(current) if current is not None else 0
-            combo.setCurrentIndex(max(index, 0))
+            combo.setCurrentIndex(max(_index_of(combo, current), 0))
         finally:
             combo.blockSignals(False)
 
@@ -450,6 +450,25 @@ class AccountsPane(Pane):
         if account_id is not None:
             self.ctx.bus.sig_open_research_requested.emit(account_id)
 
+    @Slot(object)
+    def _on_bus_show_source_requested(self, label_id: object) -> None:
+        """List exactly what one import brought in: that source label, no other filter or search."""
+        if self.ctx.workspace is None:
+            return
+        self._reload_filter_options()  # the label may be newer than the list
+        index = _index_of(self.label_filter, label_id)
+        if index < 0:
+            return
+        for combo, value in ((self.label_filter, index), (self.country_filter, 0), (self.tier_filter, 0)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(value)
+            combo.blockSignals(False)
+        self.open_tasks_filter.blockSignals(True)
+        self.open_tasks_filter.setChecked(False)
+        self.open_tasks_filter.blockSignals(False)
+        self.search_edit.clear()  # runs the search once, with the filters above
+        self.run_search_now()
+
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
@@ -496,3 +515,11 @@ class AccountsPane(Pane):
             column = self.contacts_model.column_of("local")
             self.contacts_model.dataChanged.emit(self.contacts_model.index(0, column),
                                                  self.contacts_model.index(rows - 1, column))
+
+
+def _index_of(combo: QComboBox, value: Any) -> int:
+    """The item holding `value` (0, "everything", for None), or -1. Not `findData`: a combo compares
+    Python objects such as UUIDs by identity, and a reloaded list holds new copies."""
+    if value is None:
+        return 0
+    return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
