@@ -42,6 +42,16 @@ def test_import_actions_follow_the_open_book(make_app, qtbot, tmp_path: Path,
     assert prompter.asked[-1] == ("inform", "Undo last import")
 
 
+def _app_on_demo_copy(make_app, qtbot, tmp_path: Path, demo_book_file: Path):  # type: ignore[no-untyped-def]
+    """The app, shown, with a copy of the demo book open."""
+    parts = make_app(prompter=ScriptedPrompter())
+    book = tmp_path / "book.db"
+    shutil.copy(demo_book_file, book)
+    parts.window.show()
+    open_and_wait(qtbot, parts, book)
+    return parts
+
+
 _MIME_KEPT: list[QMimeData] = []  # events do not own their mime data: keep it alive
 
 
@@ -85,11 +95,7 @@ def test_a_csv_dropped_on_the_window_opens_the_wizard_at_detection(
 
 def test_a_dropped_file_the_importer_refuses_stays_on_the_first_page(
         make_app, qtbot, tmp_path: Path, demo_book_file: Path) -> None:  # type: ignore[no-untyped-def]
-    parts = make_app(prompter=ScriptedPrompter())
-    book = tmp_path / "book.db"
-    shutil.copy(demo_book_file, book)
-    parts.window.show()
-    open_and_wait(qtbot, parts, book)
+    parts = _app_on_demo_copy(make_app, qtbot, tmp_path, demo_book_file)
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     wizard = parts.window.import_file(empty)
@@ -99,11 +105,7 @@ def test_a_dropped_file_the_importer_refuses_stays_on_the_first_page(
 
 def test_the_report_lists_what_the_import_brought_in(
         make_app, qtbot, tmp_path: Path, demo_book_file: Path) -> None:  # type: ignore[no-untyped-def]
-    parts = make_app(prompter=ScriptedPrompter())
-    book = tmp_path / "book.db"
-    shutil.copy(demo_book_file, book)
-    parts.window.show()
-    open_and_wait(qtbot, parts, book)
+    parts = _app_on_demo_copy(make_app, qtbot, tmp_path, demo_book_file)
     accounts = parts.window.panes["pane.accounts"]
     accounts.search_edit.setText("zz")  # a search and a filter the import's list must clear
     accounts.open_tasks_filter.setChecked(True)
