@@ -117,11 +117,13 @@ def test_within_file_duplicate_emails_and_domains(tmp_path: Path, uow_factory: U
     text = "Email,Name\nA@X.com,Ann\na@x.com,Ann again\nb@x.com,Bo\n"
     report = import_csv(write_csv(tmp_path / "c.csv", text), uow_factory, ImportOptions())
     assert (report.imported, report.duplicates) == (2, 1)
+    assert report.duplicate_reasons == {"e-mail earlier in this file": 1}
     accounts = ("Company,Website\nAcme,acme.com\nACME Corp,https://www.acme.com/\nGlobex,\nglobex ,\n"
                 # A page deeper in a site is not the company's own domain: the name must match too.
                 "Acme Museum,https://acme.com/museum\nAcme,https://acme.com/about\n")
     report = import_csv(write_csv(tmp_path / "a.csv", accounts), uow_factory, ImportOptions())
     assert (report.kind, report.imported, report.duplicates) == ("accounts", 3, 3)
+    assert report.duplicate_reasons == {"company earlier in this file": 3}
 
 
 def test_near_duplicate_company_names_are_flagged(tmp_path: Path, uow_factory: UowFactory) -> None:

@@ -42,6 +42,8 @@ def test_northwind_customers_twice(tmp_path: Path, uow_factory: UowFactory, book
     assert first.imported > 60 and first.rows == first.imported + first.rejected
     second = import_csv(path, uow_factory, ImportOptions())
     assert _counts(second) == (0, 0, first.imported, first.rejected)
+    assert second.duplicate_reasons == {people.SAME_COMPANY: first.imported}
+    assert f"  duplicates {first.imported}: same name and company already in the book" in second.summary_lines()
     assert query(book_path, "SELECT count(*) FROM contacts") == [(first.imported,)]
 
 
@@ -89,6 +91,7 @@ def test_within_one_file_the_second_row_is_a_duplicate(tmp_path: Path, uow_facto
     rows = "First Name,Last Name,Company\nAnn,Lee,Acme\nAnn,Lee,Acme\nAnn,Lee,Globex\n"
     report = import_csv(write_csv(tmp_path / "a.csv", rows), uow_factory, ImportOptions(batch_size=2))
     assert _counts(report) == (2, 0, 1, 0)
+    assert report.duplicate_reasons == {"same name and company earlier in this file": 1}
     one_batch = import_csv(write_csv(tmp_path / "b.csv", rows.replace("Ann", "Bo")), uow_factory,
                            ImportOptions())
     assert _counts(one_batch) == (2, 0, 1, 0)

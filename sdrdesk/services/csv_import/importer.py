@@ -315,6 +315,7 @@ class _Run:
             r.updated += 1
         elif outcome == "duplicate":
             r.duplicates += 1
+            r.duplicate_reasons[reason] = r.duplicate_reasons.get(reason, 0) + 1
         else:
             r.rejected += 1
             r.reject_reasons[_reason_kind(reason)] = r.reject_reasons.get(_reason_kind(reason), 0) + 1
@@ -378,7 +379,8 @@ class _Run:
                 known = self._find_account(plan.account, by_domain)
                 if known is not None and self.o.policy != "keep_both":
                     if known.mine or known.id in self.updated_ids or self.o.policy == "skip":
-                        self._outcome(plan, plan.number, "duplicate", "company already in the book")
+                        where = "earlier in this file" if known.mine else "already in the book"
+                        self._outcome(plan, plan.number, "duplicate", f"company {where}")
                     elif self._update_account(conn, known.id, plan.account):
                         self._outcome(plan, plan.number, "updated")
                     else:
@@ -401,7 +403,8 @@ class _Run:
             if existing is not None and self.o.policy != "keep_both":
                 cid, run_id = existing
                 if run_id == self.run_id or cid in self.updated_ids or self.o.policy == "skip":
-                    self._outcome(plan, plan.number, "duplicate", reason)
+                    self._outcome(plan, plan.number, "duplicate",
+                                  _earlier(reason) if run_id == self.run_id else reason)
                     continue
                 def account_for_update(plan: Plan = plan) -> uuid.UUID | None:
                     # Only asked when the contact has no company yet: never create one to leave unused.
@@ -615,6 +618,11 @@ class _Run:
                 self._rejects_tmp.unlink()
         self.report.rejects_file = None
         self.report.report_file = None
+
+
+def _earlier(reason: str) -> str:
+    """The reason for a row repeating one this same import created ("... earlier in this file")."""
+    return reason.replace("already in the book", "earlier in this file")
 
 
 def _numbers(plan: Plan) -> set[str]:

@@ -50,6 +50,7 @@ class ImportReport:
     near_duplicates: list[dict[str, str]] = field(default_factory=list)
     near_duplicate_count: int = 0
     reject_reasons: dict[str, int] = field(default_factory=dict)
+    duplicate_reasons: dict[str, int] = field(default_factory=dict)  # how each was recognised
     warnings: list[str] = field(default_factory=list)
     unmapped_columns: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
@@ -81,6 +82,8 @@ class ImportReport:
         if self.near_duplicate_count:
             lines.append(f"  {self.near_duplicate_count:,} company name(s) look like existing ones "
                          "(kept both)")
+        for reason, count in sorted(self.duplicate_reasons.items(), key=lambda kv: -kv[1])[:10]:
+            lines.append(f"  duplicates {count:,}: {reason}")
         for reason, count in sorted(self.reject_reasons.items(), key=lambda kv: -kv[1])[:10]:
             lines.append(f"  rejected {count:,}: {reason}")
         if self.rejects_file:
