@@ -51,6 +51,7 @@ class ScriptedPrompter:
     def __init__(self, *answers: object) -> None:
         self.answers: deque[object] = deque(answers)
         self.asked: list[tuple[str, str]] = []
+        self.told: list[str] = []  # the texts of `inform`, for tests that check what the user read
 
     def _next(self, kind: str, title: str) -> object:
         self.asked.append((kind, title))
@@ -63,6 +64,7 @@ class ScriptedPrompter:
 
     def inform(self, title: str, text: str) -> None:
         self.asked.append(("inform", title))
+        self.told.append(text)
 
     def ask_text(self, title: str, label: str, default: str = "") -> str | None:
         return self._next("text", title)  # type: ignore[return-value]

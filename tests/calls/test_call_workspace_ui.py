@@ -24,7 +24,7 @@ from sdrdesk.ui.bus import AppBus
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.dialer import RecordingDialer
 from sdrdesk.ui.panes.call import CallPane
-from sdrdesk.ui.panes.script import ScriptPane
+from sdrdesk.ui.panes.script import SEARCH_SHORTCUT, ScriptPane
 from sdrdesk.ui.panes.timeline import TimelinePane
 from sdrdesk.ui.prompter import ScriptedPrompter
 from sdrdesk.ui.settings import Settings
@@ -252,6 +252,41 @@ def test_objection_hotkey_pastes_its_answer(qtbot, desk: Desk) -> None:  # type:
     keys = [a.shortcut().toString() for pane in (desk.call, desk.script, desk.timeline)
             for a in pane.actions() if not a.shortcut().isEmpty()]
     assert len(keys) == len(set(keys))
+
+
+def _select_objection(desk: Desk, prompt: str) -> None:
+    model = desk.script.objection_model
+    [row] = [i for i, r in enumerate(model.rows) if r.prompt == prompt]
+    desk.script.objection_list.setCurrentIndex(model.index(row, 0))
+
+
+def _objection_keys(desk: Desk) -> dict[str, str]:
+    return {a.text().removeprefix("Objection: "): a.shortcut().toString() for a in desk.script.hotkey_actions}
+
+
+def test_objection_key_is_chosen_checked_removed_and_undone(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    focus(desk)
+    email = "Just send me an e-mail."
+    assert _objection_keys(desk)[email] == "Ctrl+Alt+8"
+    _select_objection(desk, email)
+    desk.prompter.answers.append("Ctrl+Alt+M")
+    desk.script.set_objection_hotkey()
+    assert _objection_keys(desk)[email] == "Ctrl+Alt+M"
+    qtbot.keyClick(desk.window, Qt.Key.Key_M, CTRL | Qt.KeyboardModifier.AltModifier)
+    [row] = [r for r in desk.script.objection_model.rows if r.prompt == email]
+    assert desk.call.notes.toPlainText().strip() == row.answer
+    # Keys already doing something else are refused with what they do; so is what is not a key.
+    for taken, says in (("Ctrl+Alt+1", "pastes the answer to “It's too expensive.”"),
+                        (SEARCH_SHORTCUT, "is “Find an objection”"), ("Banana", "is not a key")):
+        desk.prompter.answers.append(taken)
+        desk.script.set_objection_hotkey()
+        assert says in desk.prompter.told[-1]
+        assert _objection_keys(desk)[email] == "Ctrl+Alt+M"
+    desk.prompter.answers.append("")  # none
+    desk.script.set_objection_hotkey()
+    assert email not in _objection_keys(desk)
+    desk.ctx.undo_stack.undo()
+    assert _objection_keys(desk)[email] == "Ctrl+Alt+M"
 
 
 def test_new_script_for_this_persona_then_delete_and_undo(desk: Desk) -> None:

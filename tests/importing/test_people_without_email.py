@@ -43,7 +43,8 @@ def test_northwind_customers_twice(tmp_path: Path, uow_factory: UowFactory, book
     second = import_csv(path, uow_factory, ImportOptions())
     assert _counts(second) == (0, 0, first.imported, first.rejected)
     assert second.duplicate_reasons == {people.SAME_COMPANY: first.imported}
-    assert f"  duplicates {first.imported}: same name and company already in the book" in second.summary_lines()
+    line = f"  duplicates {first.imported}: same name and company already in the book"
+    assert line in second.summary_lines()
     assert query(book_path, "SELECT count(*) FROM contacts") == [(first.imported,)]
 
 

@@ -238,6 +238,9 @@ class ScriptPane(Pane):
         self.add_objection_button.setObjectName("objections.add")
         self.edit_objection_button = QPushButton("Edit answer…", self)
         self.edit_objection_button.setObjectName("objections.edit")
+        self.hotkey_button = QPushButton("Key…", self)
+        self.hotkey_button.setObjectName("objections.hotkey")
+        self.hotkey_button.setToolTip("Choose the key that pastes this answer from anywhere in the window")
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -251,6 +254,7 @@ class ScriptPane(Pane):
         self.paste_button.clicked.connect(self.paste_answer)
         self.add_objection_button.clicked.connect(self.add_objection)
         self.edit_objection_button.clicked.connect(self.edit_objection)
+        self.hotkey_button.clicked.connect(self.set_objection_hotkey)
 
         self.search_action = self._make_action("Find an objection", SEARCH_SHORTCUT, self.focus_search)
         self.paste_action = self._make_action("Paste objection answer into notes", PASTE_SHORTCUT,
@@ -285,6 +289,7 @@ class ScriptPane(Pane):
         buttons.addWidget(self.paste_button)
         buttons.addStretch(1)
         buttons.addWidget(self.edit_objection_button)
+        buttons.addWidget(self.hotkey_button)
         buttons.addWidget(self.add_objection_button)
         bottom_layout.addLayout(buttons)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -609,6 +614,7 @@ class ScriptPane(Pane):
             self.answer.setText("No objection matches." if self.search.text() else "")
         self.paste_button.setEnabled(isinstance(row, ObjectionRow))
         self.edit_objection_button.setEnabled(isinstance(row, ObjectionRow))
+        self.hotkey_button.setEnabled(isinstance(row, ObjectionRow))
 
     def paste_answer(self) -> None:
         if self._search_timer.isActive():
@@ -659,6 +665,46 @@ class ScriptPane(Pane):
         self._push_objection(row.id, ObjectionEdit(row.category, row.prompt, answer.strip(), row.hotkey),
                              f"Edit objection “{row.prompt}”")
 
+    def set_objection_hotkey(self) -> None:
+        """Give the selected objection a window-wide key (or none): it pastes the answer at once."""
+        row = self.selected_objection()
+        if row is None or self.workspace is None or self.workspace.read_only:
+            return
+        title = "Objection key"
+        text = self.ctx.prompter.ask_text(
+            title, f"Key that pastes the answer to “{row.prompt}”, for example Ctrl+Alt+5 "
+                   "(empty for none):", _native(row.hotkey) if row.hotkey else "")
+        if text is None:
+            return
+        key: str | None = None
+        if text.strip():
+            sequence = QKeySequence.fromString(text.strip(), QKeySequence.SequenceFormat.NativeText)
+            if sequence.isEmpty() or sequence.count() != 1 or sequence[0].key() == Qt.Key.Key_unknown:
+                self.ctx.prompter.inform(title, f"“{text.strip()}” is not a key. Write it like Ctrl+Alt+5.")
+                return
+            key = sequence.toString(QKeySequence.SequenceFormat.PortableText)
+            taken = self._key_owner(key, row.id)
+            if taken is not None:
+                self.ctx.prompter.inform(title, f"{_native(key)} already {taken}: choose another key, "
+                                                "or free that one first.")
+                return
+        if key == row.hotkey:
+            return
+        self._push_objection(row.id, ObjectionEdit(row.category, row.prompt, row.answer, key),
+                             f"Set the key of objection “{row.prompt}”")
+
+    def _key_owner(self, key: str, objection_id: uuid.UUID) -> str | None:
+        """What else `key` does in this window ("pastes the answer to ...", "is Find an objection")."""
+        for other in self._objection_service().search(""):
+            if other.id != objection_id and other.hotkey and \
+                    QKeySequence(other.hotkey).toString() == QKeySequence(key).toString():
+                return f"pastes the answer to “{other.prompt}”"
+        mine = set(self.hotkey_actions)
+        for action in self.window().findChildren(QAction):
+            if action not in mine and action.shortcut().toString() == QKeySequence(key).toString():
+                return f"is “{action.text().replace('&', '')}”"
+        return None
+
     def _push_objection(self, objection_id: uuid.UUID | None, edit: ObjectionEdit, text: str) -> None:
         def changed(changes: Changes, _record_id: uuid.UUID) -> None:
             self.run_search()
@@ -671,3 +717,7 @@ class ScriptPane(Pane):
     def _on_splitter_moved(self, _pos: int, _index: int) -> None:
         self.ctx.settings.set(S.SCRIPT_SPLITTER, bytes(self.splitter.saveState().data()))
 
+
+def _native(key: str) -> str:
+    """A key as the user's platform writes it (⌘ on macOS)."""
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
