@@ -294,13 +294,20 @@ def contact_windows(uow: SqlUnitOfWork, contact_ids: Sequence[uuid.UUID], window
                                                 m.DoNotContact.deleted_at.is_(None),
                                                 m.DoNotContact.channel.in_(("call", "all")))))
     result: dict[uuid.UUID, ContactWindow] = {}
+    # Most contacts share a handful of zones: work each window out once per (zones, country).
+    statuses: dict[tuple[ZoneResolution, str | None], compliance.WindowStatus] = {}
+    labels: dict[ZoneResolution, str] = {}
     for contact_id, pinned, country, region, account_country, account_region in contacts:
         numbers = phones.get(contact_id, [])
         zones = resolve_zones(pinned, [e for e, _ in numbers], country or account_country,
                               region or account_region)
         phone_region = next((r for _, r in numbers if r), None)
-        status = compliance.window_status(now, zones, windows,
-                                          country or phone_region or account_country)
-        result[contact_id] = ContactWindow(contact_id, zones, status, local_time_label(zones, now),
-                                           contact_id in blocked)
+        key = (zones, country or phone_region or account_country)
+        status = statuses.get(key)
+        if status is None:
+            status = statuses[key] = compliance.window_status(now, zones, windows, key[1])
+        label = labels.get(zones)
+        if label is None:
+            label = labels[zones] = local_time_label(zones, now)
+        result[contact_id] = ContactWindow(contact_id, zones, status, label, contact_id in blocked)
     return result

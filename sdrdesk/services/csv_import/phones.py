@@ -18,13 +18,8 @@ from typing import Any
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
-from phonenumbers.re_util import enable_pattern_cache
 
-from sdrdesk.domain.phones import digits_only
-
-# A file with numbers from many countries needs more metadata patterns than `re` keeps cached
-# (512); without this, phonenumbers recompiles them on every number (3x slower imports).
-enable_pattern_cache()
+from sdrdesk.domain.phones import digits_only  # also turns on phonenumbers' pattern cache
 
 _LEADING_APOSTROPHE = re.compile(r"^\s*'")
 _TYPE_NAMES: dict[int, str] = {

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sdrdesk.domain.phones import format_for_display, parse_phone, search_tokens
+from sdrdesk.domain.phones import format_for_display, parse_phone, search_tokens, timezones_for_e164
 
 
 @pytest.mark.parametrize(("raw", "region", "e164", "kind", "ext"), [
@@ -46,3 +46,14 @@ def test_display_is_national_at_home_and_international_abroad() -> None:
     assert format_for_display("+14165550199", "x", rep_region="DE") == "+1 416-555-0199"
     assert format_for_display(None, "garbage 12", rep_region="US") == "garbage 12"
     assert format_for_display("+12125550100", "x", "US", extension="12") == "(212) 555-0100 ext. 12"
+
+
+@pytest.mark.parametrize(("e164", "zones"), [
+    ("+4930123456", ("Europe/Berlin",)),
+    ("+442079460958", ("Europe/London",)),
+    # Parseable but not valid (too short; NANP 555-01xx): no zone rather than a guess.
+    ("+4420123", ()), ("+15550100", ()),
+    ("+999123", ()), ("garbage", ()), ("", ()), (None, ()),
+])
+def test_zones_of_stored_numbers_only_for_valid_ones(e164: str | None, zones: tuple[str, ...]) -> None:
+    assert timezones_for_e164(e164) == zones
