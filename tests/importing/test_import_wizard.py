@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from PySide6.QtWidgets import QWizard
+
 from sdrdesk.services.csv_import import last_import
 from sdrdesk.storage.unit_of_work import UowFactory
 from sdrdesk.ui import settings as S
@@ -20,6 +22,7 @@ from sdrdesk.ui.dialogs.import_wizard import (
     ImportWizard,
     export_csv_prompted,
     open_import_wizard,
+    progress_text,
     undo_last_import_confirmed,
 )
 from sdrdesk.ui.file_opener import RecordingFileOpener
@@ -255,3 +258,33 @@ def test_closing_during_an_import_cancels_then_closes(qtbot, book_path: Path, uo
         assert dump_book(book_path) == before
     finally:
         runner.shutdown()
+
+
+@pytest.mark.parametrize(("done", "total", "elapsed", "expected"), [
+    (0, 0, 3.0, "Importing a.csv…"),  # size unknown (a pipe, say)
+    (100_000, 12_800_000, 0.4, "Importing a.csv… 0.1 of 12.8 MB"),  # too early to guess
+    (4_200_000, 12_800_000, 8.0, "Importing a.csv… 4.2 of 12.8 MB, about 15 s left"),
+    (1_000_000, 12_800_000, 10.0, "Importing a.csv… 1.0 of 12.8 MB, about 2 min left"),
+    (12_800_000, 12_800_000, 30.0, "Importing a.csv… 12.8 of 12.8 MB"),  # writing the last batch
+])
+def test_progress_says_how_far_and_how_long(done: int, total: int, elapsed: float, expected: str) -> None:
+    assert progress_text("a.csv", done, total, elapsed) == expected
+
+
+def test_no_way_back_into_a_running_import(qtbot, tmp_path: Path, book_path: Path,  # type: ignore[no-untyped-def]
+                                           uow_factory: UowFactory, settings: Settings) -> None:
+    source = write_csv(tmp_path / "a.csv", "Name,Email\nAnn Lee,ann@acme.com\n")
+    wizard = ImportWizard(book_path, uow_factory, settings, runner=BackgroundRunner())
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path_edit.setText(str(source))
+    for _page in range(4):
+        wizard.next()
+    assert wizard.currentId() == PAGE_SOURCE
+    assert wizard.button(QWizard.WizardButton.CommitButton).text() == "Import"
+    wizard.next()
+    assert wizard.currentId() in (PAGE_RUN, PAGE_REPORT)
+    assert not wizard.button(QWizard.WizardButton.BackButton).isVisible() or \
+        not wizard.button(QWizard.WizardButton.BackButton).isEnabled()
+    qtbot.waitUntil(lambda: wizard.currentId() == PAGE_REPORT, timeout=10_000)
+    assert _count(book_path, "contacts") == 1

@@ -10,6 +10,7 @@ the book untouched (the service's single transaction rolls back).
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -395,6 +396,10 @@ class _SourcePage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
+        # The last page before the import: its button says "Import", and no page after it has a
+        # Back button (going back from a running import would let the rep start it twice).
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, "Import")
         self.setTitle("Source label")
         self.setSubTitle("Every imported record is tagged with where it came from.")
         self.label = QLineEdit()
@@ -425,7 +430,6 @@ class _RunPage(QWizardPage):
         super().__init__()
         self._wizard = wizard
         self.setTitle("Importing")
-        self.setCommitPage(True)  # no way back into a running import
         self.progress = QProgressBar()
         self.progress.setObjectName("import.progress")
         self.progress.setRange(0, 1000)
@@ -546,6 +550,7 @@ class ImportWizard(QWizard):
         self.report: ImportReport | None = None
         self.failure: str | None = None
         self._token: CancelToken | None = None
+        self._started = 0.0  # time.monotonic() when the running import began
         self._close_when_done = False
         self.file_page = _FilePage(self)
         self.detect_page = _DetectPage(self)
@@ -593,6 +598,7 @@ class ImportWizard(QWizard):
             return import_csv(path, uow_factory, options, progress=progress, cancel=cancel)
 
         self.run_page.status.setText(f"Importing {path.name}…")
+        self._started = time.monotonic()
         self.runner.run(job, self._on_import_done, self._on_import_failed, serial_db=True,
                         progress=self._on_progress, cancel=token)
 
@@ -605,6 +611,9 @@ class ImportWizard(QWizard):
     def _on_progress(self, done: int, total: int) -> None:
         if total > 0:
             self.run_page.progress.setValue(int(1000 * min(done, total) / total))
+        if self._token is not None and not self._token.cancelled and self.path is not None:
+            self.run_page.status.setText(
+                progress_text(self.path.name, done, total, time.monotonic() - self._started))
 
     def _finish_run(self) -> None:
         self._token = None
@@ -644,6 +653,20 @@ class ImportWizard(QWizard):
             self.cancel_import()
             return
         super().reject()
+
+
+def progress_text(name: str, done: int, total: int, elapsed: float) -> str:
+    """"Importing x.csv… 4.2 of 12.8 MB, about 20 s left": the estimate once it means something."""
+    text = f"Importing {name}…"
+    if total <= 0:
+        return text
+    text += f" {done / 1e6:.1f} of {total / 1e6:.1f} MB"
+    if elapsed < 1.0 or done < total * 0.02 or done >= total:
+        return text
+    left = elapsed * (total - done) / done
+    if left < 60:
+        return f"{text}, about {max(5, round(left / 5) * 5)} s left"
+    return f"{text}, about {round(left / 60)} min left"
 
 
 def open_import_wizard(parent: QWidget | None, book_path: Path, uow_factory: UowFactory,
