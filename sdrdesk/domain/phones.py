@@ -98,7 +98,7 @@ def parse_phone(raw: str, default_region: str | None = "US") -> PhoneInfo:
     )
 
 
-@lru_cache(maxsize=16384)  # ~0.4 ms a number; Today and the research pane ask again every minute
+@lru_cache(maxsize=65536)  # ~0.4 ms a number; Today and the research pane ask again every minute
 def timezones_for_e164(e164: str | None) -> tuple[str, ...]:
     """Candidate IANA zones for a stored E.164 number; empty when unknown or invalid."""
     if not e164:

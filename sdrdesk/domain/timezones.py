@@ -75,6 +75,11 @@ def _offset_signature(zone: str, year: int) -> tuple[float, ...]:
 
 def merge_equivalent_zones(zones: Iterable[str], year: int = _SAMPLE_YEAR) -> tuple[str, ...]:
     """Drop zones whose clock matches one already kept; the best-known zone of a group wins."""
+    return _merge_equivalent_zones(tuple(zones), year)
+
+
+@lru_cache(maxsize=4096)  # a book's numbers map to a few hundred distinct zone lists
+def _merge_equivalent_zones(zones: tuple[str, ...], year: int) -> tuple[str, ...]:
     groups: dict[tuple[float, ...], list[str]] = {}
     for zone in zones:
         if not is_valid_zone(zone):
@@ -105,6 +110,7 @@ class ZoneResolution:
         return self.zones[0] if len(self.zones) == 1 else None
 
 
+@lru_cache(maxsize=2048)  # ZoneInfo keeps only 8 zones strongly: re-reading tzdata cost ~20 us a call
 def is_valid_zone(name: str | None) -> bool:
     if not name:
         return False

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sdrdesk.domain import compliance
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.clock import Clock
-from sdrdesk.domain.compliance import CallingWindows, DncFlag
+from sdrdesk.domain.compliance import CallingWindows, DncFlag, WindowState
 from sdrdesk.domain.dispositions import SequenceEffect, disposition
 from sdrdesk.domain.errors import RecordNotFound, ValidationError
 from sdrdesk.domain.phones import format_for_display
@@ -269,6 +269,27 @@ class ContactWindow:
     status: compliance.WindowStatus
     local_time: str  # "14:05 Toronto", "3 possible zones", "unknown"
     do_not_call: bool
+
+
+_TASK_CHUNK = 2000  # ids per query: well under SQLite's variable limit, whatever the queue's size
+
+
+def callable_tasks(uow: SqlUnitOfWork, task_ids: Sequence[uuid.UUID], windows: CallingWindows,
+                   now: datetime) -> list[uuid.UUID]:
+    """The call tasks among `task_ids`, in the same order, whose prospect may be called now:
+    inside the calling window in every zone they could be in, and not on the do-not-call list.
+    Prospects whose time zone is unknown are left out: nobody can say it is a decent hour."""
+    found: list[uuid.UUID] = []
+    for start in range(0, len(task_ids), _TASK_CHUNK):
+        chunk = list(task_ids[start:start + _TASK_CHUNK])
+        contact_of = dict(uow.session.execute(
+            select(m.Task.id, m.Task.contact_id).where(m.Task.id.in_(chunk), m.Task.channel == "call")).all())
+        facts = contact_windows(uow, list(contact_of.values()), windows, now)
+        for task_id in chunk:
+            fact = facts.get(contact_of[task_id]) if task_id in contact_of else None
+            if fact is not None and not fact.do_not_call and fact.status.state is WindowState.OPEN:
+                found.append(task_id)
+    return found
 
 
 def contact_windows(uow: SqlUnitOfWork, contact_ids: Sequence[uuid.UUID], windows: CallingWindows,

@@ -54,6 +54,7 @@ BOOK_ACCOUNTS_HEADER: Setting[bytes] = persist("book/accounts_header", bytes, b"
 BOOK_CONTACTS_HEADER: Setting[bytes] = persist("book/contacts_header", bytes, b"")
 BOOK_TAB: Setting[str] = persist("book/tab", str, "accounts")  # accounts or contacts
 RESEARCH_SPLIT: Setting[bytes] = persist("research/split", bytes, b"")
+TODAY_CALLABLE_NOW: Setting[bool] = persist("today/callable_now", bool, False)
 
 
 class Settings:

@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
 from PySide6.QtCore import Qt
 
 from sdrdesk.domain.phones import parse_phone, search_tokens
+from sdrdesk.services import task_queue
+from sdrdesk.services.calls import callable_tasks, calling_windows
 from sdrdesk.services.workspace import open_workspace
 from sdrdesk.storage import models as m
+from sdrdesk.ui import settings as S
 from tests.ui.conftest import open_and_wait
 
 
@@ -72,3 +77,54 @@ def test_the_next_task_is_focused_when_the_book_opens(make_app, qtbot, tmp_path:
     pane = parts.window.panes["pane.today"]
     qtbot.waitUntil(lambda: bool(focused))
     assert focused[-1] == pane.model.row_at(0).task.contact_id
+
+
+def test_callable_now_lists_only_prospects_inside_their_window(make_app, qtbot, tmp_path: Path,
+                                                               fake_clock) -> None:  # type: ignore[no-untyped-def]
+    book = tmp_path / "today.db"
+    _seed(book, fake_clock)
+    parts = make_app()
+    parts.window.show()
+    open_and_wait(qtbot, parts, book)
+    pane = parts.window.panes["pane.today"]
+    pane.callable_filter.setChecked(True)
+    qtbot.waitUntil(lambda: parts.runner.pending == 0 and pane.model.rowCount() == 2, timeout=5_000)
+    # 11:00 in Toronto for both; the Australian mobile could be anywhere from Perth to Sydney,
+    # all of them in the night: left out.
+    assert [_cell(pane, r, "contact") for r in range(2)] == ["Pat Toronto", "Pat Nowhere"]
+    assert pane.summary.text() == "2 callable now · 3 open"
+    assert parts.ctx.settings.get(S.TODAY_CALLABLE_NOW)
+    # Twenty hours later it is 07:00 in Toronto and 22:00 in Sydney: the minute tick works the
+    # list out again, and nobody is left.
+    fake_clock.advance(timedelta(hours=20))
+    pane._on_clock_tick()
+    qtbot.waitUntil(lambda: parts.runner.pending == 0 and pane.model.rowCount() == 0, timeout=5_000)
+    assert pane.summary.text() == "0 callable now · 3 open"
+    assert "Nobody on your list can be called right now" in pane.empty.text()
+    pane.callable_filter.setChecked(False)
+    qtbot.waitUntil(lambda: parts.runner.pending == 0 and pane.model.rowCount() == 3, timeout=5_000)
+    assert pane.summary.text() == "3 open · 3 overdue"  # twenty hours on, every task is late
+
+
+def test_callable_tasks_leave_out_do_not_call_and_other_channels(tmp_path: Path, fake_clock) -> None:  # type: ignore[no-untyped-def]
+    book = tmp_path / "today.db"
+    _seed(book, fake_clock)
+    workspace = open_workspace(book, fake_clock)
+    try:
+        with workspace.uow_factory() as uow:
+            toronto = uow.session.scalars(select(m.Contact).where(m.Contact.last_name == "Toronto")).one()
+            uow.session.add(m.DoNotContact(contact_id=toronto.id, channel="call", reason="asked",
+                                           source="call", recorded_at=fake_clock.now()))
+            nowhere_id = uow.session.scalars(
+                select(m.Contact.id).where(m.Contact.last_name == "Nowhere")).one()
+            uow.tasks.add(m.Task(contact_id=nowhere_id, channel="email", title="E-mail - step 2",
+                                 due_at=fake_clock.now()))
+            uow.commit()
+        with workspace.uow_factory() as uow:
+            snapshot = task_queue.queue_snapshot(uow, fake_clock.now())
+            found = callable_tasks(uow, snapshot.ids, calling_windows("08:00", "21:00"), fake_clock.now())
+            tasks = {t.id: (t.channel, t.contact_id) for t in uow.session.scalars(select(m.Task))}
+        assert len(snapshot.ids) == 4
+        assert [tasks[i] for i in found] == [("call", nowhere_id)]
+    finally:
+        workspace.close()

@@ -13,6 +13,7 @@ from datetime import datetime
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.compliance import CallingWindows
 from sdrdesk.services import task_queue
-from sdrdesk.services.calls import ContactWindow, calling_windows, contact_windows
+from sdrdesk.services.calls import ContactWindow, callable_tasks, calling_windows, contact_windows
 from sdrdesk.services.task_queue import TaskRow
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
@@ -35,6 +36,9 @@ from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
 
 CLOCK_REFRESH_MS = 60_000
+_NO_TASKS = "No open tasks. Enrol contacts in a sequence to fill your day."
+_NOBODY_CALLABLE = ("Nobody on your list can be called right now: it is outside your calling window "
+                    "where they are. Untick “Callable now” to see every task.")
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,11 @@ class TodayPane(Pane):
         ctx.bus.sig_book_opened.connect(self._on_bus_book_opened_reset_focus)
         ctx.bus.sig_focus_contact_changed.connect(self._on_bus_focus_changed)
         ctx.bus.sig_focus_account_changed.connect(self._on_bus_focus_changed)
-        # Local times and windows move with the clock: repaint the cached pages each minute.
+        # Local times and windows move with the clock: repaint the cached pages each minute
+        # (and, when only callable prospects are listed, work out again who they are).
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(CLOCK_REFRESH_MS)
-        self._clock_timer.timeout.connect(lambda: self.model.refetch())
+        self._clock_timer.timeout.connect(self._on_clock_tick)
         self._clock_timer.start()
 
         self.channel_filter = QComboBox(self)
@@ -97,6 +102,12 @@ class TodayPane(Pane):
         for channel in task_queue.CHANNELS:
             self.channel_filter.addItem(channel.capitalize(), channel)
         self.channel_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.callable_filter = QCheckBox("Callable now", self)
+        self.callable_filter.setObjectName("today.callable_now")
+        self.callable_filter.setToolTip("Only calls to prospects inside your calling window right now, "
+                                        "in every time zone they could be in (power hour)")
+        self.callable_filter.setChecked(ctx.settings.get(S.TODAY_CALLABLE_NOW))
+        self.callable_filter.toggled.connect(self._on_callable_filter_toggled)
         self.summary = QLabel(self)
         self.summary.setObjectName("today.summary")
 
@@ -116,13 +127,14 @@ class TodayPane(Pane):
             self.table.setColumnWidth(i, column.width)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
 
-        self.empty = EmptyState("No open tasks. Enrol contacts in a sequence to fill your day.", self)
+        self.empty = EmptyState(_NO_TASKS, self)
         self._stack = QStackedLayout()
         self._stack.addWidget(self.table)
         self._stack.addWidget(self.empty)
 
         top = QHBoxLayout()
         top.addWidget(self.channel_filter)
+        top.addWidget(self.callable_filter)
         top.addStretch(1)
         top.addWidget(self.summary)
         layout = QVBoxLayout(self)
@@ -141,32 +153,54 @@ class TodayPane(Pane):
             self._stack.setCurrentWidget(self.empty)
             return
         channel = self.channel_filter.currentData() or None
+        callable_only = self.callable_filter.isChecked()
         now = self.ctx.clock.now()
-        self._windows = self._current_windows()  # preferences may have changed
+        windows = self._windows = self._current_windows()  # preferences may have changed
         self._generation += 1
         generation = self._generation
+        if callable_only:
+            self.summary.setText("Finding who you can call now…")
 
-        def load() -> tuple[task_queue.QueueSnapshot, dict[Hashable, TodayRow]]:
+        def load() -> tuple[list[uuid.UUID], str, dict[Hashable, TodayRow]]:
             with workspace.uow_factory() as uow:
                 snapshot = task_queue.queue_snapshot(uow, now, channel)
+                ids, summary = snapshot.ids, f"{len(snapshot.ids)} open · {snapshot.overdue} overdue"
+                if callable_only:
+                    # Seconds for tens of thousands of calls (each prospect's zones), so off the
+                    # GUI thread like the rest, and only while the filter is on.
+                    ids = callable_tasks(uow, snapshot.ids, windows, now)
+                    summary = f"{len(ids)} callable now · {len(snapshot.ids)} open"
             # The first page comes along, so the top task can be focused without waiting.
-            return snapshot, self._fetch_rows(snapshot.ids[:PAGE_SIZE])
+            return ids, summary, self._fetch_rows(ids[:PAGE_SIZE])
 
         # Off the GUI thread: 60k open tasks take a second to list; only the newest load lands.
         self.ctx.runner.run(load, lambda result: self._on_snapshot(generation, *result),
                             self.ctx.bus.sig_error.emit, serial_db=False)
 
-    def _on_snapshot(self, generation: int, snapshot: task_queue.QueueSnapshot,
+    def _on_snapshot(self, generation: int, ids: list[uuid.UUID], summary: str,
                      first_page: dict[Hashable, TodayRow]) -> None:
         if generation != self._generation:
             return  # a newer refresh (filter change, another book) is on its way
-        self.model.set_ids(snapshot.ids)
+        self.model.set_ids(ids)
         self.model.preload(first_page)
         self.model.refetch()  # pages already shown may hold changed tasks
-        self.summary.setText(f"{len(snapshot.ids)} open · {snapshot.overdue} overdue")
-        self._stack.setCurrentWidget(self.table if snapshot.ids else self.empty)
-        if snapshot.ids and not self._focus_taken and not self.table.selectionModel().hasSelection():
+        self.summary.setText(summary)
+        self.empty.setText(_NOBODY_CALLABLE if self.callable_filter.isChecked() else _NO_TASKS)
+        self._stack.setCurrentWidget(self.table if ids else self.empty)
+        if ids and not self._focus_taken and not self.table.selectionModel().hasSelection():
             self.select_row(0)  # the next task is already in focus, as in a mail client
+
+    @Slot(bool)
+    def _on_callable_filter_toggled(self, checked: bool) -> None:
+        self.ctx.settings.set(S.TODAY_CALLABLE_NOW, checked)
+        self.refresh()
+
+    @Slot()
+    def _on_clock_tick(self) -> None:
+        if self.callable_filter.isChecked():
+            self.refresh()  # who is callable changes with the clock, not only the cells
+        else:
+            self.model.refetch()
 
     @Slot(object)
     def _on_bus_book_opened_reset_focus(self, _workspace: object) -> None:
