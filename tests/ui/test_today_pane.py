@@ -87,7 +87,9 @@ def test_callable_now_lists_only_prospects_inside_their_window(make_app, qtbot, 
     parts.window.show()
     open_and_wait(qtbot, parts, book)
     pane = parts.window.panes["pane.today"]
+    pane.channel_filter.setCurrentIndex(pane.channel_filter.findData("email"))  # ignored: calls only
     pane.callable_filter.setChecked(True)
+    assert not pane.channel_filter.isEnabled()
     qtbot.waitUntil(lambda: parts.runner.pending == 0 and pane.model.rowCount() == 2, timeout=5_000)
     # 11:00 in Toronto for both; the Australian mobile could be anywhere from Perth to Sydney,
     # all of them in the night: left out.
@@ -102,6 +104,7 @@ def test_callable_now_lists_only_prospects_inside_their_window(make_app, qtbot, 
     assert pane.summary.text() == "0 callable now · 3 open"
     assert "Nobody on your list can be called right now" in pane.empty.text()
     pane.callable_filter.setChecked(False)
+    pane.channel_filter.setCurrentIndex(0)
     qtbot.waitUntil(lambda: parts.runner.pending == 0 and pane.model.rowCount() == 3, timeout=5_000)
     assert pane.summary.text() == "3 open · 3 overdue"  # twenty hours on, every task is late
 

@@ -108,6 +108,7 @@ class TodayPane(Pane):
                                         "in every time zone they could be in (power hour)")
         self.callable_filter.setChecked(ctx.settings.get(S.TODAY_CALLABLE_NOW))
         self.callable_filter.toggled.connect(self._on_callable_filter_toggled)
+        self.channel_filter.setEnabled(not self.callable_filter.isChecked())  # calls only, then
         self.summary = QLabel(self)
         self.summary.setObjectName("today.summary")
 
@@ -152,8 +153,8 @@ class TodayPane(Pane):
             self.model.set_ids([])
             self._stack.setCurrentWidget(self.empty)
             return
-        channel = self.channel_filter.currentData() or None
         callable_only = self.callable_filter.isChecked()
+        channel = None if callable_only else self.channel_filter.currentData() or None
         now = self.ctx.clock.now()
         windows = self._windows = self._current_windows()  # preferences may have changed
         self._generation += 1
@@ -193,6 +194,7 @@ class TodayPane(Pane):
     @Slot(bool)
     def _on_callable_filter_toggled(self, checked: bool) -> None:
         self.ctx.settings.set(S.TODAY_CALLABLE_NOW, checked)
+        self.channel_filter.setEnabled(not checked)  # "callable" is about calls, whatever it says
         self.refresh()
 
     @Slot()
