@@ -39,6 +39,16 @@ def _seed(path: Path, clock) -> None:  # type: ignore[no-untyped-def]
     workspace.close()
 
 
+def _open_seeded(make_app, qtbot, tmp_path: Path, fake_clock):  # type: ignore[no-untyped-def]
+    """The app, shown, on a freshly seeded book; its parts and the Today pane."""
+    book = tmp_path / "today.db"
+    _seed(book, fake_clock)
+    parts = make_app()
+    parts.window.show()
+    open_and_wait(qtbot, parts, book)
+    return parts, parts.window.panes["pane.today"]
+
+
 def _cell(pane, row: int, key: str) -> str:  # type: ignore[no-untyped-def]
     column = [c.key for c in pane.model.columns].index(key)
     return pane.model.data(pane.model.index(row, column), Qt.ItemDataRole.DisplayRole)
@@ -46,12 +56,7 @@ def _cell(pane, row: int, key: str) -> str:  # type: ignore[no-untyped-def]
 
 def test_tasks_show_due_order_local_time_and_window(make_app, qtbot, tmp_path: Path,
                                                     fake_clock) -> None:  # type: ignore[no-untyped-def]
-    book = tmp_path / "today.db"
-    _seed(book, fake_clock)
-    parts = make_app()
-    parts.window.show()
-    open_and_wait(qtbot, parts, book)
-    pane = parts.window.panes["pane.today"]
+    _parts, pane = _open_seeded(make_app, qtbot, tmp_path, fake_clock)
     assert pane.model.rowCount() == 3
     assert [_cell(pane, r, "contact") for r in range(3)] == ["Pat Toronto", "Pat Sydney", "Pat Nowhere"]
     assert _cell(pane, 0, "state") == "Overdue"
@@ -81,12 +86,7 @@ def test_the_next_task_is_focused_when_the_book_opens(make_app, qtbot, tmp_path:
 
 def test_callable_now_lists_only_prospects_inside_their_window(make_app, qtbot, tmp_path: Path,
                                                                fake_clock) -> None:  # type: ignore[no-untyped-def]
-    book = tmp_path / "today.db"
-    _seed(book, fake_clock)
-    parts = make_app()
-    parts.window.show()
-    open_and_wait(qtbot, parts, book)
-    pane = parts.window.panes["pane.today"]
+    parts, pane = _open_seeded(make_app, qtbot, tmp_path, fake_clock)
     pane.channel_filter.setCurrentIndex(pane.channel_filter.findData("email"))  # ignored: calls only
     pane.callable_filter.setChecked(True)
     assert not pane.channel_filter.isEnabled()
