@@ -103,7 +103,9 @@ def test_callable_now_lists_only_prospects_inside_their_window(make_app, qtbot, 
     qtbot.waitUntil(lambda: parts.runner.pending == 0 and pane.model.rowCount() == 0, timeout=5_000)
     assert pane.summary.text() == "0 callable now · 3 open"
     assert "Nobody on your list can be called right now" in pane.empty.text()
-    pane.callable_filter.setChecked(False)
+    qtbot.keyClick(parts.window, Qt.Key.Key_W,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert not pane.callable_filter.isChecked()  # the same switch, from the keyboard
     pane.channel_filter.setCurrentIndex(0)
     qtbot.waitUntil(lambda: parts.runner.pending == 0 and pane.model.rowCount() == 3, timeout=5_000)
     assert pane.summary.text() == "3 open · 3 overdue"  # twenty hours on, every task is late

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -36,6 +37,7 @@ from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
 
 CLOCK_REFRESH_MS = 60_000
+CALLABLE_SHORTCUT = "Ctrl+Shift+W"  # W for the calling window
 _NO_TASKS = "No open tasks. Enrol contacts in a sequence to fill your day."
 _NOBODY_CALLABLE = ("Nobody on your list can be called right now: it is outside your calling window "
                     "where they are. Untick “Callable now” to see every task.")
@@ -109,6 +111,13 @@ class TodayPane(Pane):
         self.callable_filter.setChecked(ctx.settings.get(S.TODAY_CALLABLE_NOW))
         self.callable_filter.toggled.connect(self._on_callable_filter_toggled)
         self.channel_filter.setEnabled(not self.callable_filter.isChecked())  # calls only, then
+        self.callable_action = QAction("Today: callable now only (on/off)", self)
+        self.callable_action.setShortcut(QKeySequence(CALLABLE_SHORTCUT))
+        self.callable_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.callable_action.triggered.connect(lambda _=False: self.callable_filter.toggle())
+        self.addAction(self.callable_action)
+        native = QKeySequence(CALLABLE_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
+        self.callable_filter.setToolTip(f"{self.callable_filter.toolTip()} ({native})")
         self.summary = QLabel(self)
         self.summary.setObjectName("today.summary")
 
