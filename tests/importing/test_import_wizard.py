@@ -58,6 +58,19 @@ def _run_to_report(qtbot, wizard: ImportWizard, source: Path) -> None:  # type: 
     qtbot.waitUntil(lambda: wizard.currentId() == PAGE_REPORT, timeout=10_000)
 
 
+def _start_a_long_import(qtbot, wizard: ImportWizard) -> None:  # type: ignore[no-untyped-def]
+    """Run to the import of 10,000 rows, which takes seconds: what follows lands mid-run."""
+    wizard.file_page.path_edit.setText(str(shared_file("datablist/customers-10000.csv")))
+    wizard.next()
+    wizard.next()
+    wizard.mapping_page.remember.setChecked(False)  # a remembered mapping is a preference, not data
+    wizard.next()
+    wizard.next()
+    assert wizard.currentId() == PAGE_SOURCE
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.running, timeout=5_000)
+
+
 def _count(path: Path, table: str) -> int:
     conn = sqlite3.connect(path)
     try:
@@ -187,17 +200,8 @@ def test_cancel_leaves_the_book_unchanged(qtbot, book_path: Path, uow_factory: U
     runner = BackgroundRunner()
     wizard = _open(qtbot, book_path, uow_factory, settings, runner=runner)
     try:
-        # 10,000 rows take seconds to import: the cancel below lands mid-run, not after it.
-        wizard.file_page.path_edit.setText(str(shared_file("datablist/customers-10000.csv")))
-        wizard.next()
-        wizard.next()
-        wizard.mapping_page.remember.setChecked(False)  # a remembered mapping is a preference, not data
-        wizard.next()
-        wizard.next()
-        assert wizard.currentId() == PAGE_SOURCE
-        wizard.next()
+        _start_a_long_import(qtbot, wizard)
         assert wizard.currentId() == PAGE_RUN
-        qtbot.waitUntil(lambda: wizard.running, timeout=5_000)
         wizard.cancel_import()
         qtbot.waitUntil(lambda: wizard.currentId() == PAGE_REPORT, timeout=30_000)
         assert wizard.report is None
@@ -244,13 +248,7 @@ def test_closing_during_an_import_cancels_then_closes(qtbot, book_path: Path, uo
     runner = BackgroundRunner()
     wizard = _open(qtbot, book_path, uow_factory, settings, runner=runner)
     try:
-        wizard.file_page.path_edit.setText(str(shared_file("datablist/customers-10000.csv")))
-        wizard.next()
-        wizard.next()
-        wizard.mapping_page.remember.setChecked(False)
-        for _ in range(3):
-            wizard.next()
-        qtbot.waitUntil(lambda: wizard.running, timeout=5_000)
+        _start_a_long_import(qtbot, wizard)
         wizard.reject()  # the window's close button
         assert wizard.isVisible()  # still open until the worker has rolled back
         qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=30_000)
