@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -44,3 +47,15 @@ class Changes:
 
 
 NO_CHANGES = Changes()
+
+
+@dataclass(frozen=True)
+class OpResult(Generic[T]):
+    """What every mutating facade method returns: its value and what it changed.
+
+    Panes publish `changes` on the bus (`Pane.write` does it for them); `value` is the DTO the
+    pane needs next (the new record's id, the inverse edit for undo, a report).
+    """
+
+    value: T
+    changes: Changes = NO_CHANGES

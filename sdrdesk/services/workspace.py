@@ -1,21 +1,36 @@
-"""The open book as services see it: file, unit-of-work factory, clock. No Qt."""
+"""The one door from the panes to the data: the open book as a facade of services (no Qt).
+
+Panes receive a `Workspace` (Anki's `col`) and reach data only through its service
+attributes: `workspace.calls.log_call(...)`, `workspace.tasks.snapshot(...)`. Reads return
+frozen DTOs; writes return an `OpResult` (or a frozen result with a `changes` field) that the
+pane publishes. No method hands out an ORM object or a unit of work, and `ui/` never touches
+`uow_factory` (tests/unit/test_layering.py enforces it).
+
+Each service is constructed once here with the unit-of-work factory and the clock; a new
+area adds its service class in its own module and one line in `Workspace.__init__`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from sdrdesk.domain.clock import Clock
+from sdrdesk.services.calls import CallService
+from sdrdesk.services.objections import ObjectionService
+from sdrdesk.services.scripts import ScriptService
 from sdrdesk.storage.engine import Book, open_book
 from sdrdesk.storage.unit_of_work import UowFactory, uow_factory_for
 
 
-@dataclass
 class Workspace:
-    book: Book
-    uow_factory: UowFactory
-    clock: Clock
-    is_demo: bool = False
+    def __init__(self, book: Book, uow_factory: UowFactory, clock: Clock, *, is_demo: bool = False) -> None:
+        self.book = book  # services and commands only; panes use the services below
+        self.uow_factory = uow_factory  # services and commands only
+        self.clock = clock
+        self.is_demo = is_demo
+        self.calls = CallService(uow_factory, clock)
+        self.scripts = ScriptService(uow_factory, clock)
+        self.objections = ObjectionService(uow_factory, clock)
 
     @property
     def path(self) -> Path:
@@ -32,5 +47,4 @@ class Workspace:
 def open_workspace(path: Path, clock: Clock, *, read_only: bool = False, is_demo: bool = False,
                    backup_dir: Path | None = None) -> Workspace:
     book = open_book(path, read_only=read_only, backup_dir=backup_dir)
-    return Workspace(book=book, uow_factory=uow_factory_for(book.session_factory), clock=clock,
-                     is_demo=is_demo)
+    return Workspace(book, uow_factory_for(book.session_factory), clock, is_demo=is_demo)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QShowEvent
@@ -13,6 +14,8 @@ from sdrdesk.ui.context import PaneContext
 
 if TYPE_CHECKING:
     from sdrdesk.services.workspace import Workspace
+
+T = TypeVar("T")
 
 
 class Pane(QWidget):
@@ -44,6 +47,46 @@ class Pane(QWidget):
     def wants(self, changes: Changes) -> bool:
         """Whether `changes` affect what this pane shows. Override."""
         return changes.book_reloaded
+
+    def read(self, query: Callable[[Workspace], T], on_done: Callable[[T], None],
+             on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Run `query(workspace)` off the GUI thread; `on_done(result)` runs on it.
+
+        A result that arrives after another book was opened is dropped.
+        """
+        workspace = self.ctx.workspace
+        if workspace is None:
+            return
+
+        def deliver(result: T) -> None:
+            if self.ctx.workspace is workspace:
+                on_done(result)
+
+        self.ctx.runner.run(lambda: query(workspace), deliver, on_error or self.report_error,
+                            serial_db=False)
+
+    def write(self, op: Callable[[Workspace], Any], on_done: Callable[[Any], None] | None = None,
+              on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Run `op(workspace)` on the serial writer, off the GUI thread.
+
+        When it lands, the result's `changes` are published, then `on_done(result)` runs.
+        Errors go to `on_error`, else to the error dialog; nothing is raised into Qt.
+        """
+        workspace = self.ctx.workspace
+        if workspace is None:
+            return
+
+        def landed(result: Any) -> None:
+            changes = getattr(result, "changes", None)
+            if isinstance(changes, Changes):
+                self.publish(changes)
+            if on_done is not None:
+                on_done(result)
+
+        self.ctx.runner.run(lambda: op(workspace), landed, on_error or self.report_error, serial_db=True)
+
+    def report_error(self, exc: BaseException) -> None:
+        self.ctx.bus.sig_error.emit(exc)
 
     def publish(self, changes: Changes) -> None:
         """Tell the other panes what this pane's action changed."""
