@@ -252,6 +252,16 @@ class Meeting(RecordMixin, Base):
     summary_markdown: Mapped[str | None] = mapped_column(Text)
     summary_html: Mapped[str | None] = mapped_column(Text)
     rejection_reason: Mapped[str | None] = mapped_column(Text)
+    # One timestamp per lifecycle step (migration 7); metrics count from these, not `status`.
+    booked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    rescheduled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    held_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    no_show_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    rejected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    activity_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("activities.id"))
 
 
 class CoachingNote(RecordMixin, Base):
