@@ -205,12 +205,9 @@ def _warm_imports() -> None:
     this safe; a failure here only means the GUI thread imports them itself."""
     import importlib
 
-    from sdrdesk.ui.panes.registry import PANES
-
     try:
         importlib.import_module("sdrdesk.ui.book_controller")
-        for spec in PANES:
-            importlib.import_module(spec.factory.split(":")[0])
+        importlib.import_module("sdrdesk.ui.panes.registry")
     except Exception:  # the GUI thread will hit and report the same error properly
         log.debug("warming imports failed", exc_info=True)
 

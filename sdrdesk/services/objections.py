@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, or_, select
 
-from sdrdesk.domain.changes import Changes
+from sdrdesk.domain.changes import Changes, OpResult
 from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.errors import RecordNotFound, ValidationError
+from sdrdesk.services.record_change import RecordChange, apply_change
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
 
@@ -151,9 +152,19 @@ class ObjectionService:
             return row.id, previous, Changes(objections=True)
 
     def delete(self, objection_id: uuid.UUID) -> Changes:
+        return self._delete(objection_id)[1]
+
+    def _delete(self, objection_id: uuid.UUID) -> tuple[ObjectionEdit | None, Changes]:
+        """Tombstone; returns the values it had (None if it was already gone), for undo."""
+        previous = None
         with self._uow() as uow:
             row = uow.objections.get(objection_id)
             if row is not None:
+                previous = ObjectionEdit(row.category, row.prompt, row.answer, row.hotkey)
                 uow.objections.soft_delete(row, self._clock.now())
                 uow.commit()
-        return Changes(objections=True)
+        return previous, Changes(objections=True)
+
+    def apply(self, change: RecordChange[ObjectionEdit]) -> OpResult[RecordChange[ObjectionEdit]]:
+        """Create, update, delete or restore; the result's value is the change that reverses it."""
+        return apply_change(change, self.save, self._delete)

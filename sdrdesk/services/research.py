@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sdrdesk.domain import icp
-from sdrdesk.domain.changes import Changes
+from sdrdesk.domain.changes import Changes, OpResult
 from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.errors import RecordNotFound, ValidationError
 from sdrdesk.domain.phones import format_for_display
@@ -212,3 +212,20 @@ def apply_edit(uow_factory: UowFactory, edit: FieldEdit, clock: Clock) -> tuple[
 def pin_zone(contact_id: uuid.UUID, zone: str | None) -> FieldEdit:
     """The edit that pins a contact's zone (None unpins): the rep knows better than the number."""
     return FieldEdit("contact", contact_id, "pinned_timezone", zone)
+
+
+class ResearchService:
+    """`Workspace.research`: one account's research, and undoable field edits."""
+
+    def __init__(self, uow_factory: UowFactory, clock: Clock) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+
+    def load(self, account_id: uuid.UUID, rep_region: str = "US") -> AccountResearch | None:
+        with self._uow() as uow:
+            return load_research(uow, account_id, self._clock.now().astimezone().date(), rep_region)
+
+    def apply_edit(self, edit: FieldEdit) -> OpResult[FieldEdit]:
+        """Save one field; the result's value is the edit that undoes it."""
+        inverse, changes = apply_edit(self._uow, edit, self._clock)
+        return OpResult(inverse, changes)

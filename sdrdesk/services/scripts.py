@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sdrdesk.domain.changes import Changes
+from sdrdesk.domain.changes import Changes, OpResult
 from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.errors import RecordNotFound, ValidationError
+from sdrdesk.services.default_library import LibraryLoad, ensure_default_library
+from sdrdesk.services.record_change import RecordChange, apply_change
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
 
@@ -101,6 +103,11 @@ class ScriptService:
         self._uow = uow_factory
         self._clock = clock
 
+    def ensure_defaults(self) -> OpResult[LibraryLoad]:
+        """Load the shipped scripts and objections into a book that has none yet."""
+        load = ensure_default_library(self._uow)
+        return OpResult(load, Changes(scripts=True, objections=True) if load.loaded else Changes())
+
     def list(self) -> list[ScriptRow]:
         with self._uow() as uow:
             return list_scripts(uow)
@@ -133,9 +140,19 @@ class ScriptService:
             return row.id, previous, Changes(scripts=True)
 
     def delete(self, script_id: uuid.UUID) -> Changes:
+        return self._delete(script_id)[1]
+
+    def _delete(self, script_id: uuid.UUID) -> tuple[ScriptEdit | None, Changes]:
+        """Tombstone; returns the values it had (None if it was already gone), for undo."""
+        previous = None
         with self._uow() as uow:
             row = uow.scripts.get(script_id)
             if row is not None:
+                previous = ScriptEdit(row.name, row.persona, row.step_kind, row.body)
                 uow.scripts.soft_delete(row, self._clock.now())
                 uow.commit()
-        return Changes(scripts=True)
+        return previous, Changes(scripts=True)
+
+    def apply(self, change: RecordChange[ScriptEdit]) -> OpResult[RecordChange[ScriptEdit]]:
+        """Create, update, delete or restore; the result's value is the change that reverses it."""
+        return apply_change(change, self.save, self._delete)

@@ -10,8 +10,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from sdrdesk.domain.clock import Clock
+from sdrdesk.domain.compliance import CallingWindows
+from sdrdesk.services.calls import ContactWindow, callable_tasks, contact_windows
 from sdrdesk.storage import models as m
-from sdrdesk.storage.unit_of_work import SqlUnitOfWork
+from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
 
 CHANNELS = ("call", "email", "linkedin", "other")
 
@@ -72,3 +75,54 @@ def task_rows(uow: SqlUnitOfWork, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, T
             contact_title=job or "", account_name=account or "",
         )
     return rows
+
+
+@dataclass(frozen=True)
+class TodayRow:
+    """A task plus its prospect's calling-window facts at the time the page was fetched."""
+
+    task: TaskRow
+    window: ContactWindow | None
+
+    def window_text(self, now: datetime) -> str:
+        if self.window is None:
+            return ""
+        if self.window.do_not_call:
+            return "Do not call"
+        return self.window.status.label(now=now)
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """What the Today pane shows first: the ordered ids, a summary line and the first page."""
+
+    ids: list[uuid.UUID]
+    summary: str
+    first_page: dict[uuid.UUID, TodayRow]
+
+
+class TaskQueueService:
+    """`Workspace.tasks`: the Today queue as ids and pages of rows (reads only)."""
+
+    def __init__(self, uow_factory: UowFactory, clock: Clock) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+
+    def queue(self, windows: CallingWindows, *, channel: str | None = None, callable_only: bool = False,
+              first_page: int = 0) -> QueueView:
+        now = self._clock.now()
+        with self._uow() as uow:
+            snapshot = queue_snapshot(uow, now, None if callable_only else channel)
+            ids, summary = snapshot.ids, f"{len(snapshot.ids)} open · {snapshot.overdue} overdue"
+            if callable_only:
+                # Seconds for tens of thousands of calls (each prospect's zones): callers run
+                # this off the GUI thread, and only while the filter is on.
+                ids = callable_tasks(uow, snapshot.ids, windows, now)
+                summary = f"{len(ids)} callable now · {len(snapshot.ids)} open"
+        return QueueView(ids, summary, self.rows(ids[:first_page], windows) if first_page else {})
+
+    def rows(self, ids: Sequence[uuid.UUID], windows: CallingWindows) -> dict[uuid.UUID, TodayRow]:
+        with self._uow() as uow:
+            tasks = task_rows(uow, list(ids))
+            facts = contact_windows(uow, [t.contact_id for t in tasks.values()], windows, self._clock.now())
+        return {task_id: TodayRow(task, facts.get(task.contact_id)) for task_id, task in tasks.items()}

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 
 from sdrdesk.domain.dispositions import label_of
 from sdrdesk.storage import models as m
-from sdrdesk.storage.unit_of_work import SqlUnitOfWork
+from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
 
 
 @dataclass(frozen=True)
@@ -90,3 +90,31 @@ def timeline_rows(uow: SqlUnitOfWork, ids: Sequence[uuid.UUID],
             objections=tuple(used.get(activity.id, ())), callback_at=activity.callback_at,
         )
     return rows
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    ids: list[uuid.UUID]
+    who: str  # the focused contact's name, or ""
+    where: str  # their account's name (or the focused account's), or ""
+
+
+class TimelineService:
+    """`Workspace.timeline`: touches of a contact and its account (reads only)."""
+
+    def __init__(self, uow_factory: UowFactory) -> None:
+        self._uow = uow_factory
+
+    def view(self, contact_id: uuid.UUID | None, account_id: uuid.UUID | None) -> TimelineView:
+        with self._uow() as uow:
+            contact = uow.contacts.get(contact_id) if contact_id else None
+            if contact is not None:
+                account_id = contact.account_id  # the contact's own account, whatever was focused
+            ids = timeline_ids(uow, contact_id, account_id)
+            who = " ".join(p for p in (contact.first_name, contact.last_name) if p) if contact else ""
+            account = uow.accounts.get(account_id) if account_id else None
+            return TimelineView(ids, who, account.name if account else "")
+
+    def rows(self, ids: Sequence[uuid.UUID], focus_contact: uuid.UUID | None) -> dict[uuid.UUID, TimelineRow]:
+        with self._uow() as uow:
+            return timeline_rows(uow, ids, focus_contact=focus_contact)

@@ -15,9 +15,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from sdrdesk.domain.clock import Clock
+from sdrdesk.services.book import BookService
 from sdrdesk.services.calls import CallService
+from sdrdesk.services.csv_import.service import ImportService
 from sdrdesk.services.objections import ObjectionService
+from sdrdesk.services.research import ResearchService
 from sdrdesk.services.scripts import ScriptService
+from sdrdesk.services.task_queue import TaskQueueService
+from sdrdesk.services.timeline import TimelineService
+from sdrdesk.storage.backup import rolling_backup
 from sdrdesk.storage.engine import Book, open_book
 from sdrdesk.storage.unit_of_work import UowFactory, uow_factory_for
 
@@ -28,9 +34,14 @@ class Workspace:
         self.uow_factory = uow_factory  # services and commands only
         self.clock = clock
         self.is_demo = is_demo
+        self.browse = BookService(uow_factory, book.path)
+        self.tasks = TaskQueueService(uow_factory, clock)
         self.calls = CallService(uow_factory, clock)
+        self.timeline = TimelineService(uow_factory)
+        self.research = ResearchService(uow_factory, clock)
         self.scripts = ScriptService(uow_factory, clock)
         self.objections = ObjectionService(uow_factory, clock)
+        self.imports = ImportService(uow_factory, clock)
 
     @property
     def path(self) -> Path:
@@ -40,7 +51,12 @@ class Workspace:
     def read_only(self) -> bool:
         return self.book.read_only
 
+    def rolling_backup(self, target_dir: Path, *, keep: int) -> Path:
+        """Copy the book into `target_dir`, keeping the newest `keep` copies (any worker)."""
+        return rolling_backup(self.path, target_dir, keep=keep)
+
     def close(self) -> None:
+        self.browse.close()
         self.book.close()
 
 

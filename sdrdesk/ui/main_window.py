@@ -35,9 +35,10 @@ from sdrdesk.ui import layouts
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.panes.base import Pane
+from sdrdesk.ui.panes.docks import DOCKS
 from sdrdesk.ui.panes.empty_state import EmptyState
-from sdrdesk.ui.panes.registry import PANES
 from sdrdesk.ui.theme import THEMES, apply_theme
+from sdrdesk.ui.widget_state import restore_widget_state, save_widget_state
 
 if TYPE_CHECKING:  # these load the storage stack: imported on first use, after the first paint
     from sdrdesk.services.workspace import Workspace
@@ -117,7 +118,7 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         # Docks first, with a light placeholder: the window can paint before the panes' modules
         # (and the storage stack behind them) are imported.
-        for spec in PANES:
+        for spec in DOCKS:
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(spec.object_name)
             dock.setWidget(EmptyState("Loading…", dock))
@@ -131,14 +132,17 @@ class MainWindow(QMainWindow):
         """Build every pane into its dock (once)."""
         if self.panes:
             return
-        for spec in PANES:
-            pane = spec.load()(self.ctx, self)
+        from sdrdesk.ui.panes.registry import PANE_CLASSES  # brings the storage stack: after paint
+
+        for spec in DOCKS:
+            pane = PANE_CLASSES[spec.object_name](self.ctx, self)
             dock = self.docks[spec.object_name]
             placeholder = dock.widget()
             dock.setWidget(pane)
             if placeholder is not None:
                 placeholder.deleteLater()
             self.panes[spec.object_name] = pane
+        restore_widget_state(self, self.settings)
         self.sig_panes_installed.emit()
 
     def _build_menus(self) -> None:
@@ -180,7 +184,7 @@ class MainWindow(QMainWindow):
         preferences.setObjectName("action.preferences")
 
         self.view_menu = bar.addMenu("&View")
-        for spec in PANES:
+        for spec in DOCKS:
             toggle = self.docks[spec.object_name].toggleViewAction()
             toggle.setObjectName(f"action.toggle.{spec.object_name}")
             self.view_menu.addAction(toggle)
@@ -288,6 +292,7 @@ class MainWindow(QMainWindow):
     def save_window_state(self) -> None:
         self.settings.set(S.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
         self.settings.set(S.WINDOW_STATE, bytes(self.saveState(layouts.LAYOUT_VERSION).data()))
+        save_widget_state(self, self.settings)
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -316,7 +321,7 @@ class MainWindow(QMainWindow):
         workspace = self.ctx.workspace
         if workspace is None or workspace.read_only:
             return None
-        wizard = open_import_wizard(self, workspace.path, workspace.uow_factory, self.settings,
+        wizard = open_import_wizard(self, workspace.path, workspace.imports, self.settings,
                                     runner=self.ctx.runner)  # the one serial DB writer
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.sig_import_finished.connect(
@@ -361,9 +366,8 @@ class MainWindow(QMainWindow):
             return
         from sdrdesk.ui.dialogs.import_wizard import undo_last_import_confirmed
 
-        changes = undo_last_import_confirmed(self.ctx.prompter, workspace.uow_factory)
-        if changes is not None:
-            self.ctx.bus.sig_changes_applied.emit(changes, self)
+        undo_last_import_confirmed(self.ctx.prompter, workspace.imports, self.ctx.runner,
+                                   lambda changes: self.ctx.bus.sig_changes_applied.emit(changes, self))
 
     def export_csv(self, what: str) -> None:
         workspace = self.ctx.workspace
@@ -371,7 +375,7 @@ class MainWindow(QMainWindow):
             return
         from sdrdesk.ui.dialogs.import_wizard import export_csv_prompted
 
-        export_csv_prompted(self.ctx.prompter, workspace.uow_factory, what, self.ctx.runner,
+        export_csv_prompted(self.ctx.prompter, workspace.imports, what, self.ctx.runner,
                             workspace.path.parent / "exports")
 
     def show_preferences(self) -> PreferencesDialog:

@@ -14,7 +14,6 @@ from pathlib import Path
 from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.qt import QtScheduler
 
-from sdrdesk.storage.backup import rolling_backup
 from sdrdesk.ui.context import PaneContext
 
 log = logging.getLogger(__name__)
@@ -45,8 +44,8 @@ class AppScheduler:
         workspace = self.ctx.workspace
         if workspace is None or workspace.read_only or workspace.is_demo:
             return
-        source, target = workspace.path, self.backups_dir
-        self.ctx.runner.run(lambda: rolling_backup(source, target, keep=KEEP_BACKUPS),
+        target = self.backups_dir
+        self.ctx.runner.run(lambda: workspace.rolling_backup(target, keep=KEEP_BACKUPS),
                             lambda copy: log.info("rolling backup written: %s", Path(copy).name),
                             lambda exc: log.warning("rolling backup failed: %s", exc),
                             serial_db=False)

@@ -49,11 +49,8 @@ CURRENT_LAYOUT: Setting[str] = persist("current_layout", str, "Calling")
 SAVED_LAYOUTS: Setting[dict[str, Any]] = persist("saved_layouts", dict, {})
 LAST_BOOK: Setting[str] = persist("last_book", str, "")
 LAST_IMPORT_FOLDER: Setting[str] = persist("last_import_folder", str, "")
-SCRIPT_SPLITTER: Setting[bytes] = persist("script_splitter", bytes, b"")
-BOOK_ACCOUNTS_HEADER: Setting[bytes] = persist("book/accounts_header", bytes, b"")
-BOOK_CONTACTS_HEADER: Setting[bytes] = persist("book/contacts_header", bytes, b"")
+WIDGET_STATE: Setting[dict[str, Any]] = persist("widget_state", dict, {})  # ui/widget_state.py
 BOOK_TAB: Setting[str] = persist("book/tab", str, "accounts")  # accounts or contacts
-RESEARCH_SPLIT: Setting[bytes] = persist("research/split", bytes, b"")
 TODAY_CALLABLE_NOW: Setting[bool] = persist("today/callable_now", bool, False)
 
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoStack
 
 from sdrdesk.domain.cancel import CancelToken
 from sdrdesk.domain.clock import FakeClock
+from sdrdesk.domain.focus import Focus
 from sdrdesk.services import research as rs
 from sdrdesk.services.workspace import Workspace, open_workspace
 from sdrdesk.ui.bus import AppBus
@@ -221,18 +222,22 @@ def test_a_queued_search_gives_up_when_superseded(qapp) -> None:  # type: ignore
 def test_selecting_publishes_focus_and_enter_opens_research(qtbot, accounts: AccountsPane,  # type: ignore[no-untyped-def]
                                                             ctx: PaneContext, seeded: Seeded) -> None:
     _type(qtbot, accounts, "northwind")
-    with qtbot.waitSignal(ctx.bus.sig_focus_account_changed, timeout=1000) as focused:
+    with qtbot.waitSignal(ctx.bus.sig_focus_changed, timeout=1000,
+                          check_params_cb=lambda f: f.account_id == seeded.northwind) as focused:
         qtbot.keyClick(accounts.search_edit, Qt.Key.Key_Down)  # arrows move the list from the search box
-    assert focused.args == [seeded.northwind]
+    assert focused.args[0].account_id == seeded.northwind
     with qtbot.waitSignal(ctx.bus.sig_open_research_requested, timeout=1000) as opened:
         qtbot.keyClick(accounts.search_edit, Qt.Key.Key_Return)
     assert opened.args == [seeded.northwind]
 
     accounts.show_tab(CONTACTS_TAB)
     _type(qtbot, accounts, "jane")
-    with qtbot.waitSignals([ctx.bus.sig_focus_contact_changed, ctx.bus.sig_focus_account_changed],
-                           timeout=1000):
-        qtbot.keyClick(accounts.search_edit, Qt.Key.Key_Down)
+    qtbot.keyClick(accounts.search_edit, Qt.Key.Key_Down)
+    jane = accounts.selected_row()
+    # One focus carries both: a contact never arrives without its own account. (Northwind's
+    # best contact was already focused with the account, so nothing new needed sending.)
+    qtbot.waitUntil(lambda: ctx.bus.focus.contact_id == jane.id)
+    assert ctx.bus.focus.account_id == seeded.northwind
     with qtbot.waitSignal(ctx.bus.sig_open_research_requested, timeout=1000) as opened:
         qtbot.keyClick(accounts.contacts_view, Qt.Key.Key_Enter)
     assert opened.args == [seeded.northwind]  # a contact opens its account's research
@@ -282,14 +287,14 @@ def _local(research: ResearchPane, name: str) -> str:
 def test_research_shows_the_account_and_follows_focus(qtbot, research: ResearchPane, ctx: PaneContext,  # type: ignore[no-untyped-def]
                                                       seeded: Seeded) -> None:
     assert research.empty.isVisible()
-    ctx.bus.sig_focus_account_changed.emit(seeded.northwind)
+    ctx.bus.set_focus(Focus(seeded.northwind))
     assert research.title.text() == "Northwind Analytics Inc."
     assert research.line_edits["industry"].text() == "Software"
     assert research.tier_combo.currentData() == "A"
     assert "criteria met" in research.icp_label.text()
     assert "stale" in research.triggers_label.text() and "Series B" in research.triggers_label.text()
     assert research.text_edits["likely_pain"].toPlainText() == "Ramp time"
-    ctx.bus.sig_focus_account_changed.emit(None)
+    ctx.bus.set_focus(Focus())
     assert research.empty.isVisible() and not research.scroll.isVisible()
 
 
@@ -377,9 +382,9 @@ def test_a_refused_value_is_explained_and_not_undoable(qtbot, research: Research
 def test_focus_from_another_pane_selects_the_contact_without_echo(qtbot, research: ResearchPane,  # type: ignore[no-untyped-def]
                                                                   ctx: PaneContext, seeded: Seeded) -> None:
     research.show_account(seeded.northwind)
-    with qtbot.assertNotEmitted(ctx.bus.sig_focus_contact_changed, wait=100):
+    with qtbot.assertNotEmitted(ctx.bus.sig_focus_changed, wait=100):
         research.show_account(seeded.mueller_ag)
-    ctx.bus.sig_focus_contact_changed.emit(seeded.jurgen)
+    ctx.bus.set_focus(Focus(seeded.mueller_ag, seeded.jurgen))
     assert research.selected_contact_id() == seeded.jurgen
 
 

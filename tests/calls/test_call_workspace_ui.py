@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from sdrdesk.domain.clock import FakeClock
+from sdrdesk.domain.focus import Focus
 from sdrdesk.services.objections import ObjectionService
 from sdrdesk.services.workspace import Workspace, open_workspace
 from sdrdesk.storage import models as m
@@ -24,10 +25,12 @@ from sdrdesk.ui.bus import AppBus
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.dialer import RecordingDialer
 from sdrdesk.ui.panes.call import CallPane
-from sdrdesk.ui.panes.script import SEARCH_SHORTCUT, ScriptPane
+from sdrdesk.ui.panes.script import ScriptPane
 from sdrdesk.ui.panes.timeline import TimelinePane
 from sdrdesk.ui.prompter import ScriptedPrompter
 from sdrdesk.ui.settings import Settings
+from sdrdesk.ui.widgets.objection_panel import SEARCH_SHORTCUT, ObjectionPanel
+from sdrdesk.ui.widgets.script_panel import ScriptPanel
 from sdrdesk.ui.workers import InlineRunner
 from tests.calls.helpers import NOW, SmallBook, make_small_book
 
@@ -47,6 +50,14 @@ class Desk:
     clock: FakeClock
     book: SmallBook
     workspace: Workspace
+
+    @property
+    def scripts(self) -> ScriptPanel:
+        return self.script.script_panel
+
+    @property
+    def objections(self) -> ObjectionPanel:
+        return self.script.objection_panel
 
 
 def build_desk(qtbot, path: Path, settings_path: Path, clock: FakeClock, *, fresh: bool) -> Desk:  # type: ignore[no-untyped-def]
@@ -82,8 +93,7 @@ def desk(qtbot, tmp_path: Path) -> Iterator[Desk]:  # type: ignore[no-untyped-de
 
 
 def focus(desk: Desk) -> None:
-    desk.ctx.bus.sig_focus_account_changed.emit(desk.book.account_id)
-    desk.ctx.bus.sig_focus_contact_changed.emit(desk.book.contact_id)
+    desk.ctx.bus.set_focus(Focus(desk.book.account_id, desk.book.contact_id))
 
 
 def activities(desk: Desk) -> list[m.Activity]:
@@ -94,37 +104,37 @@ def activities(desk: Desk) -> list[m.Activity]:
 
 
 def test_script_follows_the_contact_and_marks_what_is_missing(desk: Desk) -> None:
-    assert desk.script.scripts, "the default library loads into a new book"
+    assert desk.scripts.scripts, "the default library loads into a new book"
     focus(desk)
-    assert desk.script.current_script is not None
-    assert desk.script.current_script.step_kind == "follow_up_call"  # Ana's open call task
-    text = desk.script.viewer.toPlainText()
+    assert desk.scripts.current_script is not None
+    assert desk.scripts.current_script.step_kind == "follow_up_call"  # Ana's open call task
+    text = desk.scripts.viewer.toPlainText()
     assert "Ana" in text and "Nova Labs Inc" in text and "Raised a Series B round" in text
     assert "{" not in text
-    assert desk.script.filled is not None and desk.script.filled.missing == ("my_company",)
-    assert "your company" in desk.script.missing_label.text() and desk.script.missing_label.isVisible()
-    cursor = desk.script.viewer.document().find("⟨your company?⟩")
+    assert desk.scripts.filled is not None and desk.scripts.filled.missing == ("my_company",)
+    assert "your company" in desk.scripts.missing_label.text() and desk.scripts.missing_label.isVisible()
+    cursor = desk.scripts.viewer.document().find("⟨your company?⟩")
     assert not cursor.isNull()
     assert cursor.charFormat().background().color() == QColor(255, 193, 7)
     desk.prompter.answers.extend(["Sam Rep", "Acme"])
-    desk.script.missing_label.linkActivated.emit("#me")  # "Set your name and company…"
+    desk.scripts.missing_label.linkActivated.emit("#me")  # "Set your name and company…"
     assert desk.ctx.settings.get(S.REP_COMPANY) == "Acme"
-    assert desk.script.filled is not None and desk.script.filled.complete
-    desk.ctx.bus.sig_focus_contact_changed.emit(desk.book.colleague_id)  # the gatekeeper
-    assert desk.script.current_script.name == "Gatekeeper"
-    assert desk.script.filled is not None and desk.script.filled.complete
-    assert not desk.script.missing_label.isVisible()
+    assert desk.scripts.filled is not None and desk.scripts.filled.complete
+    desk.ctx.bus.set_focus(Focus(desk.book.account_id, desk.book.colleague_id))  # the gatekeeper
+    assert desk.scripts.current_script.name == "Gatekeeper"
+    assert desk.scripts.filled is not None and desk.scripts.filled.complete
+    assert not desk.scripts.missing_label.isVisible()
 
 
 def test_objection_found_pasted_and_counted_by_keyboard(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
     focus(desk)
     qtbot.keyClick(desk.window, Qt.Key.Key_O, CTRL_SHIFT)
-    assert desk.script.search.hasFocus()
-    qtbot.keyClicks(desk.script.search, "exp")
-    qtbot.waitUntil(lambda: desk.script.objection_model.rowCount() > 0
-                    and desk.script.objection_model.rows[0].prompt == "It's too expensive.")
-    qtbot.keyClick(desk.script.search, Qt.Key.Key_Return)
-    price = desk.script.objection_model.rows[0]
+    assert desk.objections.search.hasFocus()
+    qtbot.keyClicks(desk.objections.search, "exp")
+    qtbot.waitUntil(lambda: desk.objections.objection_model.rowCount() > 0
+                    and desk.objections.objection_model.rows[0].prompt == "It's too expensive.")
+    qtbot.keyClick(desk.objections.search, Qt.Key.Key_Return)
+    price = desk.objections.objection_model.rows[0]
     assert price.answer in desk.call.notes.toPlainText()
     assert desk.call.objections_used == [price.id]
     assert "1 objection handled" in desk.call.used_label.text()
@@ -135,9 +145,9 @@ def test_objection_found_pasted_and_counted_by_keyboard(qtbot, desk: Desk) -> No
     with desk.workspace.uow_factory() as uow:
         used = uow.session.scalars(select(m.ActivityObjection.objection_id)).all()
     assert used == [price.id]
-    qtbot.waitUntil(lambda: desk.script.objection_model.rows[0].uses == 1)
-    assert desk.script.objection_model.rows[0].meetings == 1
-    assert "used 1×, 1 meeting" in desk.script.objection_model.index(0, 0).data()
+    qtbot.waitUntil(lambda: desk.objections.objection_model.rows[0].uses == 1)
+    assert desk.objections.objection_model.rows[0].meetings == 1
+    assert "used 1×, 1 meeting" in desk.objections.objection_model.index(0, 0).data()
     assert desk.call.notes.toPlainText() == "" and desk.call.objections_used == []
 
 
@@ -205,7 +215,7 @@ def test_notes_typed_then_app_closed_are_there_on_restart(qtbot, tmp_path: Path)
     focus(first)
     qtbot.keyClicks(first.call.notes, "Budget frozen until Q3")
     price = ObjectionService(first.workspace.uow_factory, clock).search("expensive")[0]
-    first.call._on_session_answer_pasted(price.id, price.answer)
+    first.call._on_bus_answer_pasted(price.id, price.answer)
     qtbot.keyClicks(first.call.notes, "call back in June")
     qtbot.waitUntil(lambda: not first.call._autosave.isActive(), timeout=2000)  # debounce ≤ 1 s
     typed = first.call.notes.toPlainText()
@@ -222,31 +232,31 @@ def test_notes_typed_then_app_closed_are_there_on_restart(qtbot, tmp_path: Path)
 
 def test_script_edit_is_undoable(desk: Desk) -> None:
     focus(desk)
-    original = desk.script.current_script
+    original = desk.scripts.current_script
     assert original is not None
-    desk.script.start_editing()
-    desk.script.editor.setPlainText("## Short\nHi {first_name}, quick one.")
-    desk.script.save_editing()
-    assert "Hi Ana, quick one." in desk.script.viewer.toPlainText()
+    desk.scripts.start_editing()
+    desk.scripts.editor.setPlainText("## Short\nHi {first_name}, quick one.")
+    desk.scripts.save_editing()
+    assert "Hi Ana, quick one." in desk.scripts.viewer.toPlainText()
     desk.ctx.undo_stack.undo()
-    assert desk.script.current_script is not None and desk.script.current_script.body == original.body
+    assert desk.scripts.current_script is not None and desk.scripts.current_script.body == original.body
     desk.ctx.undo_stack.redo()
-    assert "Hi Ana, quick one." in desk.script.viewer.toPlainText()
+    assert "Hi Ana, quick one." in desk.scripts.viewer.toPlainText()
 
 
 def test_models_pass_the_model_tester(qtmodeltester, desk: Desk) -> None:  # type: ignore[no-untyped-def]
     focus(desk)
     desk.call.log_disposition("no_answer")
-    qtmodeltester.check(desk.script.objection_model)
+    qtmodeltester.check(desk.objections.objection_model)
     qtmodeltester.check(desk.timeline.model)
 
 
 def test_objection_hotkey_pastes_its_answer(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
     focus(desk)
-    texts = {a.text(): a.shortcut().toString() for a in desk.script.hotkey_actions}
+    texts = {a.text(): a.shortcut().toString() for a in desk.objections.hotkey_actions}
     assert texts["Objection: It's too expensive."] == "Ctrl+Alt+1"
     qtbot.keyClick(desk.window, Qt.Key.Key_8, CTRL | Qt.KeyboardModifier.AltModifier)  # "send me an e-mail"
-    [email] = [r for r in desk.script.objection_model.rows if r.prompt == "Just send me an e-mail."]
+    [email] = [r for r in desk.objections.objection_model.rows if r.prompt == "Just send me an e-mail."]
     assert desk.call.notes.toPlainText().strip() == email.answer
     assert desk.call.objections_used == [email.id]
     keys = [a.shortcut().toString() for pane in (desk.call, desk.script, desk.timeline)
@@ -255,13 +265,14 @@ def test_objection_hotkey_pastes_its_answer(qtbot, desk: Desk) -> None:  # type:
 
 
 def _select_objection(desk: Desk, prompt: str) -> None:
-    model = desk.script.objection_model
+    model = desk.objections.objection_model
     [row] = [i for i, r in enumerate(model.rows) if r.prompt == prompt]
-    desk.script.objection_list.setCurrentIndex(model.index(row, 0))
+    desk.objections.objection_list.setCurrentIndex(model.index(row, 0))
 
 
 def _objection_keys(desk: Desk) -> dict[str, str]:
-    return {a.text().removeprefix("Objection: "): a.shortcut().toString() for a in desk.script.hotkey_actions}
+    actions = desk.objections.hotkey_actions
+    return {a.text().removeprefix("Objection: "): a.shortcut().toString() for a in actions}
 
 
 def test_objection_key_is_chosen_checked_removed_and_undone(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
@@ -270,20 +281,20 @@ def test_objection_key_is_chosen_checked_removed_and_undone(qtbot, desk: Desk) -
     assert _objection_keys(desk)[email] == "Ctrl+Alt+8"
     _select_objection(desk, email)
     desk.prompter.answers.append("Ctrl+Alt+M")
-    desk.script.set_objection_hotkey()
+    desk.objections.set_objection_hotkey()
     assert _objection_keys(desk)[email] == "Ctrl+Alt+M"
     qtbot.keyClick(desk.window, Qt.Key.Key_M, CTRL | Qt.KeyboardModifier.AltModifier)
-    [row] = [r for r in desk.script.objection_model.rows if r.prompt == email]
+    [row] = [r for r in desk.objections.objection_model.rows if r.prompt == email]
     assert desk.call.notes.toPlainText().strip() == row.answer
     # Keys already doing something else are refused with what they do; so is what is not a key.
     for taken, says in (("Ctrl+Alt+1", "pastes the answer to “It's too expensive.”"),
                         (SEARCH_SHORTCUT, "is “Find an objection”"), ("Banana", "is not a key")):
         desk.prompter.answers.append(taken)
-        desk.script.set_objection_hotkey()
+        desk.objections.set_objection_hotkey()
         assert says in desk.prompter.told[-1]
         assert _objection_keys(desk)[email] == "Ctrl+Alt+M"
     desk.prompter.answers.append("")  # none
-    desk.script.set_objection_hotkey()
+    desk.objections.set_objection_hotkey()
     assert email not in _objection_keys(desk)
     desk.ctx.undo_stack.undo()
     assert _objection_keys(desk)[email] == "Ctrl+Alt+M"
@@ -291,24 +302,24 @@ def test_objection_key_is_chosen_checked_removed_and_undone(qtbot, desk: Desk) -
 
 def test_new_script_for_this_persona_then_delete_and_undo(desk: Desk) -> None:
     focus(desk)
-    desk.script.new_script()
-    assert desk.script.persona_edit.currentText() == "economic buyer"
-    assert desk.script.step_edit.currentData() == "follow_up_call"
-    desk.script.name_edit.setText("Ana's follow-up")
-    desk.script.editor.setPlainText("Hi {first_name}, following up on {trigger}.")
-    desk.script.save_editing()
-    assert desk.script.current_script is not None and desk.script.current_script.name == "Ana's follow-up"
-    assert "Hi Ana, following up on Raised a Series B round." in desk.script.viewer.toPlainText()
-    desk.ctx.bus.sig_focus_contact_changed.emit(None)
+    desk.scripts.new_script()
+    assert desk.scripts.persona_edit.currentText() == "economic buyer"
+    assert desk.scripts.step_edit.currentData() == "follow_up_call"
+    desk.scripts.name_edit.setText("Ana's follow-up")
+    desk.scripts.editor.setPlainText("Hi {first_name}, following up on {trigger}.")
+    desk.scripts.save_editing()
+    assert desk.scripts.current_script is not None and desk.scripts.current_script.name == "Ana's follow-up"
+    assert "Hi Ana, following up on Raised a Series B round." in desk.scripts.viewer.toPlainText()
+    desk.ctx.bus.set_focus(Focus(desk.book.account_id, None))
     focus(desk)
-    assert desk.script.current_script.name == "Ana's follow-up"  # the rep's own script wins the tie
-    desk.script.start_editing()
+    assert desk.scripts.current_script.name == "Ana's follow-up"  # the rep's own script wins the tie
+    desk.scripts.start_editing()
     desk.prompter.answers.append(True)
-    desk.script.delete_script()
-    assert all(s.name != "Ana's follow-up" for s in desk.script.scripts)
-    assert desk.script.current_script is not None and desk.script.current_script.name == "Follow-up call"
+    desk.scripts.delete_script()
+    assert all(s.name != "Ana's follow-up" for s in desk.scripts.scripts)
+    assert desk.scripts.current_script is not None and desk.scripts.current_script.name == "Follow-up call"
     desk.ctx.undo_stack.undo()
-    assert desk.script.current_script is not None and desk.script.current_script.name == "Ana's follow-up"
+    assert desk.scripts.current_script is not None and desk.scripts.current_script.name == "Ana's follow-up"
 
 
 def test_an_invalid_number_is_listed_but_not_dialled(desk: Desk) -> None:

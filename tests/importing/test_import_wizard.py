@@ -9,7 +9,9 @@ import pytest
 
 from PySide6.QtWidgets import QWizard
 
+from sdrdesk.domain.clock import SystemClock
 from sdrdesk.services.csv_import import last_import
+from sdrdesk.services.csv_import.service import ImportService
 from sdrdesk.storage.unit_of_work import UowFactory
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.dialogs.import_wizard import (
@@ -44,7 +46,8 @@ def settings(tmp_path: Path) -> Settings:
 
 def _open(qtbot, book_path: Path, uow_factory: UowFactory, settings: Settings,  # type: ignore[no-untyped-def]
           runner=None) -> ImportWizard:  # type: ignore[no-untyped-def]
-    wizard = open_import_wizard(None, book_path, uow_factory, settings, runner=runner or InlineRunner())
+    wizard = open_import_wizard(None, book_path, ImportService(uow_factory, SystemClock()), settings,
+                                runner=runner or InlineRunner())
     qtbot.addWidget(wizard)
     assert wizard.isVisible() and not wizard.isModal()
     return wizard
@@ -139,7 +142,8 @@ def test_report_page_opens_the_rejected_rows_and_the_report_folder(
         settings: Settings) -> None:
     source = write_csv(tmp_path / "leads.csv", "Name,Email\nAnn Lee,ann@acme.com\nBo Ng,not-an-email\n")
     opener = RecordingFileOpener()
-    wizard = ImportWizard(book_path, uow_factory, settings, runner=InlineRunner(), file_opener=opener)
+    wizard = ImportWizard(book_path, ImportService(uow_factory, SystemClock()), settings,
+                          runner=InlineRunner(), file_opener=opener)
     qtbot.addWidget(wizard)
     wizard.show()
     _run_to_report(qtbot, wizard, source)
@@ -216,14 +220,15 @@ def test_undo_last_import_asks_first(tmp_path: Path, book_path: Path, uow_factor
     from sdrdesk.services.csv_import import ImportOptions, import_csv
 
     before = dump_book(book_path)
+    imports, undone = ImportService(uow_factory, SystemClock()), []
     prompter = ScriptedPrompter()
-    assert undo_last_import_confirmed(prompter, uow_factory) is None
+    undo_last_import_confirmed(prompter, imports, InlineRunner(), undone.append)
     assert prompter.asked == [("inform", "Undo last import")]
     import_csv(write_csv(tmp_path / "a.csv", "Email,Company\nann@x.com,Acme\n"), uow_factory, ImportOptions())
-    assert undo_last_import_confirmed(ScriptedPrompter(False), uow_factory) is None  # the user said no
-    assert _count(book_path, "contacts") == 1
-    changes = undo_last_import_confirmed(ScriptedPrompter(True), uow_factory)
-    assert changes is not None and changes.book_reloaded
+    undo_last_import_confirmed(ScriptedPrompter(False), imports, InlineRunner(), undone.append)  # said no
+    assert _count(book_path, "contacts") == 1 and undone == []
+    undo_last_import_confirmed(ScriptedPrompter(True), imports, InlineRunner(), undone.append)
+    assert len(undone) == 1 and undone[0].book_reloaded
     assert dump_book(book_path) == before
 
 
@@ -234,11 +239,12 @@ def test_export_asks_where_and_writes(tmp_path: Path, uow_factory: UowFactory) -
     import_csv(source, uow_factory, ImportOptions())
     target = tmp_path / "out.csv"
     prompter = ScriptedPrompter(target)
-    export_csv_prompted(prompter, uow_factory, "contacts", InlineRunner(), tmp_path)
+    imports = ImportService(uow_factory, SystemClock())
+    export_csv_prompted(prompter, imports, "contacts", InlineRunner(), tmp_path)
     assert prompter.asked == [("save", "Export contacts"), ("inform", "Export contacts")]
     assert "'=Acme" in target.read_text(encoding="utf-8-sig")
     cancelled = ScriptedPrompter(None)
-    export_csv_prompted(cancelled, uow_factory, "accounts", InlineRunner(), tmp_path)
+    export_csv_prompted(cancelled, imports, "accounts", InlineRunner(), tmp_path)
     assert cancelled.asked == [("save", "Export accounts")]
 
 
@@ -272,7 +278,8 @@ def test_progress_says_how_far_and_how_long(done: int, total: int, elapsed: floa
 def test_no_way_back_into_a_running_import(qtbot, tmp_path: Path, book_path: Path,  # type: ignore[no-untyped-def]
                                            uow_factory: UowFactory, settings: Settings) -> None:
     source = write_csv(tmp_path / "a.csv", "Name,Email\nAnn Lee,ann@acme.com\n")
-    wizard = ImportWizard(book_path, uow_factory, settings, runner=BackgroundRunner())
+    imports = ImportService(uow_factory, SystemClock())
+    wizard = ImportWizard(book_path, imports, settings, runner=BackgroundRunner())
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.file_page.path_edit.setText(str(source))

@@ -8,9 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import QRect
 
 from sdrdesk.domain.errors import NotAnSdrdeskDatabase
+from sdrdesk.domain.focus import Focus
 from sdrdesk.ui import layouts
 from sdrdesk.ui.main_window import clamp_to_screens
-from sdrdesk.ui.panes.registry import PANE_NAMES
+from sdrdesk.ui.panes.docks import PANE_NAMES
 from tests.ui.conftest import open_and_wait
 
 
@@ -142,9 +143,10 @@ def test_selecting_a_task_focuses_its_contact(make_app, qtbot, tmp_path: Path,
     parts.window.show()
     open_and_wait(qtbot, parts, book)
     today = parts.window.panes["pane.today"]
-    with qtbot.waitSignal(parts.ctx.bus.sig_focus_contact_changed) as focus:
+    with qtbot.waitSignal(parts.ctx.bus.sig_focus_changed) as focus:
         today.select_row(1)
-    assert focus.args[0] == today.model.row_at(1).task.contact_id
+    task = today.model.row_at(1).task
+    assert focus.args[0] == Focus(task.account_id, task.contact_id, task.id)
 
 
 def test_os_open_requests_open_books_and_explain_rep_files(make_app, qtbot, tmp_path: Path,

@@ -77,7 +77,7 @@ def test_the_next_task_is_focused_when_the_book_opens(make_app, qtbot, tmp_path:
     parts = make_app()
     parts.window.show()
     focused: list[object] = []
-    parts.ctx.bus.sig_focus_contact_changed.connect(focused.append)
+    parts.ctx.bus.sig_focus_changed.connect(lambda focus: focused.append(focus.contact_id))
     open_and_wait(qtbot, parts, book)
     pane = parts.window.panes["pane.today"]
     qtbot.waitUntil(lambda: bool(focused))

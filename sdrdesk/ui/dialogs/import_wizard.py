@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from sdrdesk.domain.cancel import CancelToken, OperationCancelled
-from sdrdesk.domain.changes import Changes
+from sdrdesk.domain.changes import Changes, OpResult
 from sdrdesk.domain.errors import SdrdeskError
 from sdrdesk.services.csv_import import (
     ColumnMapping,
@@ -50,16 +51,11 @@ from sdrdesk.services.csv_import import (
     ImportReport,
     detect,
     guess_mapping,
-    import_csv,
-    last_import,
-    preview_csv,
     refine_with_samples,
-    remember_mapping,
-    remembered_mapping,
-    undo_last_import,
 )
 from sdrdesk.services.csv_import.aliases import ALL_FIELDS, FIELD_LABELS, IGNORE
-from sdrdesk.storage.unit_of_work import UowFactory
+from sdrdesk.services.csv_import.service import ImportService
+from sdrdesk.services.csv_import.undo import UndoResult
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.file_opener import DesktopFileOpener, FileOpener
 from sdrdesk.ui.prompter import Prompter
@@ -254,7 +250,7 @@ class _MappingPage(QWizardPage):
     def initializePage(self) -> None:
         d = self._wizard.detection
         assert d is not None
-        mapping = remembered_mapping(self._wizard.uow_factory, d.headers) or refine_with_samples(
+        mapping = self._wizard.imports.remembered_mapping(d.headers) or refine_with_samples(
             guess_mapping(d.headers), d.sample_rows)
         self.table.setRowCount(len(d.headers))
         self.combos = []
@@ -302,7 +298,10 @@ class _MappingPage(QWizardPage):
     def validatePage(self) -> bool:
         self._wizard.mapping = self.mapping()
         if self.remember.isChecked():
-            remember_mapping(self._wizard.uow_factory, self._wizard.mapping)
+            mapping = self._wizard.mapping
+            # Through the serial writer: never a write on the GUI thread.
+            self._wizard.runner.run(lambda: self._wizard.imports.remember_mapping(mapping), None,
+                                    lambda exc: log.warning("mapping not remembered: %s", type(exc).__name__))
         return True
 
 
@@ -368,7 +367,7 @@ class _PreviewPage(QWizardPage):
         wizard.policy = self.policy_value
         try:
             assert wizard.path is not None
-            preview = preview_csv(wizard.path, wizard.uow_factory, wizard.options(), max_rows=200)
+            preview = wizard.imports.preview(wizard.path, wizard.options(), max_rows=200)
         except SdrdeskError as exc:
             self.summary.setText(exc.user_message)
             return
@@ -409,8 +408,7 @@ class _SourcePage(QWizardPage):
         form.addRow("Source", self.label)
 
     def initializePage(self) -> None:
-        with self._wizard.uow_factory() as uow:
-            names = sorted(label.name for label in uow.source_labels.list())
+        names = self._wizard.imports.source_label_names()
         completer = QCompleter(names, self.label)  # reuse a label: "Apollo Q3 list" across files
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.label.setCompleter(completer)
@@ -530,7 +528,7 @@ class ImportWizard(QWizard):
     sig_show_source_requested = Signal(object)
     """The rep asked to see what the import brought in: its source label's UUID."""
 
-    def __init__(self, book_path: Path, uow_factory: UowFactory, settings: Settings,
+    def __init__(self, book_path: Path, imports: ImportService, settings: Settings,
                  parent: QWidget | None = None, *, runner: Runner | None = None,
                  file_opener: FileOpener | None = None) -> None:
         super().__init__(parent)
@@ -538,7 +536,7 @@ class ImportWizard(QWizard):
         self.setObjectName("dialog.import_wizard")
         self.setWindowTitle("Import CSV")
         self.book_path = Path(book_path)
-        self.uow_factory = uow_factory
+        self.imports = imports
         self.settings = settings
         self.runner: Runner = runner or BackgroundRunner(self)
         self.path: Path | None = None
@@ -592,10 +590,10 @@ class ImportWizard(QWizard):
         if self._token is not None or self.path is None:
             return
         token = self._token = CancelToken()
-        path, options, uow_factory = self.path, self.options(), self.uow_factory
+        path, options, imports = self.path, self.options(), self.imports
 
         def job(progress: Any = None, cancel: CancelToken | None = None) -> ImportReport:
-            return import_csv(path, uow_factory, options, progress=progress, cancel=cancel)
+            return imports.run(path, options, progress=progress, cancel=cancel)
 
         self.run_page.status.setText(f"Importing {path.name}…")
         self._started = time.monotonic()
@@ -669,50 +667,55 @@ def progress_text(name: str, done: int, total: int, elapsed: float) -> str:
     return f"{text}, about {round(left / 60)} min left"
 
 
-def open_import_wizard(parent: QWidget | None, book_path: Path, uow_factory: UowFactory,
+def open_import_wizard(parent: QWidget | None, book_path: Path, imports: ImportService,
                        settings: Settings, *, runner: Runner | None = None,
                        file_opener: FileOpener | None = None) -> ImportWizard:
     """Create and show the import wizard non-modally; connect `sig_import_finished` to refresh panes."""
-    wizard = ImportWizard(book_path, uow_factory, settings, parent, runner=runner, file_opener=file_opener)
+    wizard = ImportWizard(book_path, imports, settings, parent, runner=runner, file_opener=file_opener)
     wizard.show()
     return wizard
 
 
-def undo_last_import_confirmed(prompter: Prompter, uow_factory: UowFactory) -> Changes | None:
-    """File > Undo last import: say what will be undone, ask, undo; the `Changes` to broadcast, or None."""
+def undo_last_import_confirmed(prompter: Prompter, imports: ImportService, runner: Runner,
+                               on_undone: Callable[[Changes], None]) -> None:
+    """File > Undo last import: say what will be undone, ask, then undo on the serial writer;
+    `on_undone(changes)` broadcasts what changed once it landed."""
     title = "Undo last import"
-    latest = last_import(uow_factory)
+    latest = imports.last()
     if latest is None:
         prompter.inform(title, "There is no import to undo.")
-        return None
+        return
     when = latest.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
     if not prompter.confirm(title, f"Undo the import of {latest.file_name} ({when})? The {latest.imported:,} "
                                    f"records it added are removed and the {latest.updated:,} it updated get "
                                    "their previous values back."):
-        return None
-    try:
-        result, changes = undo_last_import(uow_factory, import_run_id=latest.import_run_id)
-    except SdrdeskError as exc:
-        prompter.inform(title, exc.user_message)
-        return None
-    prompter.inform(title, f"Removed {result.contacts_removed:,} contacts and {result.accounts_removed:,} "
-                           f"accounts; restored {result.records_restored:,} records.")
-    return changes
+        return
+
+    def landed(done: OpResult[UndoResult]) -> None:
+        result = done.value
+        prompter.inform(title, f"Removed {result.contacts_removed:,} contacts and "
+                               f"{result.accounts_removed:,} accounts; restored "
+                               f"{result.records_restored:,} records.")
+        on_undone(done.changes)
+
+    def failed(exc: BaseException) -> None:
+        prompter.inform(title, exc.user_message if isinstance(exc, SdrdeskError)
+                        else f"The import could not be undone; nothing changed ({type(exc).__name__}).")
+
+    import_run_id = latest.import_run_id
+    runner.run(lambda: imports.undo_last(import_run_id), landed, failed, serial_db=True)
 
 
-def export_csv_prompted(prompter: Prompter, uow_factory: UowFactory, what: str, runner: Runner,
+def export_csv_prompted(prompter: Prompter, imports: ImportService, what: str, runner: Runner,
                         suggested_folder: Path) -> None:
-    """File > Export CSV: ask where, then write contacts or accounts on the database worker."""
-    from sdrdesk.services.csv_export import export_accounts, export_contacts
-
+    """File > Export CSV: ask where, then write contacts or accounts on a worker."""
     title = f"Export {what}"
     target = prompter.save_file(title, str(suggested_folder / f"{what}.csv"), "CSV files (*.csv)")
     if target is None:
         return
-    export = export_contacts if what == "contacts" else export_accounts
 
     def job() -> Any:
-        return export(uow_factory, target)
+        return imports.export(what, target)
 
     runner.run(job, lambda result: prompter.inform(title, f"Wrote {result.rows:,} {what} to {result.path}."),
                lambda exc: prompter.inform(title, f"The export failed; nothing was written: {exc}"),

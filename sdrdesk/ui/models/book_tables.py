@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from sdrdesk.domain.timezones import ZoneResolution, is_valid_zone, local_time_label, zones_for_place
-from sdrdesk.services import book_queries as bq
 from sdrdesk.services.book_queries import AccountRow, ContactRow
 from sdrdesk.ui.models.paged_table import ColumnSpec, PagedTableModel
 from sdrdesk.ui.workers import Runner
@@ -86,8 +85,7 @@ class AccountTableModel(PagedTableModel[AccountRow]):
         ws = self._workspace()
         if ws is None:
             return {}
-        with ws.uow_factory() as uow:
-            return dict(bq.account_rows(uow, [i for i in ids if isinstance(i, int)]))
+        return dict(ws.browse.account_rows([i for i in ids if isinstance(i, int)]))
 
     def invalidate_records(self, record_ids: Iterable[uuid.UUID]) -> None:
         _invalidate_by_uuid(self, record_ids)
@@ -104,8 +102,7 @@ class ContactTableModel(PagedTableModel[ContactRow]):
         ws = self._workspace()
         if ws is None:
             return {}
-        with ws.uow_factory() as uow:
-            return dict(bq.contact_rows(uow, [i for i in ids if isinstance(i, int)]))
+        return dict(ws.browse.contact_rows([i for i in ids if isinstance(i, int)]))
 
     def invalidate_records(self, record_ids: Iterable[uuid.UUID]) -> None:
         _invalidate_by_uuid(self, record_ids)

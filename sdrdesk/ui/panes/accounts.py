@@ -11,7 +11,7 @@ research; Esc clears the search (from the list too, and returns to the search bo
 from __future__ import annotations
 
 import logging
-import sqlite3
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
 
 from sdrdesk.domain.cancel import CancelToken
 from sdrdesk.domain.changes import Changes
+from sdrdesk.domain.focus import Focus
 from sdrdesk.services import book_queries as bq
-from sdrdesk.services.book_queries import BookFilters, BookIds, QueryKind
+from sdrdesk.services.book_queries import BookFilters, BookIds, FilterOptions, QueryKind
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.models.book_tables import AccountTableModel, ContactTableModel
@@ -65,17 +66,13 @@ class BookRequest:
     filters: BookFilters
     account_sort: tuple[str, bool]
     contact_sort: tuple[str, bool]
-    cache: bq.SortCache | None = field(default=None, compare=False)
 
 
 def run_book_search(request: BookRequest, cancel: CancelToken,
                     partial: Callable[[BookIds], None] | None = None) -> BookIds:
-    """The worker side: its own unit of work, only rowids come back."""
-    with request.workspace.uow_factory() as uow:
-        cancel.raise_if_cancelled()
-        return bq.search_book(uow, request.text, request.filters, account_sort=request.account_sort,
-                              contact_sort=request.contact_sort, cache=request.cache,
-                              accounts_first=partial)
+    """The worker side: only rowids come back."""
+    return request.workspace.browse.search(request.text, request.filters, request.account_sort,
+                                           request.contact_sort, cancel=cancel, accounts_first=partial)
 
 
 class AccountsPane(Pane):
@@ -88,9 +85,7 @@ class AccountsPane(Pane):
         self._contact_sort: tuple[str, bool] = ("name", False)
         self._last_result: BookIds | None = None
         self._last_minute = -1
-        self._sort_cache: bq.SortCache | None = None
-        self._cache_workspace: Workspace | None = None
-        self._cache_prepared = False
+        self._warmed: Workspace | None = None  # the book whose name ranks were built
 
         self.accounts_model = AccountTableModel(lambda: self.ctx.workspace, self, runner=ctx.runner)
         self.contacts_model = ContactTableModel(lambda: self.ctx.workspace, ctx.clock.now,
@@ -140,8 +135,8 @@ class AccountsPane(Pane):
         self.status.setObjectName("book.status")
         self.status.setForegroundRole(self.status.foregroundRole())
 
-        self.accounts_view = self._table("book.accounts", self.accounts_model, S.BOOK_ACCOUNTS_HEADER)
-        self.contacts_view = self._table("book.contacts", self.contacts_model, S.BOOK_CONTACTS_HEADER)
+        self.accounts_view = self._table("book.accounts", self.accounts_model)
+        self.contacts_view = self._table("book.contacts", self.contacts_model)
         self.empty = EmptyState("Open a book, or import a CSV of accounts and contacts, to fill it.", self)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.accounts_view)
@@ -179,7 +174,7 @@ class AccountsPane(Pane):
         combo.currentIndexChanged.connect(lambda _i: self.run_search_now())
         return combo
 
-    def _table(self, name: str, model: PagedTableModel, header_setting: S.Setting[bytes]) -> QTableView:
+    def _table(self, name: str, model: PagedTableModel) -> QTableView:
         view = QTableView(self)
         view.setObjectName(name)
         view.setModel(model)
@@ -198,17 +193,8 @@ class AccountsPane(Pane):
         header.setHighlightSections(False)
         for i, column in enumerate(model.columns):
             view.setColumnWidth(i, column.width)
-        saved = self.ctx.settings.get(header_setting)
-        if saved:
-            header.restoreState(saved)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
-
-        def save_header(*_args: object) -> None:
-            self.ctx.settings.set(header_setting, bytes(header.saveState()))
-
-        header.sectionResized.connect(save_header)
-        header.sectionMoved.connect(save_header)
         view.selectionModel().currentRowChanged.connect(
             lambda current, _prev, m=model: self._on_view_current_row_changed(m, current))
         view.activated.connect(lambda _index: self.open_research())
@@ -236,8 +222,8 @@ class AccountsPane(Pane):
         # Repaint only the rows that changed, then let SQL re-decide membership and order.
         self.accounts_model.invalidate_records(changes.accounts)
         self.contacts_model.invalidate_records(changes.contacts)
-        if self._sort_cache is not None and (changes.accounts or changes.contacts or changes.book_reloaded):
-            self._sort_cache.invalidate()
+        if self.ctx.workspace is not None and (changes.accounts or changes.contacts or changes.book_reloaded):
+            self.ctx.workspace.browse.records_changed()
         if changes.book_reloaded or initiator is self:
             super()._on_bus_changes_applied(changes, initiator)  # everything reloads (or nothing)
             return
@@ -260,20 +246,7 @@ class AccountsPane(Pane):
         filters = BookFilters(source_label_id=label, country=self.country_filter.currentData(),
                               icp_tier=self.tier_filter.currentData(),
                               has_open_tasks=self.open_tasks_filter.isChecked())
-        return BookRequest(ws, self.search_edit.text(), filters, self._account_sort, self._contact_sort,
-                           self._cache_for(ws))
-
-    def _cache_for(self, ws: Workspace) -> bq.SortCache | None:
-        if self._cache_workspace is not ws:
-            if self._sort_cache is not None:
-                self._sort_cache.close()
-            self._sort_cache, self._cache_workspace = None, ws
-            self._cache_prepared = False
-            try:
-                self._sort_cache = bq.SortCache(ws.path)
-            except sqlite3.Error as exc:  # e.g. an in-memory or vanished file: plain SQL still works
-                log.info("no sort cache for %s: %s", ws.path, exc)
-        return self._sort_cache
+        return BookRequest(ws, self.search_edit.text(), filters, self._account_sort, self._contact_sort)
 
     def run_search_now(self) -> None:
         request = self.current_request()
@@ -300,10 +273,10 @@ class AccountsPane(Pane):
         if request.workspace is not self.ctx.workspace:
             return  # a result from a book that has since been closed
         self._last_result = result
-        if request.cache is not None and not self._cache_prepared and result.contacts is not None:
-            self._cache_prepared = True  # warm the name ranks while the rep reads the list
-            self.ctx.runner.run(request.cache.prepare, None, lambda exc: log.info("ranks: %s", exc),
-                                serial_db=False)
+        if self._warmed is not request.workspace and result.contacts is not None:
+            self._warmed = request.workspace  # warm the name ranks while the rep reads the list
+            self.read(lambda ws: ws.browse.warm_up(), lambda _none: None,
+                      lambda exc: log.info("ranks: %s", type(exc).__name__))
         for model, view, ids in ((self.accounts_model, self.accounts_view, result.accounts),
                                  (self.contacts_model, self.contacts_view, result.contacts)):
             if ids is None:
@@ -355,11 +328,9 @@ class AccountsPane(Pane):
         self.ctx.bus.sig_error.emit(exc)
 
     def _reload_filter_options(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None:
-            return
-        with ws.uow_factory() as uow:
-            options = bq.filter_options(uow)
+        self.read(lambda ws: ws.browse.filter_options(), self._on_filter_options)
+
+    def _on_filter_options(self, options: FilterOptions) -> None:
         self._refill(self.label_filter, [(name, label_id) for label_id, name in options.labels])
         self._refill(self.country_filter, [(code, code) for code in options.countries])
         self._refill(self.tier_filter, [(f"Tier {t}", t) for t in options.tiers]
@@ -417,11 +388,18 @@ class AccountsPane(Pane):
         if row is None:
             return
         if model is self.contacts_model:
-            self.ctx.bus.sig_focus_contact_changed.emit(row.id)
-            if row.account_id is not None:
-                self.ctx.bus.sig_focus_account_changed.emit(row.account_id)
-        else:
-            self.ctx.bus.sig_focus_account_changed.emit(row.id)
+            self.ctx.bus.set_focus(Focus(row.account_id, row.id))
+            return
+        # An account: the person panes follow its best contact to call, never stay on another
+        # company's person; until that arrives (or when it has nobody) no contact is focused.
+        account_id = row.id
+        self.ctx.bus.set_focus(Focus(account_id, None))
+        self.read(lambda ws: ws.browse.best_contact(account_id),
+                  lambda contact_id: self._on_best_contact(account_id, contact_id))
+
+    def _on_best_contact(self, account_id: uuid.UUID, contact_id: uuid.UUID | None) -> None:
+        if contact_id is not None and self.ctx.bus.focus == Focus(account_id, None):
+            self.ctx.bus.set_focus(Focus(account_id, contact_id))
 
     def selected_row(self) -> Any:
         view = self._current_view()

@@ -66,11 +66,13 @@ class Pane(QWidget):
                             serial_db=False)
 
     def write(self, op: Callable[[Workspace], Any], on_done: Callable[[Any], None] | None = None,
-              on_error: Callable[[BaseException], None] | None = None) -> None:
+              on_error: Callable[[BaseException], None] | None = None, *,
+              initiator: object | None = None) -> None:
         """Run `op(workspace)` on the serial writer, off the GUI thread.
 
-        When it lands, the result's `changes` are published, then `on_done(result)` runs.
-        Errors go to `on_error`, else to the error dialog; nothing is raised into Qt.
+        When it lands, the result's `changes` are published (as from `initiator`, default this
+        pane, which then skips its own refresh), then `on_done(result)` runs. Errors go to
+        `on_error`, else to the error dialog; nothing is raised into Qt.
         """
         workspace = self.ctx.workspace
         if workspace is None:
@@ -78,8 +80,8 @@ class Pane(QWidget):
 
         def landed(result: Any) -> None:
             changes = getattr(result, "changes", None)
-            if isinstance(changes, Changes):
-                self.publish(changes)
+            if isinstance(changes, Changes) and not changes.empty:
+                self.ctx.bus.sig_changes_applied.emit(changes, self if initiator is None else initiator)
             if on_done is not None:
                 on_done(result)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence, QPalette
@@ -29,17 +30,23 @@ from sdrdesk.domain import compliance
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.dispositions import DISPOSITIONS, Disposition, parse_callback_time
 from sdrdesk.domain.errors import SdrdeskError
+from sdrdesk.domain.focus import NO_FOCUS, Focus
 from sdrdesk.domain.timezones import local_time_label
-from sdrdesk.services.calls import CallLog, CallLogged, CallService, CallTarget, calling_windows
+from sdrdesk.services.calls import CallLog, CallLogged, CallTarget, NoteDraft, calling_windows
 from sdrdesk.ui import settings as S
-from sdrdesk.ui.call_session import CallSession
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.dialer import DesktopDialer, Dialer
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
 
+if TYPE_CHECKING:
+    from sdrdesk.services.workspace import Workspace
+
 log = logging.getLogger(__name__)
 
+_NOBODY_FOCUSED = "Select a contact in Today or Accounts to call them."
+_NO_PERSON_AT_ACCOUNT = ("No contact selected at this account: pick a person in Account research "
+                         "or in the Contacts list to call them.")
 AUTOSAVE_MS = 600  # debounce for the notes draft; the issue allows losing at most a second
 DIAL_SHORTCUT = "Ctrl+D"
 NOTES_SHORTCUT = "Ctrl+Shift+N"
@@ -63,7 +70,8 @@ class CallPane(Pane):
     def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.dialer: Dialer = getattr(ctx, "dialer", None) or DesktopDialer()
-        self.session = CallSession.of(ctx.bus)
+        self._focus = NO_FOCUS
+        self._load_generation = 0
         self.target: CallTarget | None = None
         self.decision: compliance.CallDecision | None = None
         self.call_started_at: datetime | None = None
@@ -137,8 +145,8 @@ class CallPane(Pane):
         self._window_refresh.timeout.connect(self._update_window)
         self._window_refresh.start()
         self.last_logged: CallLogged | None = None
-        self.session.sig_answer_pasted.connect(self._on_session_answer_pasted)
-        ctx.bus.sig_focus_contact_changed.connect(self._on_bus_focus_contact_changed)
+        ctx.bus.sig_answer_pasted.connect(self._on_bus_answer_pasted)
+        ctx.bus.sig_focus_changed.connect(self._on_bus_focus_changed)
         ctx.bus.sig_dial_requested.connect(self._on_bus_dial_requested)
         ctx.bus.sig_book_closing.connect(lambda _ws: self.save_draft_now())
         app = QCoreApplication.instance()
@@ -162,7 +170,7 @@ class CallPane(Pane):
         status.addWidget(self.saved_label)
         content.addLayout(status)
         content.addLayout(grid)
-        self.empty = EmptyState("Select a contact in Today or Accounts to call them.", self)
+        self.empty = EmptyState(_NOBODY_FOCUSED, self)
         self._stack = QStackedLayout()
         self._stack.addWidget(self.empty)
         self._stack.addWidget(body)
@@ -181,11 +189,6 @@ class CallPane(Pane):
         self.addAction(action)
         return action
 
-    # -- services -----------------------------------------------------------------------
-    def _calls(self) -> CallService | None:
-        workspace = self.workspace
-        return CallService(workspace.uow_factory, self.ctx.clock) if workspace else None
-
     def wants(self, changes: Changes) -> bool:
         contact = self.target.contact_id if self.target else None
         return contact is not None and contact in changes.contacts
@@ -196,30 +199,50 @@ class CallPane(Pane):
 
     # -- focus ---------------------------------------------------------------------------
     @Slot(object)
-    def _on_bus_focus_contact_changed(self, contact_id: uuid.UUID | None) -> None:
+    def _on_bus_focus_changed(self, focus: Focus) -> None:
+        self._focus = focus
         current = self.target.contact_id if self.target else None
-        if contact_id == current:
+        if focus.contact_id == current:
             return
         self.save_draft_now()  # the previous contact's notes are safe before we switch
-        self._load_target(contact_id, keep_notes=False)
+        self._load_target(focus.contact_id, keep_notes=False)
 
     @Slot(object)
     def _on_bus_dial_requested(self, contact_id: object) -> None:
         if isinstance(contact_id, uuid.UUID):
-            self._on_bus_focus_contact_changed(contact_id)
-            self.dial()
+            if self.target is None or self.target.contact_id != contact_id:
+                self.save_draft_now()
+                self._load_target(contact_id, keep_notes=False, then_dial=True)
+            else:
+                self.dial()
 
-    def _load_target(self, contact_id: uuid.UUID | None, *, keep_notes: bool) -> None:
-        calls = self._calls()
-        target = calls.target(contact_id, self.ctx.settings.get(S.DEFAULT_REGION)) \
-            if calls and contact_id else None
+    def _load_target(self, contact_id: uuid.UUID | None, *, keep_notes: bool,
+                     then_dial: bool = False) -> None:
+        self._load_generation += 1
+        generation = self._load_generation
+        if contact_id is None or self.workspace is None:
+            self._on_target_loaded(generation, None, None, keep_notes, then_dial)
+            return
+        region = self.ctx.settings.get(S.DEFAULT_REGION)
+
+        def load(ws: Workspace) -> tuple[CallTarget | None, NoteDraft | None]:
+            target = ws.calls.target(contact_id, region)
+            return target, ws.calls.load_draft(contact_id) if target else None
+
+        self.read(load, lambda pair: self._on_target_loaded(generation, *pair, keep_notes, then_dial))
+
+    def _on_target_loaded(self, generation: int, target: CallTarget | None, draft: NoteDraft | None,
+                          keep_notes: bool, then_dial: bool) -> None:
+        if generation != self._load_generation:
+            return  # the rep moved on to another contact meanwhile
         self._show_target(target)
+        if then_dial:
+            self.dial()
         if keep_notes and target is not None and target.contact_id == self._draft_contact:
             return
         self._tick.stop()
         self._loading = True
         try:
-            draft = calls.load_draft(target.contact_id) if calls and target else None
             self.notes.setPlainText(draft.body if draft else "")
             self.objections_used = list(draft.objection_ids) if draft else []
             self.call_started_at = draft.call_started_at if draft else None
@@ -234,14 +257,14 @@ class CallPane(Pane):
 
     def _show_target(self, target: CallTarget | None) -> None:
         self.target = target
-        self.session.contact_id = target.contact_id if target else None
-        self.session.sig_calling_changed.emit(self.session.contact_id)
+        self.ctx.bus.sig_calling_changed.emit(target.contact_id if target else None)
         enabled = target is not None and not (self.workspace and self.workspace.read_only)
         for action in (self.dial_action, *self.disposition_actions.values()):
             action.setEnabled(enabled)
         self._stack.setCurrentIndex(1 if target else 0)
         if target is None:
             self.decision = None
+            self.empty.setText(_NO_PERSON_AT_ACCOUNT if self._focus.account_id else _NOBODY_FOCUSED)
             return
         parts = [f"<b>{_html(target.name)}</b>"]
         if target.title or target.account_name:
@@ -340,7 +363,7 @@ class CallPane(Pane):
         self._autosave.start()
 
     @Slot(object, str)
-    def _on_session_answer_pasted(self, objection_id: uuid.UUID, answer: str) -> None:
+    def _on_bus_answer_pasted(self, objection_id: uuid.UUID, answer: str) -> None:
         if self.target is None:
             return
         if objection_id not in self.objections_used:
@@ -362,15 +385,13 @@ class CallPane(Pane):
     def save_draft_now(self) -> None:
         """Write the draft at once (debounce fired, contact switch, dial, quit)."""
         self._autosave.stop()
-        calls = self._calls()
         contact = self._draft_contact
-        if calls is None or contact is None or (self.workspace and self.workspace.read_only):
+        if self.workspace is None or contact is None or self.workspace.read_only:
             return
         body, used, started = self.notes.toPlainText(), tuple(self.objections_used), self.call_started_at
         # Through the serial writer, so it queues behind (never races) a call being logged.
-        self.ctx.runner.run(lambda: calls.save_draft(contact, body, used, started),
-                            lambda _none: self.saved_label.setText("Saved" if body else ""),
-                            self._on_draft_failed, serial_db=True)
+        self.write(lambda ws: ws.calls.save_draft(contact, body, used, started),
+                   lambda _none: self.saved_label.setText("Saved" if body else ""), self._on_draft_failed)
 
     def _on_draft_failed(self, exc: BaseException) -> None:
         # A full disk must not lose the text on screen silently.
@@ -391,15 +412,17 @@ class CallPane(Pane):
         entry = CallLog(
             contact_id=target.contact_id, disposition=kind.key, notes=self.notes.toPlainText(),
             duration_seconds=self.elapsed_seconds(), objection_ids=tuple(self.objections_used),
-            task_id=target.task_id, callback_at=callback_at, dnc_reason=dnc_reason,
+            # The task the rep selected in Today, else the contact's next call task.
+            task_id=self._focus.task_id if self._focus.contact_id == target.contact_id
+            and self._focus.task_id else target.task_id,
+            callback_at=callback_at, dnc_reason=dnc_reason,
             phone_e164=self.number.currentData(),
         )
-        calls = self._calls()
-        if calls is None:
+        if self.workspace is None:
             return
         self._autosave.stop()
         self._logging = True
-        self.ctx.runner.run(lambda: calls.log_call(entry), self._on_call_logged, self._on_log_failed)
+        self.write(lambda ws: ws.calls.log_call(entry), self._on_call_logged, self._on_log_failed)
 
     def _ask_extra(self, kind: Disposition) -> tuple[datetime | None, str] | None:
         """The callback time or the do-not-call reason; None when the rep cancels."""
@@ -439,8 +462,7 @@ class CallPane(Pane):
         label = next(d.label for d in DISPOSITIONS if d.key == logged.disposition)
         self.saved_label.setText(f"Logged: {label}")
         self.ctx.bus.sig_status_message.emit(f"Call logged: {label} (sequence: {logged.effect.value})")
-        self.publish(logged.changes)
-        self.session.sig_call_logged.emit(logged)
+        self.ctx.bus.sig_call_logged.emit(logged)
         if logged.changes.contacts:
             self.refresh()  # a do-not-call flag now shows
 

@@ -1,37 +1,27 @@
-"""The panes of the workspace, in menu order. Each becomes one dock with a stable objectName."""
+"""Which pane class fills which dock (`docks.py` names them). Imported after the first paint.
+
+Plain imports, so tools and readers see every arrow from the window to its panes.
+"""
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
-
+from sdrdesk.ui.panes.accounts import AccountsPane
 from sdrdesk.ui.panes.base import Pane
+from sdrdesk.ui.panes.call import CallPane
+from sdrdesk.ui.panes.docks import PANE_NAMES
+from sdrdesk.ui.panes.handoff import HandoffPane
+from sdrdesk.ui.panes.metrics import MetricsPane
+from sdrdesk.ui.panes.qualification import QualificationPane
+from sdrdesk.ui.panes.research import ResearchPane
+from sdrdesk.ui.panes.script import ScriptPane
+from sdrdesk.ui.panes.timeline import TimelinePane
+from sdrdesk.ui.panes.today import TodayPane
 
+PANE_CLASSES: dict[str, type[Pane]] = {
+    cls.OBJECT_NAME: cls
+    for cls in (TodayPane, AccountsPane, ResearchPane, ScriptPane, QualificationPane, HandoffPane,
+                TimelinePane, MetricsPane, CallPane)
+}
 
-@dataclass(frozen=True)
-class PaneSpec:
-    object_name: str  # the dock's objectName; saveState depends on it never changing
-    title: str
-    factory: str  # "module:Class"
-    shortcut: str  # shows and focuses the pane
-
-    def load(self) -> type[Pane]:
-        module_name, class_name = self.factory.split(":")
-        cls: type[Pane] = getattr(importlib.import_module(module_name), class_name)
-        return cls
-
-
-PANES: tuple[PaneSpec, ...] = (
-    PaneSpec("pane.today", "Today", "sdrdesk.ui.panes.today:TodayPane", "Alt+1"),
-    PaneSpec("pane.accounts", "Accounts and contacts", "sdrdesk.ui.panes.accounts:AccountsPane", "Alt+2"),
-    PaneSpec("pane.research", "Account research", "sdrdesk.ui.panes.research:ResearchPane", "Alt+3"),
-    PaneSpec("pane.script", "Script and objections", "sdrdesk.ui.panes.script:ScriptPane", "Alt+4"),
-    PaneSpec("pane.qualification", "Qualification",
-             "sdrdesk.ui.panes.qualification:QualificationPane", "Alt+5"),
-    PaneSpec("pane.handoff", "Handoff", "sdrdesk.ui.panes.handoff:HandoffPane", "Alt+6"),
-    PaneSpec("pane.timeline", "Timeline", "sdrdesk.ui.panes.timeline:TimelinePane", "Alt+7"),
-    PaneSpec("pane.metrics", "Metrics and review", "sdrdesk.ui.panes.metrics:MetricsPane", "Alt+8"),
-    PaneSpec("pane.call", "Call", "sdrdesk.ui.panes.call:CallPane", "Alt+9"),
-)
-
-PANE_NAMES: tuple[str, ...] = tuple(spec.object_name for spec in PANES)
+if set(PANE_CLASSES) != set(PANE_NAMES):  # a dock without a pane, or a pane without a dock
+    raise RuntimeError(f"panes and docks differ: {sorted(set(PANE_CLASSES) ^ set(PANE_NAMES))}")

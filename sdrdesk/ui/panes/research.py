@@ -3,7 +3,7 @@ the account's contacts with each prospect's live local time. Every field edits i
 
 Each edit is one transaction through `services.research.apply_edit` and one undoable
 command on the shared `QUndoStack`; typing in one text area coalesces into one undo step.
-The pane follows `sig_focus_account_changed` and loads off the GUI thread (latest wins).
+The pane follows `sig_focus_changed` and loads off the GUI thread (latest wins).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import uuid
 import zoneinfo
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.errors import SdrdeskError
+from sdrdesk.domain.focus import Focus
 from sdrdesk.services import research as rs
 from sdrdesk.services.research import AccountResearch, FieldEdit
 from sdrdesk.ui import settings as S
@@ -43,7 +45,7 @@ from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.models.research_contacts import ResearchContactsModel, zone_explanation
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
-from sdrdesk.ui.undo import push_edit
+from sdrdesk.ui.undo import Landed, push_edit
 
 if TYPE_CHECKING:
     from sdrdesk.services.workspace import Workspace
@@ -79,9 +81,8 @@ class ResearchPane(Pane):
         self._focused_contact: uuid.UUID | None = None
         self.contacts_model = ResearchContactsModel(ctx.clock.now, self, on_edit=self._on_contact_edited)
         self._build_widgets()
-        ctx.bus.sig_focus_account_changed.connect(self._on_bus_focus_account_changed)
+        ctx.bus.sig_focus_changed.connect(self._on_bus_focus_changed)
         ctx.bus.sig_open_research_requested.connect(self._on_bus_open_research_requested)
-        ctx.bus.sig_focus_contact_changed.connect(self._on_bus_focus_contact_changed)
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(1000)
         self._clock_timer.timeout.connect(self._on_clock_tick)
@@ -261,18 +262,13 @@ class ResearchPane(Pane):
             self._show(None)
             return
         generation, account_id = self._generation, self._account_id
-        today = self.ctx.clock.now().astimezone().date()
         region = self.ctx.settings.get(S.DEFAULT_REGION)
 
-        def load() -> AccountResearch | None:
-            with ws.uow_factory() as uow:
-                return rs.load_research(uow, account_id, today, region)
-
         def done(result: AccountResearch | None) -> None:
-            if generation == self._generation and ws is self.ctx.workspace:
+            if generation == self._generation:
                 self._show(result)
 
-        self.ctx.runner.run(load, done, self._on_load_failed, serial_db=False)
+        self.read(lambda ws: ws.research.load(account_id, region), done, self._on_load_failed)
 
     def show_account(self, account_id: uuid.UUID | None) -> None:
         if account_id == self._account_id and self._research is not None:
@@ -282,12 +278,9 @@ class ResearchPane(Pane):
         self._refresh_or_mark_stale()
 
     @Slot(object)
-    def _on_bus_focus_account_changed(self, account_id: object) -> None:
-        self.show_account(account_id if isinstance(account_id, uuid.UUID) else None)
-
-    @Slot(object)
-    def _on_bus_focus_contact_changed(self, contact_id: object) -> None:
-        self._focused_contact = contact_id if isinstance(contact_id, uuid.UUID) else None
+    def _on_bus_focus_changed(self, focus: Focus) -> None:
+        self.show_account(focus.account_id)
+        self._focused_contact = focus.contact_id
         if self._focused_contact is not None and self.selected_contact_id() != self._focused_contact:
             row = self.contacts_model.row_of(self._focused_contact)
             if row is not None:
@@ -387,18 +380,14 @@ class ResearchPane(Pane):
         return "<br>".join(lines)
 
     # -- editing ----------------------------------------------------------------------
-    def _apply(self, edit: FieldEdit) -> tuple[FieldEdit, Changes]:
+    def _submit(self, edit: FieldEdit, landed: Landed, on_error: Callable[[BaseException], None]) -> None:
         ws = self.ctx.workspace
-        if ws is None:
-            raise SdrdeskError("No book is open.")
-        if ws.read_only:
-            raise SdrdeskError("This book is open read-only; edits are not saved.")
-        return rs.apply_edit(ws.uow_factory, edit, self.ctx.clock)
-
-    def _publish(self, changes: Changes) -> None:
-        # Initiator is the undo stack, not this pane: the pane reloads too (ICP fit, titles).
-        if not changes.empty:
-            self.ctx.bus.sig_changes_applied.emit(changes, self.ctx.undo_stack)
+        if ws is None or ws.read_only:
+            on_error(SdrdeskError("This book is open read-only; edits are not saved."
+                                  if ws else "No book is open."))
+            return
+        # Published as from the undo stack, not this pane: the pane reloads too (ICP fit, titles).
+        self.write(lambda w: w.research.apply_edit(edit), landed, on_error, initiator=self.ctx.undo_stack)
 
     def _on_edit_error(self, exc: BaseException) -> None:
         message = exc.user_message if isinstance(exc, SdrdeskError) else f"Could not save: {exc}"
@@ -406,11 +395,22 @@ class ResearchPane(Pane):
         self.error_label.show()
         self.ctx.bus.sig_status_message.emit(message)
 
-    def edit_field(self, table: str, record_id: uuid.UUID, field: str, value: object, label: str) -> bool:
+    def edit_field(self, table: str, record_id: uuid.UUID, field: str, value: object, label: str,
+                   on_rejected: Callable[[], None] | None = None) -> None:
+        """Save one field on the serial writer and put it on the undo stack once it landed.
+
+        A refused value (validation) shows its message; `on_rejected` keeps the text for fixing.
+        """
         self.error_label.hide()
         edit = FieldEdit(table, record_id, field, value)  # type: ignore[arg-type]
-        return push_edit(self.ctx.undo_stack, f"Edit {label}", edit, self._apply, self._publish,
-                         self._on_edit_error)
+
+        def rejected(exc: BaseException) -> None:
+            self._on_edit_error(exc)
+            if on_rejected is not None:
+                on_rejected()
+
+        push_edit(self.ctx.undo_stack, f"Edit {label}", edit,
+                  lambda e, landed: self._submit(e, landed, rejected), mergeable=True)
 
     def _on_line_edit_finished(self, key: str) -> None:
         research = self._research
@@ -421,8 +421,8 @@ class ResearchPane(Pane):
         if text.strip() == _text_of(research.value_of(key)).strip():
             return
         label = dict(_LINE_FIELDS)[key].lower()
-        if not self.edit_field("account", research.id, key, text, label):
-            self._dirty.add(key)  # keep the rejected text visible for fixing
+        # A rejected value stays visible (and dirty) for fixing.
+        self.edit_field("account", research.id, key, text, label, lambda: self._dirty.add(key))
 
     @Slot(int)
     def _on_tier_combo_activated(self, _index: int) -> None:
@@ -474,7 +474,7 @@ class ResearchPane(Pane):
         self._update_zone_row()
         contact_id = self.selected_contact_id()
         if contact_id is not None and not self._loading and contact_id != self._focused_contact:
-            self.ctx.bus.sig_focus_contact_changed.emit(contact_id)
+            self.ctx.bus.set_focus(Focus(self._account_id, contact_id))
 
     def _update_zone_row(self) -> None:
         index = self.contacts_view.currentIndex()
@@ -501,7 +501,10 @@ class ResearchPane(Pane):
     def _on_contact_edited(self, contact_id: object, field: str, text: str) -> bool:
         if not isinstance(contact_id, uuid.UUID):
             return False
-        return self.edit_field("contact", contact_id, field, text, field.replace("_", " "))
+        # Accepted for saving: the write lands on the serial runner; a refusal shows its message
+        # and the table reloads from the book.
+        self.edit_field("contact", contact_id, field, text, field.replace("_", " "), self.refresh)
+        return True
 
     def pin_selected_zone(self) -> None:
         contact_id = self.selected_contact_id()

@@ -13,8 +13,8 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QStackedLayout, QVBoxLayout, QWidget
 
 from sdrdesk.domain.changes import Changes
-from sdrdesk.services import timeline
-from sdrdesk.services.timeline import TimelineRow
+from sdrdesk.domain.focus import Focus
+from sdrdesk.services.timeline import TimelineRow, TimelineView
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.models.timeline_list import TimelineListModel
 from sdrdesk.ui.panes.base import Pane
@@ -29,7 +29,7 @@ class TimelinePane(Pane):
         super().__init__(ctx, parent)
         self.contact_id: uuid.UUID | None = None
         self.account_id: uuid.UUID | None = None
-        self._contact_account: uuid.UUID | None = None  # the focused contact's account
+        self._generation = 0
         self.model = TimelineListModel(self._fetch_rows, self)
         self.header = QLabel(self)
         self.header.setObjectName("timeline.header")
@@ -51,27 +51,17 @@ class TimelinePane(Pane):
         layout.addWidget(self.header)
         layout.addLayout(self._stack)
         self.setFocusProxy(self.view)
-        ctx.bus.sig_focus_contact_changed.connect(self._on_bus_focus_contact_changed)
-        ctx.bus.sig_focus_account_changed.connect(self._on_bus_focus_account_changed)
+        ctx.bus.sig_focus_changed.connect(self._on_bus_focus_changed)
         self.header.hide()
 
     def wants(self, changes: Changes) -> bool:
         return changes.activities or changes.meetings
 
     @Slot(object)
-    def _on_bus_focus_contact_changed(self, contact_id: uuid.UUID | None) -> None:
-        if contact_id == self.contact_id:
+    def _on_bus_focus_changed(self, focus: Focus) -> None:
+        if (focus.contact_id, focus.account_id) == (self.contact_id, self.account_id):
             return
-        self.contact_id = contact_id
-        self._refresh_or_mark_stale()
-
-    @Slot(object)
-    def _on_bus_focus_account_changed(self, account_id: uuid.UUID | None) -> None:
-        if account_id == self.account_id:
-            return
-        self.account_id = account_id
-        if self.contact_id is not None and account_id != self._contact_account:
-            self.contact_id = None  # another account: its contact, if any, follows on the bus
+        self.contact_id, self.account_id = focus.contact_id, focus.account_id
         self._refresh_or_mark_stale()
 
     def refresh(self) -> None:
@@ -81,18 +71,17 @@ class TimelinePane(Pane):
             self.header.hide()
             self._stack.setCurrentWidget(self.empty)
             return
-        with workspace.uow_factory() as uow:
-            account_id = self.account_id
-            contact = uow.contacts.get(self.contact_id) if self.contact_id else None
-            if contact is not None:
-                account_id = contact.account_id  # the contact's own account, whatever was focused
-            self._contact_account = contact.account_id if contact else None
-            ids = timeline.timeline_ids(uow, self.contact_id, account_id)
-            who = " ".join(p for p in (contact.first_name, contact.last_name) if p) if contact else ""
-            account = uow.accounts.get(account_id) if account_id else None
-            where = account.name if account else ""
+        self._generation += 1
+        generation, contact_id, account_id = self._generation, self.contact_id, self.account_id
+        self.read(lambda ws: ws.timeline.view(contact_id, account_id),
+                  lambda view: self._on_view(generation, view))
+
+    def _on_view(self, generation: int, view: TimelineView) -> None:
+        if generation != self._generation:
+            return  # the rep moved on; a newer view is on its way
+        ids = view.ids
         self.model.set_ids(ids)
-        title = " · ".join(p for p in (who, where) if p)
+        title = " · ".join(p for p in (view.who, view.where) if p)
         touches = f"{len(ids)} touch{'es' if len(ids) != 1 else ''}"
         self.header.setText(f"<b>{_html(title)}</b> — {touches}" if title else touches)
         self.header.show()
@@ -102,8 +91,7 @@ class TimelinePane(Pane):
         workspace = self.workspace
         if workspace is None:
             return {}
-        with workspace.uow_factory() as uow:
-            return timeline.timeline_rows(uow, ids, focus_contact=self.contact_id)
+        return workspace.timeline.rows(ids, self.contact_id)
 
 
 def _html(text: str) -> str:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,35 +26,23 @@ from PySide6.QtWidgets import (
 
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.compliance import CallingWindows
-from sdrdesk.services import task_queue
-from sdrdesk.services.calls import ContactWindow, callable_tasks, calling_windows, contact_windows
-from sdrdesk.services.task_queue import TaskRow
+from sdrdesk.domain.focus import Focus
+from sdrdesk.services.calls import calling_windows
+from sdrdesk.services.task_queue import CHANNELS, QueueView, TodayRow
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.models.paged_table import PAGE_SIZE, ColumnSpec, PagedTableModel
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
 
+if TYPE_CHECKING:
+    from sdrdesk.services.workspace import Workspace
+
 CLOCK_REFRESH_MS = 60_000
 CALLABLE_SHORTCUT = "Ctrl+Shift+W"  # W for the calling window
 _NO_TASKS = "No open tasks. Enrol contacts in a sequence to fill your day."
 _NOBODY_CALLABLE = ("Nobody on your list can be called right now: it is outside your calling window "
                     "where they are. Untick “Callable now” to see every task.")
-
-
-@dataclass(frozen=True)
-class TodayRow:
-    """A task plus its prospect's calling-window facts at the time the page was fetched."""
-
-    task: TaskRow
-    window: ContactWindow | None
-
-    def window_text(self, now: datetime) -> str:
-        if self.window is None:
-            return ""
-        if self.window.do_not_call:
-            return "Do not call"
-        return self.window.status.label(now=now)
 
 
 def _due_text(row: TodayRow) -> str:
@@ -89,8 +76,7 @@ class TodayPane(Pane):
         # Focus the top task only while the rep has focused nothing else in this book.
         self._focus_taken = False
         ctx.bus.sig_book_opened.connect(self._on_bus_book_opened_reset_focus)
-        ctx.bus.sig_focus_contact_changed.connect(self._on_bus_focus_changed)
-        ctx.bus.sig_focus_account_changed.connect(self._on_bus_focus_changed)
+        ctx.bus.sig_focus_changed.connect(self._on_bus_focus_changed)
         # Local times and windows move with the clock: repaint the cached pages each minute
         # (and, when only callable prospects are listed, work out again who they are).
         self._clock_timer = QTimer(self)
@@ -101,7 +87,7 @@ class TodayPane(Pane):
         self.channel_filter = QComboBox(self)
         self.channel_filter.setObjectName("today.channel")
         self.channel_filter.addItem("All channels", "")
-        for channel in task_queue.CHANNELS:
+        for channel in CHANNELS:
             self.channel_filter.addItem(channel.capitalize(), channel)
         self.channel_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.callable_filter = QCheckBox("Callable now", self)
@@ -164,35 +150,26 @@ class TodayPane(Pane):
             return
         callable_only = self.callable_filter.isChecked()
         channel = None if callable_only else self.channel_filter.currentData() or None
-        now = self.ctx.clock.now()
         windows = self._windows = self._current_windows()  # preferences may have changed
         self._generation += 1
         generation = self._generation
         if callable_only:
             self.summary.setText("Finding who you can call now…")
 
-        def load() -> tuple[list[uuid.UUID], str, dict[Hashable, TodayRow]]:
-            with workspace.uow_factory() as uow:
-                snapshot = task_queue.queue_snapshot(uow, now, channel)
-                ids, summary = snapshot.ids, f"{len(snapshot.ids)} open · {snapshot.overdue} overdue"
-                if callable_only:
-                    # Seconds for tens of thousands of calls (each prospect's zones), so off the
-                    # GUI thread like the rest, and only while the filter is on.
-                    ids = callable_tasks(uow, snapshot.ids, windows, now)
-                    summary = f"{len(ids)} callable now · {len(snapshot.ids)} open"
+        def load(workspace: Workspace) -> QueueView:
             # The first page comes along, so the top task can be focused without waiting.
-            return ids, summary, self._fetch_rows(ids[:PAGE_SIZE])
+            return workspace.tasks.queue(windows, channel=channel, callable_only=callable_only,
+                                         first_page=PAGE_SIZE)
 
         # Off the GUI thread: 60k open tasks take a second to list; only the newest load lands.
-        self.ctx.runner.run(load, lambda result: self._on_snapshot(generation, *result),
-                            self.ctx.bus.sig_error.emit, serial_db=False)
+        self.read(load, lambda view: self._on_snapshot(generation, view))
 
-    def _on_snapshot(self, generation: int, ids: list[uuid.UUID], summary: str,
-                     first_page: dict[Hashable, TodayRow]) -> None:
+    def _on_snapshot(self, generation: int, view: QueueView) -> None:
         if generation != self._generation:
             return  # a newer refresh (filter change, another book) is on its way
+        ids, summary = view.ids, view.summary
         self.model.set_ids(ids)
-        self.model.preload(first_page)
+        self.model.preload(dict(view.first_page))
         self.model.refetch()  # pages already shown may hold changed tasks
         self.summary.setText(summary)
         self.empty.setText(_NOBODY_CALLABLE if self.callable_filter.isChecked() else _NO_TASKS)
@@ -218,8 +195,8 @@ class TodayPane(Pane):
         self._focus_taken = False
 
     @Slot(object)
-    def _on_bus_focus_changed(self, record_id: object) -> None:
-        if record_id is not None:
+    def _on_bus_focus_changed(self, focus: Focus) -> None:
+        if not focus.empty:
             self._focus_taken = True
 
     def _current_windows(self) -> CallingWindows:
@@ -231,12 +208,7 @@ class TodayPane(Pane):
         workspace = self.workspace
         if workspace is None:
             return {}
-        windows = self._windows
-        with workspace.uow_factory() as uow:
-            tasks = task_queue.task_rows(uow, [i for i in ids if isinstance(i, uuid.UUID)])
-            facts = contact_windows(uow, [t.contact_id for t in tasks.values()], windows,
-                                    self.ctx.clock.now())
-        return {task_id: TodayRow(task, facts.get(task.contact_id)) for task_id, task in tasks.items()}
+        return dict(workspace.tasks.rows([i for i in ids if isinstance(i, uuid.UUID)], self._windows))
 
     @Slot(QItemSelection, QItemSelection)
     def _on_table_selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
@@ -245,8 +217,7 @@ class TodayPane(Pane):
             return
         row = self.model.row_at(indexes[0].row())
         if row is not None:
-            self.ctx.bus.sig_focus_account_changed.emit(row.task.account_id)
-            self.ctx.bus.sig_focus_contact_changed.emit(row.task.contact_id)
+            self.ctx.bus.set_focus(Focus(row.task.account_id, row.task.contact_id, row.task.id))
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)

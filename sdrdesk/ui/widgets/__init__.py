@@ -1,0 +1,1 @@
+"""Small widgets that panes compose, each with one job."""
