@@ -123,7 +123,7 @@ def test_header_click_sorts_in_sql(qtbot, accounts: AccountsPane) -> None:  # ty
 
 
 def test_a_chosen_source_survives_a_reload_of_the_lists(qtbot, accounts: AccountsPane) -> None:  # type: ignore[no-untyped-def]
-    combo = accounts.label_filter
+    combo = accounts.filter_bar.label_filter
     index = next(i for i in range(combo.count()) if combo.itemText(i) == "Trade show Berlin")
     with qtbot.waitSignal(accounts.search.sig_results_ready, timeout=3000):
         combo.setCurrentIndex(index)
@@ -304,7 +304,7 @@ def test_local_times_toronto_possible_zones_unknown_and_live(qtbot, research: Re
     assert _local(research, "Jane Doe") == "11:00 Toronto"
     research.show_account(seeded.outback)
     assert _local(research, "Bruce Wilson") == "8 possible zones"
-    assert "possible zones" in research.zone_info.text()
+    assert "possible zones" in research.people.zone_info.text()
     research.show_account(seeded.mystery)
     assert _local(research, "Nora Body") == "unknown"
 
@@ -316,10 +316,10 @@ def test_local_times_toronto_possible_zones_unknown_and_live(qtbot, research: Re
 def test_pin_zone_wins_and_undo_unpins(qtbot, research: ResearchPane, ctx: PaneContext,  # type: ignore[no-untyped-def]
                                        seeded: Seeded) -> None:
     research.show_account(seeded.outback)
-    research.zone_combo.setEditText("Australia/Perth")
-    research.pin_button.click()
+    research.people.zone_combo.setEditText("Australia/Perth")
+    research.people.pin_button.click()
     assert _local(research, "Bruce Wilson") == "23:00 Perth"
-    assert research.unpin_button.isEnabled()
+    assert research.people.unpin_button.isEnabled()
     ctx.undo_stack.undo()
     assert _local(research, "Bruce Wilson") == "8 possible zones"
     ctx.undo_stack.redo()

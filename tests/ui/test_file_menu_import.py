@@ -108,7 +108,7 @@ def test_the_report_lists_what_the_import_brought_in(
     parts = _app_on_demo_copy(make_app, qtbot, tmp_path, demo_book_file)
     accounts = parts.window.panes["pane.accounts"]
     accounts.search_edit.setText("zz")  # a search and a filter the import's list must clear
-    accounts.open_tasks_filter.setChecked(True)
+    accounts.filter_bar.open_tasks_filter.setChecked(True)
     source = write_csv(tmp_path / "webinar.csv", "Name,Email,Company\nAnn Lee,ann@lee-webinar.com,Leeco\n"
                                                  "Bo Ng,bo@ng-webinar.com,Ngco\n")
     wizard = parts.window.import_file(source)
@@ -121,7 +121,7 @@ def test_the_report_lists_what_the_import_brought_in(
     assert button.isVisible()
     with qtbot.waitSignal(accounts.search.sig_results_ready, timeout=5_000):
         button.click()
-    assert accounts.label_filter.currentText() == wizard.report.source_label  # type: ignore[union-attr]
-    assert accounts.search_edit.text() == "" and not accounts.open_tasks_filter.isChecked()
+    assert accounts.filter_bar.label_filter.currentText() == wizard.report.source_label  # type: ignore[union-attr]
+    assert accounts.search_edit.text() == "" and not accounts.filter_bar.open_tasks_filter.isChecked()
     qtbot.waitUntil(lambda: accounts.contacts_model.rowCount() == 2, timeout=5_000)
     assert accounts.accounts_model.rowCount() == 2  # Leeco and Ngco, none of the demo book's

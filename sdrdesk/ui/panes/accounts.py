@@ -19,12 +19,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
-    QCheckBox,
-    QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QStackedWidget,
@@ -46,6 +42,8 @@ from sdrdesk.ui.models.paged_table import PagedTableModel
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
 from sdrdesk.ui.search_controller import SearchController
+from sdrdesk.ui.widgets.book_filters import BookFilterBar
+from sdrdesk.ui.widgets.book_table import book_table_view, search_status
 
 if TYPE_CHECKING:
     from sdrdesk.services.workspace import Workspace
@@ -119,12 +117,8 @@ class AccountsPane(Pane):
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.focus_search)
 
-        self.label_filter = self._combo("book.filter.label", "All sources")
-        self.country_filter = self._combo("book.filter.country", "All countries")
-        self.tier_filter = self._combo("book.filter.tier", "Any ICP tier")
-        self.open_tasks_filter = QCheckBox("Has open tasks", self)
-        self.open_tasks_filter.setObjectName("book.filter.open_tasks")
-        self.open_tasks_filter.toggled.connect(lambda _on: self.run_search_now())
+        self.filter_bar = BookFilterBar(self)
+        self.filter_bar.sig_changed.connect(self.run_search_now)
 
         self.tabs = QTabBar(self)
         self.tabs.setObjectName("book.tabs")
@@ -146,12 +140,6 @@ class AccountsPane(Pane):
         if self.ctx.settings.get(S.BOOK_TAB) == "contacts":
             self.tabs.setCurrentIndex(CONTACTS_TAB)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(6)
-        for widget in (self.label_filter, self.country_filter, self.tier_filter):
-            filters.addWidget(widget)
-        filters.addWidget(self.open_tasks_filter)
-        filters.addStretch(1)
         bar = QHBoxLayout()
         bar.addWidget(self.tabs)
         bar.addStretch(1)
@@ -160,41 +148,14 @@ class AccountsPane(Pane):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addWidget(self.search_edit)
-        layout.addLayout(filters)
+        layout.addWidget(self.filter_bar)
         layout.addLayout(bar)
         layout.addWidget(self.stack, 1)
         self.setFocusProxy(self.search_edit)
         self._show_current_table()
 
-    def _combo(self, name: str, everything: str) -> QComboBox:
-        combo = QComboBox(self)
-        combo.setObjectName(name)
-        combo.addItem(everything, None)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        combo.currentIndexChanged.connect(lambda _i: self.run_search_now())
-        return combo
-
     def _table(self, name: str, model: PagedTableModel) -> QTableView:
-        view = QTableView(self)
-        view.setObjectName(name)
-        view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
-        view.verticalHeader().hide()
-        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        view.verticalHeader().setDefaultSectionSize(24)
-        header = view.horizontalHeader()
-        header.setObjectName(f"{name}.header")
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # never ResizeToContents
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        for i, column in enumerate(model.columns):
-            view.setColumnWidth(i, column.width)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        view.setSortingEnabled(True)
+        view = book_table_view(self, name, model)
         view.selectionModel().currentRowChanged.connect(
             lambda current, _prev, m=model: self._on_view_current_row_changed(m, current))
         view.activated.connect(lambda _index: self.open_research())
@@ -242,10 +203,7 @@ class AccountsPane(Pane):
         ws = self.ctx.workspace
         if ws is None:
             return None
-        label = self.label_filter.currentData()
-        filters = BookFilters(source_label_id=label, country=self.country_filter.currentData(),
-                              icp_tier=self.tier_filter.currentData(),
-                              has_open_tasks=self.open_tasks_filter.isChecked())
+        filters = self.filter_bar.filters()
         return BookRequest(ws, self.search_edit.text(), filters, self._account_sort, self._contact_sort)
 
     def run_search_now(self) -> None:
@@ -288,7 +246,7 @@ class AccountsPane(Pane):
         self.tabs.setTabText(ACCOUNTS_TAB, f"Accounts {len(result.accounts):,}")
         if result.contacts is not None:
             self.tabs.setTabText(CONTACTS_TAB, f"Contacts {len(result.contacts):,}")
-        self.status.setText(self._status_text(result))
+        self.status.setText(search_status(result))
         self._show_current_table()
 
     def _restore_current(self, view: QTableView, model: PagedTableModel, record_id: object) -> None:
@@ -305,17 +263,6 @@ class AccountsPane(Pane):
             view.selectionModel().blockSignals(False)
         view.scrollTo(model.index(row, 0))
 
-    @staticmethod
-    def _status_text(result: BookIds) -> str:
-        kind = result.query.kind
-        if kind is QueryKind.NOTHING:
-            return "Nothing to search for: type a name, company, e-mail or number"
-        if kind is QueryKind.ALL:
-            return ""
-        if not result.accounts and not result.contacts and result.contacts is not None:
-            return "No matches"
-        return "Phone number search" if kind is QueryKind.PHONE else ""
-
     @Slot(bool)
     def _on_search_busy_changed(self, busy: bool) -> None:
         if busy:  # filters over the whole book take up to a second at 300k contacts
@@ -331,23 +278,9 @@ class AccountsPane(Pane):
         self.read(lambda ws: ws.browse.filter_options(), self._on_filter_options)
 
     def _on_filter_options(self, options: FilterOptions) -> None:
-        self._refill(self.label_filter, [(name, label_id) for label_id, name in options.labels])
-        self._refill(self.country_filter, [(code, code) for code in options.countries])
-        self._refill(self.tier_filter, [(f"Tier {t}", t) for t in options.tiers]
-                     + [("Not tiered", bq.NO_TIER)])
-
-    @staticmethod
-    def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        try:
-            while combo.count() > 1:
-                combo.removeItem(1)
-            for text, data in items:
-                combo.addItem(text, data)
-            combo.setCurrentIndex(max(_index_of(combo, current), 0))
-        finally:
-            combo.blockSignals(False)
+        if self.filter_bar.set_options(options):  # "show this import" was waiting for its label
+            self.search_edit.clear()
+            self.run_search_now()
 
     # -- sorting ----------------------------------------------------------------------
     @Slot(str, bool)
@@ -433,17 +366,11 @@ class AccountsPane(Pane):
         """List exactly what one import brought in: that source label, no other filter or search."""
         if self.ctx.workspace is None:
             return
-        self._reload_filter_options()  # the label may be newer than the list
-        index = _index_of(self.label_filter, label_id)
-        if index < 0:
+        if not isinstance(label_id, uuid.UUID):
             return
-        for combo, value in ((self.label_filter, index), (self.country_filter, 0), (self.tier_filter, 0)):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(value)
-            combo.blockSignals(False)
-        self.open_tasks_filter.blockSignals(True)
-        self.open_tasks_filter.setChecked(False)
-        self.open_tasks_filter.blockSignals(False)
+        if not self.filter_bar.only_source(label_id):
+            self._reload_filter_options()  # the label is newer than the list: applied when it arrives
+            return
         self.search_edit.clear()  # runs the search once, with the filters above
         self.run_search_now()
 
@@ -493,11 +420,3 @@ class AccountsPane(Pane):
             column = self.contacts_model.column_of("local")
             self.contacts_model.dataChanged.emit(self.contacts_model.index(0, column),
                                                  self.contacts_model.index(rows - 1, column))
-
-
-def _index_of(combo: QComboBox, value: Any) -> int:
-    """The item holding `value` (0, "everything", for None), or -1. Not `findData`: a combo compares
-    Python objects such as UUIDs by identity, and a reloaded list holds new copies."""
-    if value is None:
-        return 0
-    return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from sdrdesk.domain import compliance
 from sdrdesk.domain.changes import Changes
-from sdrdesk.domain.dispositions import DISPOSITIONS, Disposition, parse_callback_time
+from sdrdesk.domain.dispositions import DISPOSITIONS
 from sdrdesk.domain.errors import SdrdeskError
 from sdrdesk.domain.focus import NO_FOCUS, Focus
 from sdrdesk.domain.timezones import local_time_label
@@ -38,6 +37,7 @@ from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.dialer import DesktopDialer, Dialer
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
+from sdrdesk.ui.widgets.disposition_keys import DispositionKeys, ask_disposition_extra, rep_tz, window_action
 
 if TYPE_CHECKING:
     from sdrdesk.services.workspace import Workspace
@@ -56,11 +56,6 @@ _STATE_STYLE = {
     compliance.WindowState.CLOSED: "color: palette(text); background: rgba(219, 109, 40, 0.28);",
     compliance.WindowState.UNKNOWN: "color: palette(text); background: rgba(128, 128, 128, 0.22);",
 }
-
-
-def _rep_tz() -> tzinfo:
-    """The rep's own zone (the computer's): callback times and "not until" are in it."""
-    return datetime.now().astimezone().tzinfo or UTC
 
 
 class CallPane(Pane):
@@ -115,20 +110,8 @@ class CallPane(Pane):
         self.dial_action = self._make_action("Dial", DIAL_SHORTCUT, self.dial, "action.call.dial")
         self.notes_action = self._make_action("Focus call notes", NOTES_SHORTCUT,
                                               self.notes.setFocus, "action.call.notes")
-        self.disposition_actions: dict[str, QAction] = {}
-        grid = QGridLayout()
-        grid.setSpacing(4)
-        for i, kind in enumerate(DISPOSITIONS):
-            action = self._make_action(f"Log call: {kind.label}", kind.shortcut,
-                                       lambda k=kind: self.log_disposition(k.key),
-                                       f"action.call.{kind.key}")
-            self.disposition_actions[kind.key] = action
-            button = QPushButton(kind.label, self)
-            button.setObjectName(f"call.disposition.{kind.key}")
-            native = QKeySequence(kind.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
-            button.setToolTip(f"{kind.label} ({native})")
-            button.clicked.connect(action.trigger)
-            grid.addWidget(button, i // 5, i % 5)
+        self.disposition_keys = DispositionKeys(self, self.log_disposition)
+        self.disposition_actions = self.disposition_keys.actions_by_key
         self.dial_button.clicked.connect(self.dial_action.trigger)
         self.dial_button.setToolTip(f"Dial ({DIAL_SHORTCUT})")
 
@@ -169,7 +152,7 @@ class CallPane(Pane):
         status.addWidget(self.used_label, 1)
         status.addWidget(self.saved_label)
         content.addLayout(status)
-        content.addLayout(grid)
+        content.addWidget(self.disposition_keys)
         self.empty = EmptyState(_NOBODY_FOCUSED, self)
         self._stack = QStackedLayout()
         self._stack.addWidget(self.empty)
@@ -181,13 +164,7 @@ class CallPane(Pane):
         self._show_target(None)
 
     def _make_action(self, text: str, shortcut: str, slot, name: str) -> QAction:  # type: ignore[no-untyped-def]
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _=False: slot())
-        self.addAction(action)
-        return action
+        return window_action(self, text, shortcut, slot, name)
 
     def wants(self, changes: Changes) -> bool:
         contact = self.target.contact_id if self.target else None
@@ -405,7 +382,7 @@ class CallPane(Pane):
         if target is None or self._logging:
             return
         kind = next(d for d in DISPOSITIONS if d.key == key)
-        extra = self._ask_extra(kind)
+        extra = ask_disposition_extra(self.ctx.prompter, kind, self.ctx.clock.now(), rep_tz())
         if extra is None:
             return
         callback_at, dnc_reason = extra
@@ -423,28 +400,6 @@ class CallPane(Pane):
         self._autosave.stop()
         self._logging = True
         self.write(lambda ws: ws.calls.log_call(entry), self._on_call_logged, self._on_log_failed)
-
-    def _ask_extra(self, kind: Disposition) -> tuple[datetime | None, str] | None:
-        """The callback time or the do-not-call reason; None when the rep cancels."""
-        if kind.needs_callback_time:
-            text = self.ctx.prompter.ask_text(
-                "Callback requested", "When should you call back? (14:30, tomorrow 10:00, +2h)",
-                "tomorrow 10:00")
-            if text is None:
-                return None
-            when = parse_callback_time(text, self.ctx.clock.now(), _rep_tz())
-            if when is None:
-                self.ctx.prompter.inform("Callback requested", f"“{text}” is not a time in the future.")
-                return None
-            return when, ""
-        if kind.do_not_call:
-            reason = self.ctx.prompter.ask_text(
-                "Do not call", "What did the prospect say? (kept with the do-not-call record)",
-                "Asked not to be called")
-            if reason is None:
-                return None
-            return None, reason
-        return None, ""
 
     def _on_call_logged(self, logged: CallLogged) -> None:
         self._logging = False

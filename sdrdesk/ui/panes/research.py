@@ -8,29 +8,22 @@ The pane follows `sig_focus_changed` and loads off the GUI thread (latest wins).
 
 from __future__ import annotations
 
-import html
 import uuid
-import zoneinfo
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QSizePolicy,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,10 +35,12 @@ from sdrdesk.services import research as rs
 from sdrdesk.services.research import AccountResearch, FieldEdit
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
-from sdrdesk.ui.models.research_contacts import ResearchContactsModel, zone_explanation
+from sdrdesk.ui.models.research_contacts import ResearchContactsModel
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
 from sdrdesk.ui.undo import Landed, push_edit
+from sdrdesk.ui.widgets import research_text
+from sdrdesk.ui.widgets.research_people import ResearchPeople
 
 if TYPE_CHECKING:
     from sdrdesk.services.workspace import Workspace
@@ -79,7 +74,6 @@ class ResearchPane(Pane):
         self._dirty: set[str] = set()
         self._last_minute = -1
         self._focused_contact: uuid.UUID | None = None
-        self.contacts_model = ResearchContactsModel(ctx.clock.now, self, on_edit=self._on_contact_edited)
         self._build_widgets()
         ctx.bus.sig_focus_changed.connect(self._on_bus_focus_changed)
         ctx.bus.sig_open_research_requested.connect(self._on_bus_open_research_requested)
@@ -167,48 +161,9 @@ class ResearchPane(Pane):
             text_form.addRow(label, edit)
 
         # Contacts and their time zones
-        people = QGroupBox("Contacts", self)
-        people.setObjectName("research.contacts_box")
-        self.contacts_view = QTableView(people)
-        self.contacts_view.setObjectName("research.contacts")
-        self.contacts_view.setModel(self.contacts_model)
-        self.contacts_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.contacts_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.contacts_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                           | QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.contacts_view.verticalHeader().hide()
-        self.contacts_view.verticalHeader().setDefaultSectionSize(24)
-        self.contacts_view.horizontalHeader().setObjectName("research.contacts.header")
-        self.contacts_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.contacts_view.horizontalHeader().setStretchLastSection(True)
-        for i, width in enumerate(self.contacts_model.column_widths()):
-            self.contacts_view.setColumnWidth(i, width)
-        self.contacts_view.setMinimumHeight(130)
-        self.contacts_view.selectionModel().selectionChanged.connect(self._on_contacts_selection_changed)
-        self.zone_info = QLabel(people)
-        self.zone_info.setObjectName("research.zone_info")
-        self.zone_info.setWordWrap(True)
-        self.zone_combo = QComboBox(people)
-        self.zone_combo.setObjectName("research.zone_combo")
-        self.zone_combo.setEditable(True)
-        self.zone_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.zone_combo.setMinimumContentsLength(22)
-        self._all_zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z)
-        self.pin_button = QPushButton("Pin zone", people)
-        self.pin_button.setObjectName("research.pin")
-        self.pin_button.clicked.connect(self.pin_selected_zone)
-        self.unpin_button = QPushButton("Unpin", people)
-        self.unpin_button.setObjectName("research.unpin")
-        self.unpin_button.clicked.connect(self.unpin_selected_zone)
-        zone_row = QHBoxLayout()
-        zone_row.addWidget(QLabel("Time zone:", people))
-        zone_row.addWidget(self.zone_combo, 1)
-        zone_row.addWidget(self.pin_button)
-        zone_row.addWidget(self.unpin_button)
-        people_layout = QVBoxLayout(people)
-        people_layout.addWidget(self.contacts_view)
-        people_layout.addWidget(self.zone_info)
-        people_layout.addLayout(zone_row)
+        self.people = ResearchPeople(self.ctx.clock.now, self._edit_contact, self)
+        self.people.sig_contact_chosen.connect(self._on_people_contact_chosen)
+        people = self.people
 
         body = QWidget(self)
         body.setObjectName("research.body")
@@ -281,14 +236,8 @@ class ResearchPane(Pane):
     def _on_bus_focus_changed(self, focus: Focus) -> None:
         self.show_account(focus.account_id)
         self._focused_contact = focus.contact_id
-        if self._focused_contact is not None and self.selected_contact_id() != self._focused_contact:
-            row = self.contacts_model.row_of(self._focused_contact)
-            if row is not None:
-                self._loading = True
-                try:
-                    self.contacts_view.selectRow(row)
-                finally:
-                    self._loading = False
+        if focus.contact_id is not None:
+            self.people.select_contact(focus.contact_id, quiet=True)  # not re-announced
 
     @Slot(object)
     def _on_bus_open_research_requested(self, account_id: object) -> None:
@@ -319,7 +268,7 @@ class ResearchPane(Pane):
         self._loading = True
         try:
             self.title.setText(research.name)
-            self.subtitle.setText(self._subtitle(research))
+            self.subtitle.setText(research_text.subtitle(research))
             for key, edit in self.line_edits.items():
                 value = _text_of(research.value_of(key))
                 if key not in self._dirty and edit.text() != value:
@@ -332,52 +281,13 @@ class ResearchPane(Pane):
                 value = _text_of(research.value_of(key))
                 if key not in self._dirty and text_edit.toPlainText() != value:
                     text_edit.setPlainText(value)
-            self.icp_label.setText(self._icp_html(research))
-            self.triggers_label.setText(self._triggers_html(research))
+            self.icp_label.setText(research_text.icp_html(research))
+            self.triggers_label.setText(research_text.triggers_html(research))
         finally:
             self._loading = False
         # Prefer the contact the rep is working on (from any pane); selecting it here is
         # programmatic, so it is not re-announced on the bus.
-        selected = self._focused_contact or self.selected_contact_id()
-        self._loading = True
-        try:
-            self.contacts_model.set_cards(research.contacts)
-            row = self.contacts_model.row_of(selected) if selected is not None else None
-            if row is None and research.contacts:
-                row = 0
-            if row is not None:
-                self.contacts_view.selectRow(row)
-        finally:
-            self._loading = False
-        self._update_zone_row()
-
-    @staticmethod
-    def _subtitle(r: AccountResearch) -> str:
-        place = ", ".join(p for p in (r.city, r.region, r.country) if p)
-        size = f"{r.employee_count:,} employees" if r.employee_count is not None else ""
-        return " · ".join(p for p in (r.domain, r.industry, size, place) if p)
-
-    @staticmethod
-    def _icp_html(r: AccountResearch) -> str:
-        fit = r.icp_fit
-        lines = [f"<b>{fit.score_label}</b> &nbsp;(suggests tier {fit.suggested_tier}"
-                 + (f"; set to {r.icp_tier}" if r.icp_tier else "") + ")"]
-        for c in fit.criteria:
-            mark = '<span style="color:#2e8b57">✔</span>' if c.met else '<span style="color:#c0392b">✘</span>'
-            lines.append(f"{mark} {html.escape(c.name)}: {html.escape(c.reason)}")
-        return "<br>".join(lines)
-
-    @staticmethod
-    def _triggers_html(r: AccountResearch) -> str:
-        if not r.triggers:
-            return "<i>No triggers recorded.</i>"
-        lines = []
-        for t in r.triggers:
-            when = t.occurred_on.isoformat() if isinstance(t.occurred_on, date) else "undated"
-            source = f" · {html.escape(t.source)}" if t.source else ""
-            text = f"{html.escape(t.description)} <small>({when}, {t.age}{source})</small>"
-            lines.append(f'<span style="color:gray">{text} <b>stale</b></span>' if t.stale else text)
-        return "<br>".join(lines)
+        self.people.show_cards(research.contacts, self._focused_contact or self.selected_contact_id())
 
     # -- editing ----------------------------------------------------------------------
     def _submit(self, edit: FieldEdit, landed: Landed, on_error: Callable[[BaseException], None]) -> None:
@@ -459,63 +369,21 @@ class ResearchPane(Pane):
         return super().eventFilter(watched, event)
 
     # -- contacts and zones -----------------------------------------------------------
+    @property
+    def contacts_model(self) -> ResearchContactsModel:
+        return self.people.contacts_model
+
     def selected_contact_id(self) -> uuid.UUID | None:
-        index = self.contacts_view.currentIndex()
-        card = self.contacts_model.card_at(index.row()) if index.isValid() else None
-        return card.id if card is not None else None
+        return self.people.selected_contact_id()
 
-    def select_contact(self, contact_id: uuid.UUID) -> None:
-        row = self.contacts_model.row_of(contact_id)
-        if row is not None:
-            self.contacts_view.selectRow(row)
-
-    @Slot(QItemSelection, QItemSelection)
-    def _on_contacts_selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
-        self._update_zone_row()
-        contact_id = self.selected_contact_id()
-        if contact_id is not None and not self._loading and contact_id != self._focused_contact:
+    @Slot(object)
+    def _on_people_contact_chosen(self, contact_id: uuid.UUID) -> None:
+        if contact_id != self._focused_contact:
             self.ctx.bus.set_focus(Focus(self._account_id, contact_id))
 
-    def _update_zone_row(self) -> None:
-        index = self.contacts_view.currentIndex()
-        card = self.contacts_model.card_at(index.row()) if index.isValid() else None
-        enabled = card is not None
-        for widget in (self.zone_combo, self.pin_button):
-            widget.setEnabled(enabled)
-        self.unpin_button.setEnabled(bool(card and card.pinned_timezone))
-        if card is None:
-            self.zone_info.setText("")
-            return
-        self.zone_info.setText(f"{card.name}: {zone_explanation(card)}")
-        candidates = [z for z in card.zones.zones if z]
-        self.zone_combo.blockSignals(True)
-        try:
-            self.zone_combo.clear()
-            self.zone_combo.addItems(candidates + [z for z in self._all_zones if z not in candidates])
-            self.zone_combo.setCurrentIndex(0 if candidates else -1)
-            if not candidates:
-                self.zone_combo.setEditText("")
-        finally:
-            self.zone_combo.blockSignals(False)
-
-    def _on_contact_edited(self, contact_id: object, field: str, text: str) -> bool:
-        if not isinstance(contact_id, uuid.UUID):
-            return False
-        # Accepted for saving: the write lands on the serial runner; a refusal shows its message
-        # and the table reloads from the book.
-        self.edit_field("contact", contact_id, field, text, field.replace("_", " "), self.refresh)
-        return True
-
-    def pin_selected_zone(self) -> None:
-        contact_id = self.selected_contact_id()
-        zone = self.zone_combo.currentText().strip()
-        if contact_id is not None and zone:
-            self.edit_field("contact", contact_id, "pinned_timezone", zone, "pinned time zone")
-
-    def unpin_selected_zone(self) -> None:
-        contact_id = self.selected_contact_id()
-        if contact_id is not None:
-            self.edit_field("contact", contact_id, "pinned_timezone", None, "pinned time zone")
+    def _edit_contact(self, contact_id: uuid.UUID, field: str, value: object, label: str) -> None:
+        # A refused value shows its message and the table reloads from the book.
+        self.edit_field("contact", contact_id, field, value, label, self.refresh)
 
     @Slot()
     def _on_clock_tick(self) -> None:
@@ -527,8 +395,4 @@ class ResearchPane(Pane):
 
     def tick_clock(self) -> None:
         """Repaint the local-time column (the timer does this each minute)."""
-        rows = self.contacts_model.rowCount()
-        if rows:
-            column = self.contacts_model.local_column()
-            self.contacts_model.dataChanged.emit(self.contacts_model.index(0, column),
-                                                 self.contacts_model.index(rows - 1, column))
+        self.people.tick_clock()

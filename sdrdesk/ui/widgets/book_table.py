@@ -1,0 +1,46 @@
+"""How the book pane's big tables are set up: rows of fixed height, interactive column widths
+(never ResizeToContents on 100k rows), sorting asked of SQL, one row selected at a time."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from sdrdesk.services.book_queries import BookIds, QueryKind
+from sdrdesk.ui.models.paged_table import PagedTableModel
+
+
+def book_table_view(parent: QWidget, name: str, model: PagedTableModel) -> QTableView:
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(24)
+    header = view.horizontalHeader()
+    header.setObjectName(f"{name}.header")  # its state is saved by this name (ui/widget_state.py)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setHighlightSections(False)
+    for i, column in enumerate(model.columns):
+        view.setColumnWidth(i, column.width)
+    header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    view.setSortingEnabled(True)
+    return view
+
+
+def search_status(result: BookIds) -> str:
+    """The line beside the tabs after a search ("No matches", "Phone number search"...)."""
+    kind = result.query.kind
+    if kind is QueryKind.NOTHING:
+        return "Nothing to search for: type a name, company, e-mail or number"
+    if kind is QueryKind.ALL:
+        return ""
+    if not result.accounts and not result.contacts and result.contacts is not None:
+        return "No matches"
+    return "Phone number search" if kind is QueryKind.PHONE else ""
