@@ -59,6 +59,31 @@ def _check_phone_timezone() -> str:
     return "Toronto number -> America/Toronto"
 
 
+def _check_bundled_data() -> str:
+    """Libraries whose data a frozen bundle can leave behind: country names, public holidays,
+    sandboxed templates, calendar files, encryption, e-mail syntax."""
+    from datetime import date
+
+    import holidays
+    import icalendar
+    import pycountry
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from email_validator import validate_email
+    from jinja2.sandbox import SandboxedEnvironment
+
+    country = pycountry.countries.lookup("Brunei Darussalam")
+    if country.alpha_2 != "BN":
+        raise AssertionError(f"country names: {country.alpha_2}")
+    if date(2026, 7, 1) not in holidays.country_holidays("CA", subdiv="ON", years=2026):
+        raise AssertionError("holidays: Canada Day missing")
+    if SandboxedEnvironment().from_string("{{ a }}").render(a="ok") != "ok":
+        raise AssertionError("templates do not render")
+    calendar = icalendar.Calendar.from_ical("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+    AESGCM(AESGCM.generate_key(bit_length=256))
+    validate_email("o'brien@example.com", check_deliverability=False)
+    return f"countries, holidays, templates, calendar ({calendar.get('VERSION')}), crypto, e-mail ok"
+
+
 def _check_keychain() -> str:
     store = SecretStore()
     if not store.available():
@@ -75,6 +100,7 @@ def run_checks() -> list[CheckResult]:
         checks: list[tuple[str, Callable[[], str]]] = [
             ("database", lambda: _check_database(Path(folder))),
             ("phone time zones", _check_phone_timezone),
+            ("bundled data", _check_bundled_data),
             ("keychain", _check_keychain),
         ]
         for name, check in checks:
