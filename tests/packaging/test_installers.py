@@ -48,6 +48,7 @@ class SpecRun:
     namespace: dict[str, Any]
     calls: list[Call] = field(default_factory=list)
     collected: list[str] = field(default_factory=list)
+    collected_data: list[str] = field(default_factory=list)
 
     def of(self, kind: str) -> list[Call]:
         return [call for call in self.calls if call.kind == kind]
@@ -75,8 +76,13 @@ def run_spec(platform: str) -> SpecRun:
         run.collected.append(package)
         return [f"{package}.stub"]
 
+    def collect_data_files(package: str) -> list[tuple[str, str]]:
+        run.collected_data.append(package)
+        return [(f"/site-packages/{package}/data", package)]
+
     hooks = types.ModuleType("PyInstaller.utils.hooks")
     hooks.collect_submodules = collect_submodules  # type: ignore[attr-defined]
+    hooks.collect_data_files = collect_data_files  # type: ignore[attr-defined]
     versioninfo = types.ModuleType("PyInstaller.utils.win32.versioninfo")
     for name in ("FixedFileInfo", "StringFileInfo", "StringStruct", "StringTable", "VarFileInfo",
                  "VarStruct", "VSVersionInfo"):
@@ -112,6 +118,8 @@ def linux_spec() -> SpecRun:
 def test_spec_collects_the_whole_package_and_the_lazily_loaded_data(linux_spec: SpecRun) -> None:
     (analysis,) = linux_spec.of("Analysis")
     assert "sdrdesk" in linux_spec.collected  # migrations are found by pkgutil, app.py by a lazy import
+    assert "holidays" in linux_spec.collected  # country modules are loaded by name
+    assert "pycountry" in linux_spec.collected_data  # ISO databases are JSON files, not modules
     hidden = analysis.kwargs["hiddenimports"]
     for module in ("PySide6.QtWidgets", "PySide6.QtSvg", "phonenumbers.timezone", "tzdata"):
         assert module in hidden
