@@ -21,6 +21,7 @@ from sdrdesk.services.csv_import.service import ImportService
 from sdrdesk.services.objections import ObjectionService
 from sdrdesk.services.research import ResearchService
 from sdrdesk.services.scripts import ScriptService
+from sdrdesk.services.sequences import SequenceService
 from sdrdesk.services.task_queue import TaskQueueService
 from sdrdesk.services.timeline import TimelineService
 from sdrdesk.storage.backup import rolling_backup
@@ -42,6 +43,7 @@ class Workspace:
         self.scripts = ScriptService(uow_factory, clock)
         self.objections = ObjectionService(uow_factory, clock)
         self.imports = ImportService(uow_factory, clock)
+        self.sequences = SequenceService(uow_factory, clock)
 
     @property
     def path(self) -> Path:
