@@ -6,12 +6,14 @@ import uuid
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from sdrdesk.domain import compliance
 from sdrdesk.domain.clock import Clock
-from sdrdesk.domain.compliance import CallingWindows
+from sdrdesk.domain.compliance import CallingWindows, WindowState
+from sdrdesk.domain.timezones import ZoneResolution
 from sdrdesk.services.calls import ContactWindow, callable_tasks, contact_windows
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
@@ -94,11 +96,78 @@ class TodayRow:
 
 @dataclass(frozen=True)
 class QueueView:
-    """What the Today pane shows first: the ordered ids, a summary line and the first page."""
+    """What the Today pane shows first: the ordered ids, a summary line and the first page.
+
+    Order: tasks callable now first (by due time), then every other task by due time.
+    `stale` counts call tasks whose prospect's zones are not stored yet (worked out in
+    memory this time; `SequenceService.refresh_zones` stores them)."""
 
     ids: list[uuid.UUID]
     summary: str
     first_page: dict[uuid.UUID, TodayRow]
+    callable_ids: frozenset[uuid.UUID] = frozenset()
+    stale: int = 0
+
+
+def zone_key_status(key: str, windows: CallingWindows, now: datetime) -> compliance.WindowStatus:
+    """The calling-window status of a stored zone key ("zone zone|CC")."""
+    zones_part, _, country = key.partition("|")
+    zones = tuple(zones_part.split())
+    resolution = ZoneResolution(zones, "stored" if zones else "unknown")
+    return compliance.window_status(now, resolution, windows, country or None)
+
+
+_DNC_CALL = ("NOT EXISTS (SELECT 1 FROM do_not_contact d WHERE d.contact_id = t.contact_id"
+             " AND d.deleted_at IS NULL AND d.channel IN ('call', 'all'))")
+
+
+def _filters(channel: str | None, sequence_id: uuid.UUID | None) -> tuple[str, list[object]]:
+    sql, params = "", []
+    if channel:
+        sql += " AND t.channel = ?"
+        params.append(channel)
+    if sequence_id is not None:
+        sql += " AND t.enrollment_id IN (SELECT e.id FROM enrollments e WHERE e.sequence_id = ?)"
+        params.append(sequence_id.hex)
+    return sql, params
+
+
+def callable_now_ids(uow: SqlUnitOfWork, windows: CallingWindows, now: datetime,
+                     sequence_id: uuid.UUID | None = None) -> tuple[list[uuid.UUID], int]:
+    """Open call tasks whose prospect may be called now, by due time, from the stored zones:
+    one pass over the distinct zone keys (a few hundred), then one index range. Tasks whose
+    zones are not stored yet are worked out in memory; returns (ids, how many were)."""
+    conn = uow.session.connection()
+    keys = [k for (k,) in conn.exec_driver_sql(
+        "SELECT DISTINCT zone_key FROM tasks WHERE status = 'open' AND channel = 'call'"
+        " AND zone_key IS NOT NULL")]
+    open_keys = [k for k in keys if zone_key_status(k, windows, now).state is WindowState.OPEN]
+    extra, params = _filters(None, sequence_id)
+    found: list[tuple[datetime | str, str]] = []
+    for start in range(0, len(open_keys), 500):
+        chunk = open_keys[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        found += conn.exec_driver_sql(
+            "SELECT t.due_at, t.id FROM tasks t WHERE t.status = 'open' AND t.channel = 'call'"
+            f" AND t.zone_key IN ({marks}) AND t.deleted_at IS NULL AND {_DNC_CALL}{extra}",
+            tuple(chunk) + tuple(params)).all()
+    stale_rows = conn.exec_driver_sql(
+        "SELECT t.due_at, t.id FROM tasks t WHERE t.status = 'open' AND t.channel = 'call'"
+        f" AND t.zone_key IS NULL AND t.deleted_at IS NULL{extra}", tuple(params)).all()
+    if stale_rows:
+        ok = set(callable_tasks(uow, [uuid.UUID(i) for _d, i in stale_rows], windows, now))
+        found += [(d, i) for d, i in stale_rows if uuid.UUID(i) in ok]
+    found.sort()
+    return [uuid.UUID(i) for _d, i in found], len(stale_rows)
+
+
+def open_task_ids(uow: SqlUnitOfWork, channel: str | None = None,
+                  sequence_id: uuid.UUID | None = None) -> list[tuple[str, str]]:
+    """(due_at, id hex) of every open task in due order, from the (status, due_at) index."""
+    extra, params = _filters(channel, sequence_id)
+    return [tuple(r) for r in uow.session.connection().exec_driver_sql(  # type: ignore[misc]
+        f"SELECT t.due_at, t.id FROM tasks t WHERE t.status = 'open' AND t.deleted_at IS NULL{extra}"
+        " ORDER BY t.status, t.due_at", tuple(params))]
 
 
 class TaskQueueService:
@@ -109,17 +178,32 @@ class TaskQueueService:
         self._clock = clock
 
     def queue(self, windows: CallingWindows, *, channel: str | None = None, callable_only: bool = False,
-              first_page: int = 0) -> QueueView:
+              first_page: int = 0, sequence_id: uuid.UUID | None = None) -> QueueView:
         now = self._clock.now()
+        now_text = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
         with self._uow() as uow:
-            snapshot = queue_snapshot(uow, now, None if callable_only else channel)
-            ids, summary = snapshot.ids, f"{len(snapshot.ids)} open · {snapshot.overdue} overdue"
+            callable_ids, stale = ([], 0) if channel not in (None, "call") else callable_now_ids(
+                uow, windows, now, sequence_id)
             if callable_only:
-                # Seconds for tens of thousands of calls (each prospect's zones): callers run
-                # this off the GUI thread, and only while the filter is on.
-                ids = callable_tasks(uow, snapshot.ids, windows, now)
-                summary = f"{len(ids)} callable now · {len(snapshot.ids)} open"
-        return QueueView(ids, summary, self.rows(ids[:first_page], windows) if first_page else {})
+                ids = callable_ids
+                total = uow.session.connection().exec_driver_sql(
+                    "SELECT count(*) FROM tasks WHERE status = 'open' AND deleted_at IS NULL").scalar()
+                summary = f"{len(ids)} callable now · {total} open"
+            else:
+                rows = open_task_ids(uow, channel, sequence_id)
+                overdue = bisect_left([d for d, _i in rows], now_text)
+                first = set(callable_ids)
+                rest = [uuid.UUID(i) for _d, i in rows]
+                ids = callable_ids + [i for i in rest if i not in first] if first else rest
+                summary = f"{len(ids)} open · {overdue} overdue · {len(callable_ids)} callable now"
+        page = self.rows(ids[:first_page], windows) if first_page else {}
+        return QueueView(ids, summary, page, frozenset(callable_ids), stale)
+
+    def next_callable(self, windows: CallingWindows, after: uuid.UUID | None = None) -> uuid.UUID | None:
+        """The first task callable now (other than `after`), for the "next callable" key."""
+        with self._uow() as uow:
+            ids, _stale = callable_now_ids(uow, windows, self._clock.now())
+        return next((i for i in ids if i != after), None)
 
     def rows(self, ids: Sequence[uuid.UUID], windows: CallingWindows) -> dict[uuid.UUID, TodayRow]:
         with self._uow() as uow:
