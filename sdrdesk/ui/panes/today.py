@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 CLOCK_REFRESH_MS = 60_000
 CALLABLE_SHORTCUT = "Ctrl+Shift+W"  # W for the calling window
-NEXT_CALLABLE_SHORTCUT = "Ctrl+Shift+N"
+NEXT_CALLABLE_SHORTCUT = "Ctrl+J"  # J for jump
 OUTREACH_CHANNELS = ("email", "linkedin")
 _NO_TASKS = "No open tasks. Enrol contacts in a sequence to fill your day."
 _NOBODY_CALLABLE = ("Nobody on your list can be called right now: it is outside your calling window "
@@ -137,13 +137,13 @@ class TodayPane(Pane):
 
         self.sequence_filter = QComboBox(self)
         self.sequence_filter.setObjectName("today.sequence")
-        self.sequence_filter.addItem("All sequences", None)
+        self.sequence_filter.addItem("All sequences", "")
         self.sequence_filter.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.done_button = self._button("Done", "today.done", "Ctrl+D", self.complete_selected,
+        self.done_button = self._button("Done", "today.done", "Ctrl+Return", self.complete_selected,
                                         "Mark the selected tasks done (the next step is scheduled)")
         self.skip_button = self._button("Skip…", "today.skip", "Ctrl+K", self.skip_selected,
                                         "Skip the selected tasks, with a reason")
-        self.snooze_button = self._button("Snooze…", "today.snooze", "Ctrl+Shift+Z", self.snooze_selected,
+        self.snooze_button = self._button("Snooze…", "today.snooze", "Ctrl+L", self.snooze_selected,
                                           "Push the selected tasks later (+1h, tomorrow 10:00…)")
         self.reschedule_button = self._button("Reschedule…", "today.reschedule", "Ctrl+Shift+R",
                                               self.reschedule_selected,
@@ -191,7 +191,8 @@ class TodayPane(Pane):
             return
         callable_only = self.callable_filter.isChecked()
         channel = None if callable_only else self.channel_filter.currentData() or None
-        sequence_id = self.sequence_filter.currentData()
+        chosen = self.sequence_filter.currentData()
+        sequence_id = uuid.UUID(chosen) if chosen else None
         windows = self._windows = self._current_windows()  # preferences may have changed
         self._generation += 1
         generation = self._generation
@@ -205,7 +206,7 @@ class TodayPane(Pane):
 
         # Off the GUI thread: 60k open tasks take a second to list; only the newest load lands.
         self.read(load, lambda view: self._on_snapshot(generation, view))
-        self.read(lambda ws: [(s.name, s.id) for s in ws.sequences.list()], self._on_sequences_listed)
+        self.read(lambda ws: [(s.name, s.id.hex) for s in ws.sequences.list()], self._on_sequences_listed)
         if not self._defaults_checked and not workspace.read_only:
             self._defaults_checked = True
             # A new book gets the shipped sequences; paused sequences whose date came resume.
@@ -234,7 +235,8 @@ class TodayPane(Pane):
         if ids and not self._focus_taken and not self.table.selectionModel().hasSelection():
             self.select_row(0)  # the next task is already in focus, as in a mail client
 
-    def _on_sequences_listed(self, items: list[tuple[str, uuid.UUID]]) -> None:
+    def _on_sequences_listed(self, items: list[tuple[str, str]]) -> None:
+        """Item data are id hex strings: QComboBox.findData cannot match Python objects."""
         current = self.sequence_filter.currentData()
         known = [self.sequence_filter.itemData(i) for i in range(1, self.sequence_filter.count())]
         if known == [i for _n, i in items]:
@@ -242,10 +244,10 @@ class TodayPane(Pane):
         self.sequence_filter.blockSignals(True)
         try:
             self.sequence_filter.clear()
-            self.sequence_filter.addItem("All sequences", None)
+            self.sequence_filter.addItem("All sequences", "")
             for name, seq_id in items:
                 self.sequence_filter.addItem(name, seq_id)
-            index = self.sequence_filter.findData(current) if current is not None else 0
+            index = self.sequence_filter.findData(current) if current else 0
             self.sequence_filter.setCurrentIndex(max(0, index))
         finally:
             self.sequence_filter.blockSignals(False)
@@ -296,6 +298,7 @@ class TodayPane(Pane):
 
         def done(result: object) -> None:
             self.ctx.bus.sig_status_message.emit(f"{action.capitalize()}: {count} task{'s' * (count != 1)}")
+            self.refresh()  # the other panes refresh from the published changes; this one here
 
         self.write(lambda ws: ws.sequences.bulk(ids, action, reason=reason, when=when), done)
 
@@ -425,7 +428,9 @@ class TodayPane(Pane):
             self.ctx.bus.set_focus(Focus(row.task.account_id, row.task.contact_id, row.task.id))
 
     def select_row(self, row: int) -> None:
-        self.table.selectRow(row)
+        """Select exactly this row and make it current (never toggled by held modifiers)."""
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
         self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
 
     def current_index(self) -> QModelIndex:
