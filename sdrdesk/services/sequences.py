@@ -315,6 +315,24 @@ class SequenceService:
         return self.import_text(path.read_text(encoding="utf-8"))
 
     # -- enrolment ---------------------------------------------------------------------------
+    def contacts_of_accounts(self, account_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
+        ids = list(dict.fromkeys(account_ids))
+        found: list[uuid.UUID] = []
+        with self._uow() as uow:
+            for start in range(0, len(ids), 500):
+                found += uow.session.scalars(
+                    select(m.Contact.id).where(m.Contact.account_id.in_(ids[start:start + 500]),
+                                               m.Contact.deleted_at.is_(None))
+                    .order_by(m.Contact.last_name, m.Contact.first_name)).all()
+        return found
+
+    def contacts_of_import(self, import_run_id: uuid.UUID) -> list[uuid.UUID]:
+        """The contacts an import created or updated, for "Enrol the imported contacts"."""
+        with self._uow() as uow:
+            return list(uow.session.scalars(
+                select(m.ImportRunItem.record_id).where(m.ImportRunItem.import_run_id == import_run_id,
+                                                        m.ImportRunItem.record_type == "contact")))
+
     def check_enrol(self, contact_ids: Iterable[uuid.UUID], sequence_id: uuid.UUID) -> EnrolCheck:
         ids = list(dict.fromkeys(contact_ids))
         with self._uow() as uow:
@@ -645,4 +663,4 @@ class SequenceService:
         with self._uow() as uow:
             count = ops.fill_zone_keys(uow, self._clock.now(), limit)
             uow.commit()
-        return OpResult(count, Changes(tasks=frozenset()) if not count else Changes(sequences=True))
+        return OpResult(count)  # a cache: nothing a pane shows changed

@@ -107,6 +107,7 @@ class QueueView:
     first_page: dict[uuid.UUID, TodayRow]
     callable_ids: frozenset[uuid.UUID] = frozenset()
     stale: int = 0
+    complete: bool = True  # False: only the head of the queue (the first screen); the rest follows
 
 
 def zone_key_status(key: str, windows: CallingWindows, now: datetime) -> compliance.WindowStatus:
@@ -138,10 +139,7 @@ def callable_now_ids(uow: SqlUnitOfWork, windows: CallingWindows, now: datetime,
     one pass over the distinct zone keys (a few hundred), then one index range. Tasks whose
     zones are not stored yet are worked out in memory; returns (ids, how many were)."""
     conn = uow.session.connection()
-    keys = [k for (k,) in conn.exec_driver_sql(
-        "SELECT DISTINCT zone_key FROM tasks WHERE status = 'open' AND channel = 'call'"
-        " AND zone_key IS NOT NULL")]
-    open_keys = [k for k in keys if zone_key_status(k, windows, now).state is WindowState.OPEN]
+    open_keys = _open_keys(uow, windows, now)
     extra, params = _filters(None, sequence_id)
     found: list[tuple[datetime | str, str]] = []
     for start in range(0, len(open_keys), 500):
@@ -161,13 +159,65 @@ def callable_now_ids(uow: SqlUnitOfWork, windows: CallingWindows, now: datetime,
     return [uuid.UUID(i) for _d, i in found], len(stale_rows)
 
 
+def _open_keys(uow: SqlUnitOfWork, windows: CallingWindows, now: datetime) -> list[str]:
+    keys = [k for (k,) in uow.session.connection().exec_driver_sql(
+        "SELECT DISTINCT zone_key FROM tasks WHERE status = 'open' AND channel = 'call'"
+        " AND zone_key IS NOT NULL")]
+    return [k for k in keys if zone_key_status(k, windows, now).state is WindowState.OPEN]
+
+
+def queue_head(uow: SqlUnitOfWork, windows: CallingWindows, now: datetime, limit: int, *,
+               channel: str | None, callable_only: bool,
+               sequence_id: uuid.UUID | None) -> tuple[list[uuid.UUID], set[uuid.UUID], str]:
+    """The first `limit` ids of the queue and its summary, without listing the whole queue:
+    walks the (status, due_at) covering index and stops early. Tasks whose zones are not
+    stored yet count as not callable here (the full listing works them out)."""
+    conn = uow.session.connection()
+    open_keys = _open_keys(uow, windows, now) if channel in (None, "call") else []
+    extra, params = _filters(None, sequence_id)
+    marks = ",".join("?" * len(open_keys)) or "NULL"
+    callable_sql = (f"t.status = 'open' AND t.channel = 'call' AND t.zone_key IN ({marks})"
+                    f" AND t.deleted_at IS NULL AND {_DNC_CALL}{extra}")
+    args = (*open_keys, *params)
+    head = [i for (i,) in conn.exec_driver_sql(
+        f"SELECT t.id FROM tasks t INDEXED BY ix_tasks_open_due WHERE {callable_sql}"
+        f" ORDER BY t.status, t.due_at LIMIT {int(limit)}", args)] if open_keys else []
+    callable_count = conn.exec_driver_sql(
+        f"SELECT count(*) FROM tasks t WHERE {callable_sql}", args).scalar() if open_keys else 0
+    callable_head = {uuid.UUID(i) for i in head}
+    total = conn.exec_driver_sql(
+        "SELECT count(*) FROM tasks WHERE status = 'open' AND deleted_at IS NULL").scalar() or 0
+    if callable_only:
+        return [uuid.UUID(i) for i in head], callable_head, f"{callable_count} callable now · {total} open"
+    extra, params = _filters(channel, sequence_id)
+    now_text = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    if len(head) < limit:
+        seen = set(head)
+        for (i,) in conn.exec_driver_sql(
+                f"SELECT t.id FROM tasks t INDEXED BY ix_tasks_open_due WHERE t.status = 'open'"
+                f" AND t.deleted_at IS NULL{extra} ORDER BY t.status, t.due_at LIMIT {int(limit) * 2}",
+                tuple(params)):
+            if i not in seen:
+                head.append(i)
+                if len(head) >= limit:
+                    break
+    shown = conn.exec_driver_sql(
+        f"SELECT count(*) FROM tasks t WHERE t.status = 'open' AND t.deleted_at IS NULL{extra}",
+        tuple(params)).scalar() or 0
+    overdue = conn.exec_driver_sql(
+        f"SELECT count(*) FROM tasks t WHERE t.status = 'open' AND t.deleted_at IS NULL"
+        f" AND t.due_at < ?{extra}", (now_text, *params)).scalar() or 0
+    summary = f"{shown} open · {overdue} overdue · {callable_count} callable now"
+    return [uuid.UUID(i) for i in head], callable_head, summary
+
+
 def open_task_ids(uow: SqlUnitOfWork, channel: str | None = None,
                   sequence_id: uuid.UUID | None = None) -> list[tuple[str, str]]:
     """(due_at, id hex) of every open task in due order, from the (status, due_at) index."""
     extra, params = _filters(channel, sequence_id)
     return [tuple(r) for r in uow.session.connection().exec_driver_sql(  # type: ignore[misc]
-        f"SELECT t.due_at, t.id FROM tasks t WHERE t.status = 'open' AND t.deleted_at IS NULL{extra}"
-        " ORDER BY t.status, t.due_at", tuple(params))]
+        f"SELECT t.due_at, t.id FROM tasks t INDEXED BY ix_tasks_open_due WHERE t.status = 'open'"
+        f" AND t.deleted_at IS NULL{extra} ORDER BY t.status, t.due_at", tuple(params))]
 
 
 class TaskQueueService:
@@ -198,6 +248,16 @@ class TaskQueueService:
                 summary = f"{len(ids)} open · {overdue} overdue · {len(callable_ids)} callable now"
         page = self.rows(ids[:first_page], windows) if first_page else {}
         return QueueView(ids, summary, page, frozenset(callable_ids), stale)
+
+    def queue_head(self, windows: CallingWindows, *, channel: str | None = None, callable_only: bool = False,
+                   limit: int = 200, sequence_id: uuid.UUID | None = None) -> QueueView:
+        """The first screen of the queue (its first `limit` ids with their rows, and the
+        summary) in a few index probes; `queue` lists the whole of it afterwards."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            ids, callable_head, summary = queue_head(uow, windows, now, limit, channel=channel,
+                                                     callable_only=callable_only, sequence_id=sequence_id)
+        return QueueView(ids, summary, self.rows(ids, windows), frozenset(callable_head), complete=False)
 
     def next_callable(self, windows: CallingWindows, after: uuid.UUID | None = None) -> uuid.UUID | None:
         """The first task callable now (other than `after`), for the "next callable" key."""

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QLabel,
@@ -37,6 +38,7 @@ from sdrdesk.services import book_queries as bq
 from sdrdesk.services.book_queries import BookFilters, BookIds, FilterOptions, QueryKind
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.dialogs.enrol import EnrolDialog
 from sdrdesk.ui.models.book_tables import AccountTableModel, ContactTableModel
 from sdrdesk.ui.models.paged_table import PagedTableModel
 from sdrdesk.ui.panes.base import Pane
@@ -71,6 +73,9 @@ def run_book_search(request: BookRequest, cancel: CancelToken,
     """The worker side: only rowids come back."""
     return request.workspace.browse.search(request.text, request.filters, request.account_sort,
                                            request.contact_sort, cancel=cancel, accounts_first=partial)
+
+
+ENROL_SHORTCUT = "Ctrl+Shift+E"
 
 
 class AccountsPane(Pane):
@@ -156,11 +161,50 @@ class AccountsPane(Pane):
 
     def _table(self, name: str, model: PagedTableModel) -> QTableView:
         view = book_table_view(self, name, model)
+        # Several rows at once, for "Enrol in sequence…" (issue 13); the current row still focuses.
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        view.addAction(self._enrol_action())
         view.selectionModel().currentRowChanged.connect(
             lambda current, _prev, m=model: self._on_view_current_row_changed(m, current))
         view.activated.connect(lambda _index: self.open_research())
         view.installEventFilter(self)
         return view
+
+    def _enrol_action(self) -> QAction:
+        if not hasattr(self, "enrol_action"):
+            self.enrol_action = QAction("Enrol in sequence…", self)
+            self.enrol_action.setObjectName("book.enrol")
+            self.enrol_action.setShortcut(QKeySequence(ENROL_SHORTCUT))
+            self.enrol_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.enrol_action.triggered.connect(lambda _=False: self.enrol_selected())
+        return self.enrol_action
+
+    # -- enrolment (issue 13) -------------------------------------------------------------
+    def selected_ids(self) -> list[uuid.UUID]:
+        view, model = self._current_view(), self._current_model()
+        rows = sorted({i.row() for i in view.selectionModel().selectedRows()})
+        ids = [model.id_at(r) for r in rows]
+        return [i for i in ids if isinstance(i, uuid.UUID)]
+
+    def enrol_selected(self) -> None:
+        """Open "Enrol in sequence…" for the selected contacts (or the selected accounts' contacts)."""
+        ids = self.selected_ids()
+        if not ids or self.ctx.workspace is None or self.ctx.workspace.read_only:
+            return
+        if self.tabs.currentIndex() == CONTACTS_TAB:
+            self._open_enrol(ids)
+        else:
+            self.read(lambda ws: ws.sequences.contacts_of_accounts(ids), self._open_enrol)
+
+    def _open_enrol(self, contact_ids: list[uuid.UUID]) -> None:
+        if not contact_ids:
+            self.ctx.bus.sig_status_message.emit("Nobody to enrol: the selected accounts have no contacts.")
+            return
+        dialog = EnrolDialog(contact_ids, self.read, self.write, self)
+        dialog.sig_enrolled.connect(lambda report: self.ctx.bus.sig_status_message.emit(report.summary()))
+        self.enrol_dialog = dialog
+        dialog.open()
 
     # -- the Pane contract ------------------------------------------------------------
     def wants(self, changes: Changes) -> bool:

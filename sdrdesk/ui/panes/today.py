@@ -49,6 +49,7 @@ CLOCK_REFRESH_MS = 60_000
 CALLABLE_SHORTCUT = "Ctrl+Shift+W"  # W for the calling window
 NEXT_CALLABLE_SHORTCUT = "Ctrl+J"  # J for jump
 OUTREACH_CHANNELS = ("email", "linkedin")
+ZONE_CHUNK = 2000  # contacts per write when storing calling zones after an upgrade
 _NO_TASKS = "No open tasks. Enrol contacts in a sequence to fill your day."
 _NOBODY_CALLABLE = ("Nobody on your list can be called right now: it is outside your calling window "
                     "where they are. Untick “Callable now” to see every task.")
@@ -156,6 +157,8 @@ class TodayPane(Pane):
         self._callable_ids: frozenset[uuid.UUID] = frozenset()
         self._move_on_from: tuple[uuid.UUID, int] | None = None  # (completed task, its row)
         self._defaults_checked = False
+        self._full_landed = -1
+        self._storing_zones = False
         ctx.bus.sig_call_logged.connect(self._on_bus_call_logged)
 
         self.empty = EmptyState(_NO_TASKS, self)
@@ -202,9 +205,15 @@ class TodayPane(Pane):
         def load(workspace: Workspace) -> QueueView:
             # The first page comes along, so the top task can be focused without waiting.
             return workspace.tasks.queue(windows, channel=channel, callable_only=callable_only,
-                                         first_page=PAGE_SIZE, sequence_id=sequence_id)
+                                         sequence_id=sequence_id)
 
         # Off the GUI thread: 60k open tasks take a second to list; only the newest load lands.
+        def load_head(workspace: Workspace) -> QueueView:
+            return workspace.tasks.queue_head(windows, channel=channel, callable_only=callable_only,
+                                              limit=PAGE_SIZE, sequence_id=sequence_id)
+
+        # The first screen in a few index probes, then the whole queue (60k ids take ~0.5 s).
+        self.read(load_head, lambda view: self._on_snapshot(generation, view))
         self.read(load, lambda view: self._on_snapshot(generation, view))
         self.read(lambda ws: [(s.name, s.id.hex) for s in ws.sequences.list()], self._on_sequences_listed)
         if not self._defaults_checked and not workspace.read_only:
@@ -215,9 +224,15 @@ class TodayPane(Pane):
     def _on_snapshot(self, generation: int, view: QueueView) -> None:
         if generation != self._generation:
             return  # a newer refresh (filter change, another book) is on its way
+        if not view.complete and self._full_landed == generation:
+            return  # the whole queue already landed; the head is older news
+        if view.complete:
+            self._full_landed = generation
         ids, summary = view.ids, view.summary
         previous = list(self.model.ids)
-        self._callable_ids = view.callable_ids
+        index = self.table.currentIndex()
+        current = self.model.id_at(index.row()) if index.isValid() else None
+        self._callable_ids = view.callable_ids if view.complete else self._callable_ids | view.callable_ids
         self.model.set_ids(ids)
         self.model.preload(dict(view.first_page))
         self.model.refetch()  # pages already shown may hold changed tasks
@@ -225,15 +240,39 @@ class TodayPane(Pane):
         self.empty.setText(_NOBODY_CALLABLE if self.callable_filter.isChecked() else _NO_TASKS)
         self._stack.setCurrentWidget(self.table if ids else self.empty)
         if view.stale and self.workspace is not None and not self.workspace.read_only:
-            # Store the zones worked out in memory, so the next "Callable now" is a query.
-            self.write(lambda ws: ws.sequences.refresh_zones())
+            self._store_zones()
         if self._move_on_from is not None and ids:
             done_id, row = self._move_on_from
-            self._move_on_from = None
-            self._select_after(done_id, row, previous, ids)
+            if done_id in previous or view.complete:
+                self._move_on_from = None
+                self._select_after(done_id, row, previous, ids)
+                return
+        restored = self.model.row_of(current) if current is not None else None
+        if restored is not None:
+            self.select_row(restored)  # the reset kept the rep's place
             return
         if ids and not self._focus_taken and not self.table.selectionModel().hasSelection():
             self.select_row(0)  # the next task is already in focus, as in a mail client
+
+    def _store_zones(self) -> None:
+        """Store the calling zones worked out in memory, a chunk per write (the serial writer
+        stays free for the rep), so the next "Callable now" is a query. After an upgrade."""
+        if self._storing_zones:
+            return
+        self._storing_zones = True
+
+        def landed(result: object) -> None:
+            self._storing_zones = False
+            if getattr(result, "value", 0) >= ZONE_CHUNK:
+                self._store_zones()
+            else:
+                self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self._storing_zones = False
+            self.report_error(exc)
+
+        self.write(lambda ws: ws.sequences.refresh_zones(limit=ZONE_CHUNK), landed, failed)
 
     def _on_sequences_listed(self, items: list[tuple[str, str]]) -> None:
         """Item data are id hex strings: QComboBox.findData cannot match Python objects."""
