@@ -326,6 +326,24 @@ class SequenceService:
                     .order_by(m.Contact.last_name, m.Contact.first_name)).all()
         return found
 
+    def contacts_for_rows(self, table: str, rowids: Sequence[int]) -> list[uuid.UUID]:
+        """The contacts behind book rows (the book lists key on rowids): the contacts themselves,
+        or every live contact of the accounts."""
+        if table not in ("accounts", "contacts"):
+            raise ValueError(table)
+        found: list[uuid.UUID] = []
+        with self._uow() as uow:
+            conn = uow.session.connection()
+            for start in range(0, len(rowids), 500):
+                chunk = [int(r) for r in rowids[start:start + 500]]
+                marks = ",".join("?" * len(chunk))
+                sql = (f"SELECT id FROM contacts WHERE rowid IN ({marks}) AND deleted_at IS NULL"
+                       if table == "contacts" else
+                       "SELECT c.id FROM contacts c JOIN accounts a ON a.id = c.account_id"
+                       f" WHERE a.rowid IN ({marks}) AND c.deleted_at IS NULL ORDER BY c.last_name")
+                found += [uuid.UUID(i) for (i,) in conn.exec_driver_sql(sql, tuple(chunk))]
+        return found
+
     def contacts_of_import(self, import_run_id: uuid.UUID) -> list[uuid.UUID]:
         """The contacts an import created or updated, for "Enrol the imported contacts"."""
         with self._uow() as uow:

@@ -95,19 +95,21 @@ def main() -> None:
                 " AND zone_key IS NOT NULL")]
             open_keys = [k for k in keys if zone_key_status(k, windows, NOW).state.value == "open"]
             marks = ",".join("?" * len(open_keys))
-            where = (f"t.status = 'open' AND t.channel = 'call' AND t.zone_key IN ({marks}) AND t.deleted_at"
-                     " IS NULL AND NOT EXISTS (SELECT 1 FROM do_not_contact d WHERE d.contact_id = t.contact_id"
-                     " AND d.deleted_at IS NULL AND d.channel IN ('call', 'all'))")
-            head = [i for (i,) in conn.execute(f"SELECT t.id FROM tasks t INDEXED BY ix_tasks_open_due WHERE"
-                                                f" {where} ORDER BY t.status, t.due_at LIMIT 200", open_keys)]
+            where = (f"t.status = 'open' AND t.channel = 'call' AND t.zone_key IN ({marks})"
+                     " AND t.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM do_not_contact d"
+                     " WHERE d.contact_id = t.contact_id AND d.deleted_at IS NULL AND d.channel IN ('call', 'all'))")
+            head = [i for (i,) in conn.execute(
+                f"SELECT t.id FROM tasks t INDEXED BY ix_tasks_open_due WHERE {where}"
+                " ORDER BY t.status, t.due_at LIMIT 200", open_keys)]
             conn.execute(f"SELECT count(*) FROM tasks t WHERE {where}", open_keys).fetchone()
             conn.execute("SELECT count(*) FROM tasks WHERE status = 'open' AND deleted_at IS NULL").fetchone()
             if not callable_only:
                 conn.execute("SELECT count(*) FROM tasks t WHERE status = 'open' AND deleted_at IS NULL"
                              " AND due_at < ?", (now_text,)).fetchone()
+            head_marks = ",".join("?" * len(head))
             rows = [r[0] for r in conn.execute(
                 "SELECT t.id FROM tasks t JOIN contacts c ON c.id = t.contact_id LEFT JOIN accounts a"
-                " ON a.id = c.account_id WHERE t.id IN (%s)" % ",".join("?" * len(head)), head)]
+                f" ON a.id = c.account_id WHERE t.id IN ({head_marks})", head)]
             return rows
 
         def raw_callable() -> list[str]:

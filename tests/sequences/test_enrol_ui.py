@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel
 from sqlalchemy import select
+
+from PySide6.QtCore import QItemSelectionModel
 
 from sdrdesk.services.sequences import SequenceDraft, StepDraft
 from sdrdesk.services.workspace import open_workspace
@@ -22,7 +23,8 @@ def _seed(path: Path, clock) -> None:  # type: ignore[no-untyped-def]
                 account = uow.accounts.add(m.Account(name=company, country="US", region="NY"))
                 uow.session.flush()
                 for first in people:
-                    contact = uow.contacts.add(m.Contact(first_name=first, last_name="X", account_id=account.id))
+                    contact = uow.contacts.add(m.Contact(first_name=first, last_name="X",
+                                                         account_id=account.id))
                     uow.session.flush()
                     if first == "Ben":
                         uow.do_not_contact.add(m.DoNotContact(contact_id=contact.id, channel="all",
@@ -57,6 +59,7 @@ def test_enrol_selected_accounts_names_contacts_and_refuses_do_not_contact(
     pane.show_tab(ACCOUNTS_TAB)
     qtbot.waitUntil(lambda: pane.accounts_model.rowCount() == 2, timeout=10_000)
     _select_all(pane.accounts_view, pane.accounts_model)
+    assert len(pane.selected_rowids()) == 2
     pane.enrol_selected()
     qtbot.waitUntil(lambda: getattr(pane, "enrol_dialog", None) is not None, timeout=5_000)
     dialog = pane.enrol_dialog

@@ -181,21 +181,19 @@ class AccountsPane(Pane):
         return self.enrol_action
 
     # -- enrolment (issue 13) -------------------------------------------------------------
-    def selected_ids(self) -> list[uuid.UUID]:
+    def selected_rowids(self) -> list[int]:
         view, model = self._current_view(), self._current_model()
         rows = sorted({i.row() for i in view.selectionModel().selectedRows()})
         ids = [model.id_at(r) for r in rows]
-        return [i for i in ids if isinstance(i, uuid.UUID)]
+        return [i for i in ids if isinstance(i, int)]
 
     def enrol_selected(self) -> None:
         """Open "Enrol in sequence…" for the selected contacts (or the selected accounts' contacts)."""
-        ids = self.selected_ids()
-        if not ids or self.ctx.workspace is None or self.ctx.workspace.read_only:
+        rowids = self.selected_rowids()
+        if not rowids or self.ctx.workspace is None or self.ctx.workspace.read_only:
             return
-        if self.tabs.currentIndex() == CONTACTS_TAB:
-            self._open_enrol(ids)
-        else:
-            self.read(lambda ws: ws.sequences.contacts_of_accounts(ids), self._open_enrol)
+        table = "contacts" if self.tabs.currentIndex() == CONTACTS_TAB else "accounts"
+        self.read(lambda ws: ws.sequences.contacts_for_rows(table, rowids), self._open_enrol)
 
     def _open_enrol(self, contact_ids: list[uuid.UUID]) -> None:
         if not contact_ids:
