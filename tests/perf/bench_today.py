@@ -97,7 +97,8 @@ def main() -> None:
             marks = ",".join("?" * len(open_keys))
             where = (f"t.status = 'open' AND t.channel = 'call' AND t.zone_key IN ({marks})"
                      " AND t.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM do_not_contact d"
-                     " WHERE d.contact_id = t.contact_id AND d.deleted_at IS NULL AND d.channel IN ('call', 'all'))")
+                     " WHERE d.contact_id = t.contact_id AND d.deleted_at IS NULL"
+                     " AND d.channel IN ('call', 'all'))")
             head = [i for (i,) in conn.execute(
                 f"SELECT t.id FROM tasks t INDEXED BY ix_tasks_open_due WHERE {where}"
                 " ORDER BY t.status, t.due_at LIMIT 200", open_keys)]
