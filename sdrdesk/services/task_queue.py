@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sdrdesk.domain import compliance
 from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.compliance import CallingWindows, WindowState
-from sdrdesk.domain.timezones import ZoneResolution
+from sdrdesk.domain.timezones import ZoneResolution, local_time_label
 from sdrdesk.services.calls import ContactWindow, callable_tasks, contact_windows
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
@@ -266,7 +266,47 @@ class TaskQueueService:
         return next((i for i in ids if i != after), None)
 
     def rows(self, ids: Sequence[uuid.UUID], windows: CallingWindows) -> dict[uuid.UUID, TodayRow]:
+        """A page of rows; calling windows come from the stored zone keys (worked out once per
+        key), and only contacts without one are resolved from their phones."""
+        now = self._clock.now()
         with self._uow() as uow:
             tasks = task_rows(uow, list(ids))
-            facts = contact_windows(uow, [t.contact_id for t in tasks.values()], windows, self._clock.now())
-        return {task_id: TodayRow(task, facts.get(task.contact_id)) for task_id, task in tasks.items()}
+            keys = stored_zone_keys(uow, list(tasks))
+            missing = [t.contact_id for i, t in tasks.items() if keys.get(i) is None]
+            facts = contact_windows(uow, missing, windows, now) if missing else {}
+            stored = [t.contact_id for i, t in tasks.items() if keys.get(i) is not None]
+            blocked = dnc_blocked(uow, stored)
+        statuses: dict[str, ContactWindow] = {}
+        result = {}
+        for task_id, task in tasks.items():
+            key = keys.get(task_id)
+            if key is None:
+                result[task_id] = TodayRow(task, facts.get(task.contact_id))
+                continue
+            shared = statuses.get(key)
+            if shared is None:
+                zones = tuple(key.partition("|")[0].split())
+                resolution = ZoneResolution(zones, "stored" if zones else "unknown")
+                shared = statuses[key] = ContactWindow(task.contact_id, resolution,
+                                                       zone_key_status(key, windows, now),
+                                                       local_time_label(resolution, now), False)
+            result[task_id] = TodayRow(task, ContactWindow(task.contact_id, shared.zones, shared.status,
+                                                           shared.local_time, task.contact_id in blocked))
+        return result
+
+
+def stored_zone_keys(uow: SqlUnitOfWork, task_ids: list[uuid.UUID]) -> dict[uuid.UUID, str | None]:
+    if not task_ids:
+        return {}
+    marks = ",".join("?" * len(task_ids))
+    return {uuid.UUID(i): k for i, k in uow.session.connection().exec_driver_sql(
+        f"SELECT id, zone_key FROM tasks WHERE id IN ({marks})", tuple(t.hex for t in task_ids))}
+
+
+def dnc_blocked(uow: SqlUnitOfWork, contact_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    if not contact_ids:
+        return set()
+    return set(uow.session.scalars(
+        select(m.DoNotContact.contact_id).where(m.DoNotContact.contact_id.in_(contact_ids),
+                                                m.DoNotContact.deleted_at.is_(None),
+                                                m.DoNotContact.channel.in_(("call", "all")))))
