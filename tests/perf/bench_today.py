@@ -146,7 +146,7 @@ def main() -> None:
             Path(str(work) + suffix).unlink(missing_ok=True)
 
     print(f"book: {args.book.name}: {opened:,} open tasks ({overdue:,} overdue at {NOW:%a %H:%M} UTC), "
-          f"{len(callable_now[2].ids):,} callable now")  # type: ignore[attr-defined]
+          f"{len(whole_callable[2].ids):,} callable now")  # type: ignore[attr-defined]
     print(f"store calling zones once (after an upgrade): {stored:,} contacts in {fill_ms:,.0f} ms")
     print(f"Today first screen ({PAGE_SIZE} ids + rows + counts): median {today[0]:.1f} ms, "
           f"max {today[1]:.1f} ms; raw sqlite3 {raw_h[0]:.1f} ms")

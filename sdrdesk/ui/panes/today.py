@@ -158,6 +158,7 @@ class TodayPane(Pane):
         self._move_on_from: tuple[uuid.UUID, int] | None = None  # (completed task, its row)
         self._defaults_checked = False
         self._full_landed = -1
+        self._quiet = False
         self._storing_zones = False
         ctx.bus.sig_call_logged.connect(self._on_bus_call_logged)
 
@@ -249,7 +250,17 @@ class TodayPane(Pane):
                 return
         restored = self.model.row_of(current) if current is not None else None
         if restored is not None:
-            self.select_row(restored)  # the reset kept the rep's place
+            self._quiet = True  # the reset keeps the rep's place; the focus is not Today's to move
+            try:
+                self.select_row(restored)
+            finally:
+                self._quiet = False
+            return
+        working_on = self.ctx.bus.focus.task_id
+        if (current is not None and ids and view.complete and isinstance(current, uuid.UUID)
+                and working_on == current):
+            # The task the rep was on is done (sent from Outreach, ended elsewhere): move on.
+            self._select_after(current, index.row(), previous, ids)
             return
         if ids and not self._focus_taken and not self.table.selectionModel().hasSelection():
             self.select_row(0)  # the next task is already in focus, as in a mail client
@@ -462,6 +473,8 @@ class TodayPane(Pane):
             self._focus_row(current.row())
 
     def _focus_row(self, index: int) -> None:
+        if self._quiet:
+            return
         row = self.model.row_at(index)
         if row is not None:
             self.ctx.bus.set_focus(Focus(row.task.account_id, row.task.contact_id, row.task.id))
