@@ -388,3 +388,32 @@ def test_zone_keys_are_stored_and_dropped_when_the_phone_changes(
             uow.session.scalars(select(m.Task).where(m.Task.contact_id == ana)).one().zone_key
             == "America/Toronto|CA"
         )
+
+
+def test_the_demo_book_looks_like_a_morning_and_counts_enrollments(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from sdrdesk.services.book_generator import BookSize, write_book
+
+    now = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)  # Tuesday morning in North America
+    path = tmp_path / "demo.db"
+    write_book(path, BookSize(accounts=60, contacts=300, activities=100, enrollments=120), seed=3, now=now)
+    conn = sqlite3.connect(path)
+    try:
+        enrolled = conn.execute("SELECT count(*) FROM enrollments").fetchone()[0]
+        dues = [
+            datetime.fromisoformat(d).replace(tzinfo=UTC)
+            for (d,) in conn.execute("SELECT due_at FROM tasks WHERE status = 'open'")
+        ]
+        steps = conn.execute(
+            "SELECT count(*) FROM tasks t JOIN sequence_steps s ON s.id = t.step_id"
+        ).fetchone()[0]
+        names = {n for (n,) in conn.execute("SELECT name FROM sequences")}
+    finally:
+        conn.close()
+    assert enrolled == 120 and steps == len(dues) > 60
+    overdue_by_a_day = [d for d in dues if d < now - timedelta(hours=20)]
+    assert len(overdue_by_a_day) < len(dues) * 0.2  # not 130 of 300 overdue by three days
+    assert all(d > now - timedelta(days=4) for d in dues)
+    assert any(d.date() > now.date() for d in dues)  # tomorrow's steps are already there
+    assert "Outbound - 3 weeks, 8 touches" in names
