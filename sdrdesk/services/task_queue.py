@@ -15,6 +15,7 @@ from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.compliance import CallingWindows, WindowState
 from sdrdesk.domain.timezones import ZoneResolution, local_time_label
 from sdrdesk.services.calls import ContactWindow, callable_tasks, contact_windows
+from sdrdesk.services.sequence_ops import local_zone
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
 
@@ -133,14 +134,23 @@ def _filters(channel: str | None, sequence_id: uuid.UUID | None) -> tuple[str, l
     return sql, params
 
 
+def _due_by(now: datetime) -> str:
+    """The end of the rep's day (stored form): "callable now" means due today and callable."""
+    local = now.astimezone(local_zone())
+    end = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=local.tzinfo)
+    return end.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
 def callable_now_ids(uow: SqlUnitOfWork, windows: CallingWindows, now: datetime,
                      sequence_id: uuid.UUID | None = None) -> tuple[list[uuid.UUID], int]:
-    """Open call tasks whose prospect may be called now, by due time, from the stored zones:
+    """Open call tasks due by the end of the rep's day whose prospect may be called now, by
+    due time, from the stored zones:
     one pass over the distinct zone keys (a few hundred), then one index range. Tasks whose
     zones are not stored yet are worked out in memory; returns (ids, how many were)."""
     conn = uow.session.connection()
     open_keys = _open_keys(uow, windows, now)
     extra, params = _filters(None, sequence_id)
+    extra, params = " AND t.due_at < ?" + extra, [_due_by(now), *params]
     found: list[tuple[datetime | str, str]] = []
     for start in range(0, len(open_keys), 500):
         chunk = open_keys[start:start + 500]
@@ -175,6 +185,7 @@ def queue_head(uow: SqlUnitOfWork, windows: CallingWindows, now: datetime, limit
     conn = uow.session.connection()
     open_keys = _open_keys(uow, windows, now) if channel in (None, "call") else []
     extra, params = _filters(None, sequence_id)
+    extra, params = " AND t.due_at < ?" + extra, [_due_by(now), *params]
     marks = ",".join("?" * len(open_keys)) or "NULL"
     callable_sql = (f"t.status = 'open' AND t.channel = 'call' AND t.zone_key IN ({marks})"
                     f" AND t.deleted_at IS NULL AND {_DNC_CALL}{extra}")
