@@ -347,9 +347,13 @@ class SequenceService:
     def contacts_of_import(self, import_run_id: uuid.UUID) -> list[uuid.UUID]:
         """The contacts an import created or updated, for "Enrol the imported contacts"."""
         with self._uow() as uow:
-            return list(uow.session.scalars(
+            created = list(uow.session.scalars(
+                select(m.Contact.id).where(m.Contact.import_run_id == import_run_id,
+                                           m.Contact.deleted_at.is_(None))))
+            updated = list(uow.session.scalars(
                 select(m.ImportRunItem.record_id).where(m.ImportRunItem.import_run_id == import_run_id,
                                                         m.ImportRunItem.record_type == "contact")))
+        return list(dict.fromkeys(created + updated))
 
     def check_enrol(self, contact_ids: Iterable[uuid.UUID], sequence_id: uuid.UUID) -> EnrolCheck:
         ids = list(dict.fromkeys(contact_ids))
