@@ -37,6 +37,7 @@ from sdrdesk.services.calls import calling_windows
 from sdrdesk.services.task_queue import CHANNELS, QueueView, TodayRow
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.dialogs.sequence_editor import SequenceEditor
 from sdrdesk.ui.models.paged_table import PAGE_SIZE, ColumnSpec, PagedTableModel
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
@@ -177,6 +178,11 @@ class TodayPane(Pane):
         for button in (self.done_button, self.skip_button, self.snooze_button, self.reschedule_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        self.sequences_button = QPushButton("Sequences…", self)
+        self.sequences_button.setObjectName("today.sequences")
+        self.sequences_button.setToolTip("Edit, import and export sequences (steps, offsets, templates)")
+        self.sequences_button.clicked.connect(lambda _=False: self.open_sequence_editor())
+        actions.addWidget(self.sequences_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -393,6 +399,14 @@ class TodayPane(Pane):
         if not reason or not reason.strip():
             return
         self._act("reschedule", reason=reason, when=when)
+
+    def open_sequence_editor(self) -> None:
+        if self.workspace is None:
+            return
+        dialog = SequenceEditor(self.read, self.write, self.ctx.prompter, self)
+        dialog.finished.connect(lambda _code: self.refresh())  # names and steps may have changed
+        self.sequence_editor = dialog
+        dialog.open()
 
     def select_next_callable(self) -> None:
         """Jump to the first task callable now (after the current one, if it is callable)."""
