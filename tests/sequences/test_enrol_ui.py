@@ -84,3 +84,35 @@ def test_enrol_selected_accounts_names_contacts_and_refuses_do_not_contact(
     assert "2 already in an active sequence" in again.warnings.text()
     assert not again.enrol_button.isEnabled()
     again.reject()
+
+
+def test_enrol_the_imported_contacts_from_the_end_of_the_import_wizard(
+        make_app, qtbot, tmp_path: Path, fake_clock) -> None:  # type: ignore[no-untyped-def]
+    from sdrdesk.services.csv_import import ImportOptions, import_csv
+
+    src = tmp_path / "people.csv"
+    src.write_text("First Name,Last Name,Company,Email,Country\nAna,Lima,Maple,ana@maple.example,CA\n"
+                   "Bo,Berg,Maple,bo@maple.example,CA\n", encoding="utf-8")
+    book = tmp_path / "book.db"
+    workspace = open_workspace(book, fake_clock)
+    try:
+        report = import_csv(src, workspace.uow_factory, ImportOptions(report_dir=tmp_path / "imports"))
+    finally:
+        workspace.close()
+    parts = make_app()
+    parts.window.show()
+    open_and_wait(qtbot, parts, book)
+    wizard = parts.window.show_import_wizard()
+    wizard.report = report
+    wizard.report_page.initializePage()
+    assert not wizard.report_page.enrol.isHidden()
+    wizard.report_page.enrol.click()
+    qtbot.waitUntil(lambda: getattr(parts.window, "enrol_dialog", None) is not None
+                    and parts.window.enrol_dialog.dialog is not None, timeout=5_000)
+    dialog = parts.window.enrol_dialog.dialog
+    qtbot.waitUntil(lambda: dialog.enrol_button.isEnabled(), timeout=5_000)
+    assert dialog.heading.text() == "Enrol 2 contacts in:"
+    dialog.enrol_button.click()
+    qtbot.waitUntil(lambda: dialog.report is not None and parts.runner.pending == 0, timeout=5_000)
+    assert _enrolled(parts) == ["Ana", "Bo"]
+    wizard.close()

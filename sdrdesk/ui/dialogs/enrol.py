@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from sdrdesk.domain.cadence import CHANNELS, DEFAULT_DAILY_CAPS
+from sdrdesk.domain.changes import Changes
+from sdrdesk.ui.context import PaneContext
 
 ReadFn = Callable[[Callable[[Any], Any], Callable[[Any], None]], None]
 WriteFn = Callable[..., None]
@@ -149,3 +151,54 @@ class EnrolDialog(QDialog):
         self.report = result.value if hasattr(result, "value") else result
         self.sig_enrolled.emit(self.report)
         self.accept()
+
+
+class EnrolLauncher(QObject):
+    """Opens the enrol dialog for an import's contacts, outside any pane (the import wizard):
+    reads and writes go through the context's runner, and the changes are published."""
+
+    def __init__(self, ctx: PaneContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.parent_widget = parent
+        self.dialog: EnrolDialog | None = None
+
+    def read(self, op: Callable[[Any], Any], on_done: Callable[[Any], None]) -> None:
+        workspace = self.ctx.workspace
+        if workspace is not None:
+            self.ctx.runner.run(lambda: op(workspace), on_done, self.ctx.bus.sig_error.emit, serial_db=False)
+
+    def write(self, op: Callable[[Any], Any], on_done: Callable[[Any], None] | None = None,
+              on_error: Callable[[BaseException], None] | None = None) -> None:
+        workspace = self.ctx.workspace
+        if workspace is None:
+            return
+
+        def landed(result: Any) -> None:
+            changes = getattr(result, "changes", None)
+            if isinstance(changes, Changes) and not changes.empty:
+                self.ctx.bus.sig_changes_applied.emit(changes, self)
+            if on_done is not None:
+                on_done(result)
+
+        self.ctx.runner.run(lambda: op(workspace), landed, on_error or self.ctx.bus.sig_error.emit,
+                            serial_db=True)
+
+    def open_for_import(self, import_run_id: uuid.UUID) -> None:
+        self.read(lambda ws: ws.sequences.contacts_of_import(import_run_id), self._open)
+
+    def _open(self, contact_ids: list[uuid.UUID]) -> None:
+        if not contact_ids:
+            self.ctx.bus.sig_status_message.emit("This import brought in no contacts to enrol.")
+            return
+        dialog = EnrolDialog(contact_ids, self.read, self.write, self.parent_widget)
+        dialog.sig_enrolled.connect(lambda report: self.ctx.bus.sig_status_message.emit(report.summary()))
+        self.dialog = dialog
+        dialog.open()
+
+
+def open_enrol_for_import(ctx: PaneContext, parent: QWidget, import_run_id: object) -> EnrolLauncher:
+    launcher = EnrolLauncher(ctx, parent)
+    if isinstance(import_run_id, uuid.UUID):
+        launcher.open_for_import(import_run_id)
+    return launcher
