@@ -196,9 +196,9 @@ def queue_head(uow: SqlUnitOfWork, windows: CallingWindows, now: datetime, limit
     callable_count = conn.exec_driver_sql(
         f"SELECT count(*) FROM tasks t WHERE {callable_sql}", args).scalar() if open_keys else 0
     callable_head = {uuid.UUID(i) for i in head}
-    total = conn.exec_driver_sql(
-        "SELECT count(*) FROM tasks WHERE status = 'open' AND deleted_at IS NULL").scalar() or 0
     if callable_only:
+        total = conn.exec_driver_sql(
+            "SELECT count(*) FROM tasks WHERE status = 'open' AND deleted_at IS NULL").scalar() or 0
         return [uuid.UUID(i) for i in head], callable_head, f"{callable_count} callable now · {total} open"
     extra, params = _filters(channel, sequence_id)
     now_text = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
