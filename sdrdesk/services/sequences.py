@@ -585,6 +585,13 @@ class SequenceService:
             uow.commit()
         return OpResult(len(found), Changes(tasks=frozenset(touched), sequences=True, activities=True))
 
+    def resume_many(self, contact_ids: Sequence[uuid.UUID]) -> OpResult[int]:
+        changes, count = Changes(), 0
+        for contact_id in dict.fromkeys(contact_ids):
+            result = self.resume(contact_id)
+            changes, count = changes | result.changes, count + result.value
+        return OpResult(count, changes)
+
     def resume_due(self) -> OpResult[int]:
         """Auto-resume the pauses whose date has come (periodic job and book open)."""
         now = self._clock.now()

@@ -186,3 +186,42 @@ def test_snooze_moves_the_task_later(make_app, qtbot, tmp_path: Path, fake_clock
     assert parts.ctx.prompter.asked == [("text", "Snooze")]
     qtbot.waitUntil(lambda: parts.runner.pending == 0, timeout=5_000)
     assert due() == fake_clock.now() + timedelta(hours=2)
+
+
+def test_pause_with_auto_resume_and_out_of_office_from_today(
+    make_app, qtbot, tmp_path: Path, fake_clock
+) -> None:  # type: ignore[no-untyped-def]
+    parts, pane, ids = _open(make_app, qtbot, tmp_path, fake_clock, "+3d", "2026-03-10 2026-03-11")
+    pane.select_row(0)
+    paused = pane.model.row_at(0).task.contact_id
+    pane.pause_selected()
+    qtbot.waitUntil(lambda: parts.runner.pending == 0 and pane.model.rowCount() == 2, timeout=5_000)
+    with parts.ctx.workspace.uow_factory() as uow:
+        enrollment = uow.session.scalars(select(m.Enrollment).where(m.Enrollment.contact_id == paused)).one()
+        assert enrollment.status == "paused" and enrollment.paused_until is not None
+    pane.out_of_office()  # away today and tomorrow: today's two tasks move by two working days
+    qtbot.waitUntil(
+        lambda: parts.runner.pending == 0 and "tasks moved" in parts.window.statusBar().currentMessage(),
+        timeout=5_000,
+    )
+    with parts.ctx.workspace.uow_factory() as uow:
+        dues = [
+            t.due_at.date().isoformat()
+            for t in uow.session.scalars(select(m.Task).where(m.Task.status == "open"))
+        ]
+    assert dues == ["2026-03-12", "2026-03-12"]
+    # Resumed by hand from the book.
+    parts.window.docks["pane.accounts"].raise_()
+    accounts = parts.window.panes["pane.accounts"]
+    accounts.show_tab(1)
+    qtbot.waitUntil(lambda: accounts.contacts_model.rowCount() == 3, timeout=10_000)
+    for row in range(3):
+        accounts.contacts_view.selectionModel().select(
+            accounts.contacts_model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    accounts.resume_selected()
+    qtbot.waitUntil(
+        lambda: parts.runner.pending == 0 and len(_open_channels(parts, paused)) == 1, timeout=5_000
+    )
+    del ids

@@ -165,6 +165,7 @@ class AccountsPane(Pane):
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         view.addAction(self._enrol_action())
+        view.addAction(self._resume_action())
         view.selectionModel().currentRowChanged.connect(
             lambda current, _prev, m=model: self._on_view_current_row_changed(m, current))
         view.activated.connect(lambda _index: self.open_research())
@@ -179,6 +180,26 @@ class AccountsPane(Pane):
             self.enrol_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.enrol_action.triggered.connect(lambda _=False: self.enrol_selected())
         return self.enrol_action
+
+    def _resume_action(self) -> QAction:
+        if not hasattr(self, "resume_action"):
+            self.resume_action = QAction("Resume paused sequences", self)
+            self.resume_action.setObjectName("book.resume_sequences")
+            self.resume_action.triggered.connect(lambda _=False: self.resume_selected())
+        return self.resume_action
+
+    def resume_selected(self) -> None:
+        """Resume the paused sequences of the selected contacts (or accounts' contacts)."""
+        rowids = self.selected_rowids()
+        if not rowids or self.ctx.workspace is None or self.ctx.workspace.read_only:
+            return
+        table = "contacts" if self.tabs.currentIndex() == CONTACTS_TAB else "accounts"
+
+        def resume(ws: Workspace) -> Any:
+            contacts = ws.sequences.contacts_for_rows(table, rowids)
+            return ws.sequences.resume_many(contacts)
+
+        self.write(resume, lambda r: self.ctx.bus.sig_status_message.emit(f"{r.value} sequences resumed."))
 
     # -- enrolment (issue 13) -------------------------------------------------------------
     def selected_rowids(self) -> list[int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Hashable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sdrdesk.domain.changes import Changes
+from sdrdesk.domain.changes import Changes, OpResult
 from sdrdesk.domain.compliance import CallingWindows
 from sdrdesk.domain.dispositions import parse_callback_time
 from sdrdesk.domain.focus import Focus
@@ -58,6 +59,13 @@ _NOBODY_CALLABLE = ("Nobody on your list can be called right now: it is outside 
 
 def _due_text(row: TodayRow) -> str:
     return row.task.due_at.astimezone().strftime("%a %d %b %H:%M")
+
+
+def _merge(results: list[OpResult[int]]) -> OpResult[int]:
+    changes = Changes()
+    for result in results:
+        changes = changes | result.changes
+    return OpResult(sum(r.value for r in results), changes)
 
 
 class TodayPane(Pane):
@@ -400,6 +408,44 @@ class TodayPane(Pane):
             return
         self._act("reschedule", reason=reason, when=when)
 
+    def _selected_contacts(self) -> list[uuid.UUID]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        found = [self.model.row_at(r) for r in rows]
+        return list(dict.fromkeys(r.task.contact_id for r in found if r is not None))
+
+    def pause_selected(self) -> None:
+        """Pause the selected contacts' sequences, until a date (auto-resume) or until resumed."""
+        contacts = self._selected_contacts()
+        if not contacts:
+            return
+        text = self.ctx.prompter.ask_text("Pause the sequence",
+                                          "Resume by itself on (2026-03-12, +5d; empty: only by hand)", "")
+        if text is None:
+            return
+        until = parse_callback_time(text, self.ctx.clock.now(), rep_tz()) if text.strip() else None
+        if text.strip() and until is None:
+            self.ctx.prompter.inform("Pause the sequence", f"“{text}” is not a date in the future.")
+            return
+        self.write(lambda ws: _merge([ws.sequences.pause(c, until, "paused by the rep") for c in contacts]),
+                   lambda _r: self.refresh())
+
+    def out_of_office(self) -> None:
+        """The rep is away: tasks due on those days move by the working days away."""
+        text = self.ctx.prompter.ask_text("Out of office",
+                                          "First and last day away (2026-03-09 2026-03-13)", "")
+        if not text:
+            return
+        try:
+            first, last = (date.fromisoformat(p) for p in text.split()[:2])
+        except ValueError:
+            self.ctx.prompter.inform("Out of office", "Write two dates: the first and the last day away.")
+            return
+        self.write(lambda ws: ws.sequences.out_of_office(first, last), self._after_out_of_office)
+
+    def _after_out_of_office(self, result: OpResult[int]) -> None:
+        self.ctx.bus.sig_status_message.emit(f"{result.value} tasks moved past your time away.")
+        self.refresh()
+
     def open_sequence_editor(self) -> None:
         if self.workspace is None:
             return
@@ -437,7 +483,9 @@ class TodayPane(Pane):
         menu = QMenu(self)
         for text, slot in (("Done", self.complete_selected), ("Skip…", self.skip_selected),
                            ("Snooze…", self.snooze_selected), ("Reschedule…", self.reschedule_selected),
-                           ("Next callable task", self.select_next_callable)):
+                           ("Next callable task", self.select_next_callable),
+                           ("Pause the sequence…", self.pause_selected),
+                           ("Out of office…", self.out_of_office)):
             menu.addAction(text).triggered.connect(lambda _=False, f=slot: f())
         menu.popup(self.table.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
 
