@@ -49,6 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = _load_commands()
     args = build_parser(commands).parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command:
+        from sdrdesk.domain import write_intent
+
+        write_intent.mark_writer_thread()  # a sub-command's writes begin IMMEDIATE (busy-safe)
         return int(commands[args.command].run(args))
     from sdrdesk.app import run_gui  # Qt only when a window is wanted
 

@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1440, 900)
 IMPORTABLE_SUFFIXES = (".csv", ".tsv", ".txt")  # what a file dropped on the window may be
+BOOK_BUSY_MESSAGE = "Book busy (import running), your changes are kept and will be saved"
+BOOK_AVAILABLE_MESSAGE = "Book available again: your changes are saved"
 
 
 def clamp_to_screens(rect: QRect, available: list[QRect]) -> QRect:
@@ -107,6 +109,9 @@ class MainWindow(QMainWindow):
         self._book_label.setObjectName("status.book")
         self.statusBar().addPermanentWidget(self._book_label)
         ctx.bus.sig_status_message.connect(self._on_bus_status_message)
+        busy_signal = getattr(ctx.runner, "sig_busy_changed", None)  # the threaded runner only
+        if busy_signal is not None:
+            busy_signal.connect(self._on_book_busy_changed)
         ctx.bus.sig_book_opened.connect(self._on_bus_book_opened)
         ctx.bus.sig_open_research_requested.connect(self._on_bus_open_research_requested)
         ctx.bus.sig_show_source_requested.connect(self._on_bus_show_source_requested)
@@ -419,6 +424,14 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_bus_status_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
+
+    @Slot(bool)
+    def _on_book_busy_changed(self, busy: bool) -> None:
+        # Shown until the queued writes land (no timeout), then a short all-clear.
+        if busy:
+            self.statusBar().showMessage(BOOK_BUSY_MESSAGE)
+        else:
+            self.statusBar().showMessage(BOOK_AVAILABLE_MESSAGE, 6000)
 
     @Slot(object)
     def _on_bus_open_research_requested(self, _account_id: object) -> None:
