@@ -12,12 +12,15 @@ area adds its service class in its own module and one line in `Workspace.__init_
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from sdrdesk.domain.clock import Clock
+from sdrdesk.domain.errors import SdrdeskError
 from sdrdesk.services.book import BookService
 from sdrdesk.services.calls import CallService
 from sdrdesk.services.csv_import.service import ImportService
+from sdrdesk.services.draft_journal import DraftJournal
 from sdrdesk.services.objections import ObjectionService
 from sdrdesk.services.research import ResearchService
 from sdrdesk.services.scripts import ScriptService
@@ -26,6 +29,8 @@ from sdrdesk.services.timeline import TimelineService
 from sdrdesk.storage.backup import rolling_backup
 from sdrdesk.storage.engine import Book, open_book
 from sdrdesk.storage.unit_of_work import UowFactory, uow_factory_for
+
+log = logging.getLogger(__name__)
 
 
 class Workspace:
@@ -42,6 +47,9 @@ class Workspace:
         self.scripts = ScriptService(uow_factory, clock)
         self.objections = ObjectionService(uow_factory, clock)
         self.imports = ImportService(uow_factory, clock)
+        # Call-note drafts not yet in the book (busy, read-only): reliability, issue #11.
+        self.drafts = DraftJournal(book.path)
+        self.calls.journal = self.drafts
 
     @property
     def path(self) -> Path:
@@ -63,4 +71,10 @@ class Workspace:
 def open_workspace(path: Path, clock: Clock, *, read_only: bool = False, is_demo: bool = False,
                    backup_dir: Path | None = None) -> Workspace:
     book = open_book(path, read_only=read_only, backup_dir=backup_dir)
-    return Workspace(book, uow_factory_for(book.session_factory), clock, is_demo=is_demo)
+    workspace = Workspace(book, uow_factory_for(book.session_factory), clock, is_demo=is_demo)
+    if not book.read_only and len(workspace.drafts):
+        try:  # notes a previous session could not save (busy or full book, killed meanwhile)
+            workspace.drafts.replay(workspace.calls.save_draft)
+        except SdrdeskError as exc:  # still busy: they stay journalled and on screen
+            log.warning("journalled drafts not replayed yet: %s", type(exc).__name__)
+    return workspace

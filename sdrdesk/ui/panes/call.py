@@ -366,6 +366,7 @@ class CallPane(Pane):
         if self.workspace is None or contact is None or self.workspace.read_only:
             return
         body, used, started = self.notes.toPlainText(), tuple(self.objections_used), self.call_started_at
+        self.workspace.drafts.keep(contact, body, used, started)  # on disk until it lands (#11)
         # Through the serial writer, so it queues behind (never races) a call being logged.
         self.write(lambda ws: ws.calls.save_draft(contact, body, used, started),
                    lambda _none: self.saved_label.setText("Saved" if body else ""), self._on_draft_failed)
