@@ -108,6 +108,7 @@ def complete_app(parts: AppParts) -> AppParts:
     parts.window.sig_open_book_requested.connect(lambda p: _open_requested(ctx, books, p))
     parts.window.sig_new_book_requested.connect(lambda: _new_requested(ctx, books))
     parts.window.sig_demo_book_requested.connect(lambda: books.open(paths.demo_book, is_demo=True))
+    parts.window.sig_restore_backup_requested.connect(books.offer_restore)
     parts.app.installEventFilter(FileOpenEventFilter(books))
     parts.books = books
     return parts
@@ -229,6 +230,7 @@ def run_gui(args: argparse.Namespace) -> int:
     parts.window.show()
     exit_code = {"value": 0}
     started: dict[str, object] = {}
+    failures: list[str] = []
 
     def finish_start() -> None:
         from sdrdesk.ui.scheduler import AppScheduler
@@ -236,6 +238,11 @@ def run_gui(args: argparse.Namespace) -> int:
         complete_app(parts)
         if args.screenshot:
             parts.books.sig_open_failed.connect(lambda _e: (exit_code.update(value=1), parts.app.quit()))
+            # A pane that failed while loading must not pass for a good screenshot.
+            parts.ctx.bus.sig_error.connect(lambda exc: failures.append(type(exc).__name__))
+            parts.ctx.bus.sig_book_state_changed.connect(
+                lambda ws: failures.append("BookDamaged") if ws.damaged else None)
+            parts.books.offer_restore_on_damage = False
             wait_until_settled(parts, shoot)
         _open_startup_book(parts, args)
         jobs = AppScheduler(parts.ctx, paths.backups)
@@ -249,6 +256,10 @@ def run_gui(args: argparse.Namespace) -> int:
         if not (ready and saved):
             print(f"sdrdesk: screenshot {'not saved' if not saved else 'taken before the book loaded'}",
                   file=sys.stderr)
+            exit_code["value"] = 1
+        elif failures:
+            print(f"sdrdesk: screenshot saved, but {len(failures)} error(s) were shown while loading "
+                  f"({', '.join(sorted(set(failures)))})", file=sys.stderr)
             exit_code["value"] = 1
         parts.app.quit()
 

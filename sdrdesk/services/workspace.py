@@ -16,8 +16,9 @@ import logging
 from pathlib import Path
 
 from sdrdesk.domain.clock import Clock
-from sdrdesk.domain.errors import SdrdeskError
+from sdrdesk.domain.errors import BookDamaged, SdrdeskError
 from sdrdesk.services.book import BookService
+from sdrdesk.services.book_repair import GoodBackup, Restored, find_good_backup, restore_backup
 from sdrdesk.services.calls import CallService
 from sdrdesk.services.csv_import.service import ImportService
 from sdrdesk.services.draft_journal import DraftJournal
@@ -57,10 +58,37 @@ class Workspace:
 
     @property
     def read_only(self) -> bool:
-        return self.book.read_only
+        """Nothing may be written: opened read-only, file or folder read-only, or damaged."""
+        return self.book.read_only or self.book.damaged is not None
+
+    @property
+    def damaged(self) -> bool:
+        return self.book.damaged is not None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why the book cannot be written, in words for a banner (None when it can)."""
+        if self.book.damaged is not None:
+            return ("This book is damaged, so nothing more is written to it. "
+                    "Restore the newest good backup (File menu) to keep working.")
+        if self.book.read_only_reason is not None:
+            return f"Opened read-only because {self.book.read_only_reason}. Changes cannot be saved."
+        return None
+
+    def check_book(self) -> str | None:
+        """`PRAGMA quick_check` (run on the writer before the first write); None when sound.
+
+        A problem marks the book damaged: every later write is refused.
+        """
+        return self.book.quick_check()
+
+    def good_backup(self, backups_dir: Path) -> GoodBackup | None:
+        return find_good_backup(self.path, backups_dir)
 
     def rolling_backup(self, target_dir: Path, *, keep: int) -> Path:
         """Copy the book into `target_dir`, keeping the newest `keep` copies (any worker)."""
+        if self.book.damaged is not None:  # never rotate good backups out for damaged copies
+            raise BookDamaged("The book is damaged: no backup was taken of it.")
         return rolling_backup(self.path, target_dir, keep=keep)
 
     def close(self) -> None:
@@ -78,3 +106,12 @@ def open_workspace(path: Path, clock: Clock, *, read_only: bool = False, is_demo
         except SdrdeskError as exc:  # still busy: they stay journalled and on screen
             log.warning("journalled drafts not replayed yet: %s", type(exc).__name__)
     return workspace
+
+
+def restore_workspace(workspace: Workspace, backup: Path, clock: Clock, *,
+                      backup_dir: Path | None = None) -> tuple[Workspace, Restored]:
+    """Close a damaged book, put `backup` in its place (the damaged file kept aside), reopen it."""
+    path, is_demo = workspace.path, workspace.is_demo
+    workspace.close()
+    restored = restore_backup(path, backup)
+    return open_workspace(path, clock, is_demo=is_demo, backup_dir=backup_dir), restored

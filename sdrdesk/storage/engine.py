@@ -165,7 +165,9 @@ def quick_check(path: Path, *, immutable: bool = False) -> str | None:
         return f"{type(exc).__name__}: {str(exc)[:80]}"
     if rows == ["ok"]:
         return None
-    return "; ".join(row[:80] for row in rows) or "quick_check returned nothing"
+    lines = [" ".join(line.split()) for row in rows for line in row.splitlines()]
+    found = [line[:80] for line in lines if line and not line.startswith("***")]
+    return "; ".join(found[:2]) or "quick_check returned nothing"
 
 
 def _wal_has_content(path: Path) -> bool:
@@ -190,7 +192,8 @@ def open_book(path: Path, *, read_only: bool = False, backup_dir: Path | None = 
 
     Refused files raise a typed `SdrdeskError` and are left byte-for-byte unchanged. A book
     whose file or folder cannot be written opens read-only (`read_only_reason` says why), or
-    raises `BookReadOnly` when `require_writable`.
+    raises `BookReadOnly` when `require_writable` (which also refuses a book that fails
+    `PRAGMA quick_check`, before anything writes to it: the CLI's import).
     """
     path = Path(path)
     reason = None if read_only else read_only_reason(path)
@@ -214,6 +217,11 @@ def open_book(path: Path, *, read_only: bool = False, backup_dir: Path | None = 
             log.info("opening %s read-only: %s", path.name, "folder" if "folder" in reason else "file")
         return Book(path=path, engine=engine, session_factory=factory, read_only=True,
                     read_only_reason=reason, health=health)
+    if require_writable and path.exists() and path.stat().st_size > 0:
+        inspect_book_file(path)  # refuse foreign and newer files first, with their own message
+        problem = quick_check(path)
+        if problem is not None:
+            raise BookDamaged(_DAMAGED_MESSAGE.format(why=problem) + " The file was left unchanged.")
     prepare_book_file(path, backup_dir=backup_dir)
     health = BookHealth()
     engine = make_engine(path, health=health)

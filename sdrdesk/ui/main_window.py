@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QSizePolicy,
+    QToolBar,
     QWidget,
 )
 
@@ -79,6 +81,9 @@ class MainWindow(QMainWindow):
     sig_demo_book_requested = Signal()
     """An intent: open the demo book."""
 
+    sig_restore_backup_requested = Signal()
+    """An intent: put the newest sound backup in place of the damaged book."""
+
     sig_panes_installed = Signal()
     """Every pane is built and in its dock (start-up builds them after the first paint)."""
 
@@ -105,6 +110,7 @@ class MainWindow(QMainWindow):
         if build_panes:
             self.install_panes()
         self._build_menus()
+        self._build_banner()
         self._book_label = QLabel("No book open")
         self._book_label.setObjectName("status.book")
         self.statusBar().addPermanentWidget(self._book_label)
@@ -113,6 +119,7 @@ class MainWindow(QMainWindow):
         if busy_signal is not None:
             busy_signal.connect(self._on_book_busy_changed)
         ctx.bus.sig_book_opened.connect(self._on_bus_book_opened)
+        ctx.bus.sig_book_state_changed.connect(self._on_bus_book_opened)
         ctx.bus.sig_open_research_requested.connect(self._on_bus_open_research_requested)
         ctx.bus.sig_show_source_requested.connect(self._on_bus_show_source_requested)
         self.resize(DEFAULT_SIZE)
@@ -167,6 +174,10 @@ class MainWindow(QMainWindow):
         self._action(export_menu, "&Accounts…", None, lambda: self.export_csv("accounts"))
         self.undo_import_action = self._action(self.file_menu, "Undo last import…", None,
                                                self.undo_last_import)
+        self.restore_action = self._action(self.file_menu, "Restore newest good backup…", None,
+                                           self.sig_restore_backup_requested.emit)
+        self.restore_action.setObjectName("action.restore_backup")
+        self.restore_action.setVisible(False)  # only offered for a damaged book
         self._export_action = export_menu.menuAction()
         self._write_actions = [self.import_action, self.undo_import_action]  # off when read-only
         for action in [*self._write_actions, self._export_action]:
@@ -218,6 +229,22 @@ class MainWindow(QMainWindow):
         self.help_menu = bar.addMenu("&Help")
         self._action(self.help_menu, "&Keyboard shortcuts", QKeySequence("F1"), self.show_shortcuts)
         self._action(self.help_menu, "&About sdrdesk", None, self.show_about)
+
+    def _build_banner(self) -> None:
+        # A read-only or damaged book says why, above the panes, for as long as it is open.
+        self.banner_bar = QToolBar("Book state", self)
+        self.banner_bar.setObjectName("toolbar.book_state")
+        self.banner_bar.setMovable(False)
+        self.banner_bar.setFloatable(False)
+        self.banner_bar.toggleViewAction().setVisible(False)
+        self.banner = QLabel(self.banner_bar)
+        self.banner.setObjectName("banner.book_state")
+        self.banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.banner.setStyleSheet("background: rgba(219, 109, 40, 0.85); color: white; padding: 6px;"
+                                  " font-weight: bold;")
+        self.banner_bar.addWidget(self.banner)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_bar)
+        self.banner_bar.hide()
 
     def _action(self, menu: QMenu, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None,
                 slot: Callable[[], object]) -> QAction:
@@ -454,4 +481,8 @@ class MainWindow(QMainWindow):
         suffix = " (read-only)" if workspace.read_only else ""
         self.setWindowTitle(f"{name}{suffix} — sdrdesk")
         self._book_label.setText(f"{name}{suffix}  ·  {workspace.path}")
+        reason = getattr(workspace, "read_only_reason", None)
+        self.banner.setText(reason or "")
+        self.banner_bar.setVisible(bool(reason))
+        self.restore_action.setVisible(bool(getattr(workspace, "damaged", False)))
 

@@ -86,3 +86,56 @@ def write_lock(seeded: Seeded) -> Iterator[WriteLock]:
     lock = WriteLock(seeded.path)
     yield lock
     lock.close()
+
+
+# -- read-only and damaged books -----------------------------------------------------------
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+from tests.ui.conftest import make_app, open_and_wait  # noqa: E402,F401  (fixtures for these tests)
+
+
+def _chattr(flag: str, target: Path) -> bool:
+    if shutil.which("chattr") is None:
+        return False
+    return subprocess.run(["chattr", flag, str(target)], capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def make_read_only() -> Iterator[object]:
+    """Make a file or folder read-only for real: chmod, or (as root, which chmod does not stop)
+    the immutable attribute. Skips when neither works here; undone after the test."""
+    undo: list[tuple[str, Path, int]] = []
+
+    def make(target: Path) -> None:
+        if os.geteuid() == 0:
+            if not _chattr("+i", target):
+                pytest.skip("running as root without chattr +i: cannot make anything read-only")
+            undo.append(("chattr", target, 0))
+        else:
+            undo.append(("chmod", target, target.stat().st_mode))
+            target.chmod(0o555 if target.is_dir() else 0o444)
+        if os.access(target, os.W_OK):
+            pytest.skip("this file system ignores read-only permissions")
+
+    yield make
+    for how, target, mode in reversed(undo):
+        if how == "chattr":
+            _chattr("-i", target)
+        else:
+            target.chmod(mode)
+
+
+def damage(path: Path) -> bytes:
+    """Garbage over two pages in the middle of the book, header intact; returns the bytes."""
+    size = path.stat().st_size
+    with open(path, "r+b") as handle:
+        handle.seek((size // 4096 // 2) * 4096)
+        handle.write(bytes((i * 151 + 7) % 256 for i in range(8192)))
+    return path.read_bytes()
+
+
+@pytest.fixture
+def clock_now() -> FakeClock:
+    return FakeClock(NOW)
