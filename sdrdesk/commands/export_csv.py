@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if not paths.book.is_file():
         print(f"sdrdesk export: there is no book at {paths.book}", file=sys.stderr)
         return 1
-    book = open_book(paths.book)
+    book = open_book(paths.book, check=True)  # a damaged book is refused, not half exported
     try:
         export = export_contacts if args.what == "contacts" else export_accounts
         result = export(uow_factory_for(book.session_factory), args.out)

@@ -187,13 +187,14 @@ def read_only_reason(path: Path) -> str | None:
 
 
 def open_book(path: Path, *, read_only: bool = False, backup_dir: Path | None = None,
-              require_writable: bool = False) -> Book:
+              require_writable: bool = False, check: bool = False) -> Book:
     """Open (creating or upgrading first) the book at `path`.
 
     Refused files raise a typed `SdrdeskError` and are left byte-for-byte unchanged. A book
     whose file or folder cannot be written opens read-only (`read_only_reason` says why), or
     raises `BookReadOnly` when `require_writable` (which also refuses a book that fails
-    `PRAGMA quick_check`, before anything writes to it: the CLI's import).
+    `PRAGMA quick_check`, before anything writes to it: the CLI's import). `check` refuses
+    such a book too, for a reader that must not hand out partial data (the CLI's export).
     """
     path = Path(path)
     reason = None if read_only else read_only_reason(path)
@@ -210,6 +211,8 @@ def open_book(path: Path, *, read_only: bool = False, backup_dir: Path | None = 
                 "to upgrade it before viewing it read-only."
             )
         immutable = reason is not None and "folder" in reason and not _wal_has_content(path)
+        if check and (problem := quick_check(path, immutable=immutable)) is not None:
+            raise BookDamaged(_DAMAGED_MESSAGE.format(why=problem) + " The file was left unchanged.")
         health = BookHealth()
         engine = make_engine(path, read_only=True, immutable=immutable, health=health)
         factory = sessionmaker(engine, expire_on_commit=False)
@@ -217,7 +220,7 @@ def open_book(path: Path, *, read_only: bool = False, backup_dir: Path | None = 
             log.info("opening %s read-only: %s", path.name, "folder" if "folder" in reason else "file")
         return Book(path=path, engine=engine, session_factory=factory, read_only=True,
                     read_only_reason=reason, health=health)
-    if require_writable and path.exists() and path.stat().st_size > 0:
+    if (require_writable or check) and path.exists() and path.stat().st_size > 0:
         inspect_book_file(path)  # refuse foreign and newer files first, with their own message
         problem = quick_check(path)
         if problem is not None:
