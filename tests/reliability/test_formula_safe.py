@@ -37,7 +37,8 @@ def test_the_rejected_rows_file_is_formula_safe(tmp_path: Path, capsys) -> None:
             writer.writerow([DANGEROUS[i], DANGEROUS[i + 1], f"p{i}@example.org", "=1+1", "@extra"])
         writer.writerow(["Ada", "Lovelace", "ada@example.org", "Analytical"])
     reports = tmp_path / "reports"
-    assert cli_main(["import", str(source), "--data", str(tmp_path / "data"), "--report-dir", str(reports)]) == 0
+    argv = ["import", str(source), "--data", str(tmp_path / "data"), "--report-dir", str(reports)]
+    assert cli_main(argv) == 0
     rejects = next(reports.glob("*rejects.csv"))
     cells = _cells(rejects)
     assert any(c.lstrip("'") == DANGEROUS[0] for c in cells)  # the rejected rows are really there
