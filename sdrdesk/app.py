@@ -39,6 +39,7 @@ from sdrdesk.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
     from sdrdesk.ui.book_controller import BookController
+    from sdrdesk.ui.single_instance import SingleInstance
 
 log = logging.getLogger(__name__)
 
@@ -223,8 +224,17 @@ def run_gui(args: argparse.Namespace) -> int:
         return run_self_test(args)
     import threading
 
+    instance = None
+    if not args.screenshot:
+        ensure_qapplication()
+        instance = _single_instance(paths, args)
+        if instance is None:
+            return 0  # handed over to the window already open on this data folder
     threading.Thread(target=_warm_imports, name="sdrdesk-warm-imports", daemon=True).start()
     parts = build_shell(args)
+    if instance is not None:
+        instance.setParent(parts.window)
+        instance.sig_message.connect(lambda message: _on_second_start(parts, message))
     parts.errors.install_excepthook()
     parts.window.restore_window_state()
     parts.window.show()
@@ -272,4 +282,34 @@ def run_gui(args: argparse.Namespace) -> int:
     parts.runner.shutdown()
     if parts.ctx.workspace is not None:
         parts.ctx.workspace.close()
+    if instance is not None:
+        instance.release()
     return exit_code["value"] or int(result)
+
+
+def _single_instance(paths: DataPaths, args: argparse.Namespace) -> SingleInstance | None:
+    """This start's single-instance guard, or None when another window took the request."""
+    from sdrdesk.ui.single_instance import SingleInstance, instance_key
+
+    instance = SingleInstance(instance_key(paths.data_dir))
+    if instance.acquire():
+        return instance
+    requested = getattr(args, "open_file", None)
+    if instance.send({"open": str(Path(requested).resolve()) if requested else ""}):
+        print("sdrdesk is already open on this data folder: the request was handed to that window")
+        return None
+    log.warning("another window holds the lock but does not answer; starting anyway")
+    return instance
+
+
+def _on_second_start(parts: AppParts, message: dict[str, str]) -> None:
+    """A later `sdrdesk` on the same data folder: come forward, open what it was asked to."""
+    window = parts.window
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    requested = message.get("open")
+    if requested and getattr(parts, "books", None) is not None:
+        parts.books.open_file(Path(requested))
