@@ -155,7 +155,8 @@ def load_framework(path: Path, *, builtin: bool = False) -> Framework:
     except UnicodeDecodeError:
         raise FrameworkError(path.name, "", "not UTF-8 text") from None
     except OSError as exc:
-        raise FrameworkError(path.name, "", f"cannot be read ({exc.strerror or exc.__class__.__name__})") from None
+        reason = exc.strerror or exc.__class__.__name__
+        raise FrameworkError(path.name, "", f"cannot be read ({reason})") from None
     return parse_framework(text, f"builtin:{path.name}" if builtin else str(path), builtin=builtin)
 
 
@@ -370,7 +371,7 @@ def clean_answer(fdef: FieldDef, value: Any, person_ids: Iterable[str] | None = 
             number = int(value)
         except (TypeError, ValueError):
             raise AnswerError(f"{fdef.label} is a number from {SCALE_MIN} to {SCALE_MAX}.") from None
-        if isinstance(value, float) and value != number or not SCALE_MIN <= number <= SCALE_MAX:
+        if (isinstance(value, float) and value != number) or not SCALE_MIN <= number <= SCALE_MAX:
             raise AnswerError(f"{fdef.label} is a number from {SCALE_MIN} to {SCALE_MAX}.")
         return number
     if kind is FieldKind.DATE:
@@ -440,7 +441,8 @@ def field_fraction(fdef: FieldDef, value: Any) -> float:
     return 1.0
 
 
-def assess(framework: Framework, answers: Mapping[str, Any], disqualify_reason: str | None = None) -> Assessment:
+def assess(framework: Framework, answers: Mapping[str, Any],
+           disqualify_reason: str | None = None) -> Assessment:
     """Score (0-100) and status from the answers.
 
     - disqualified: the rep gave a reason, or an answer's choice disqualifies;

@@ -76,7 +76,8 @@ def test_each_shipped_framework_loads_with_all_kinds_covered() -> None:
     (lambda r: r.update(fields=[]), "fields", "at least one field"),
     (lambda r: [f.update(weight=0) for f in r["fields"]], "fields", "nothing can score"),
 ])
-def test_malformed_definition_is_refused_naming_problem_and_place(mutate, location: str, problem: str) -> None:
+def test_malformed_definition_is_refused_naming_problem_and_place(mutate, location: str,
+                                                                  problem: str) -> None:
     raw = _minimal()
     mutate(raw)
     with pytest.raises(FrameworkError) as info:
