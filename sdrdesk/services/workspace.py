@@ -18,7 +18,10 @@ from sdrdesk.domain.clock import Clock
 from sdrdesk.services.book import BookService
 from sdrdesk.services.calls import CallService
 from sdrdesk.services.csv_import.service import ImportService
+from sdrdesk.services.handoff import TEMPLATE_FILENAME, HandoffService
+from sdrdesk.services.meetings import MeetingService
 from sdrdesk.services.objections import ObjectionService
+from sdrdesk.services.qualification import USER_FRAMEWORKS_DIRNAME, QualificationService
 from sdrdesk.services.research import ResearchService
 from sdrdesk.services.scripts import ScriptService
 from sdrdesk.services.task_queue import TaskQueueService
@@ -42,6 +45,12 @@ class Workspace:
         self.scripts = ScriptService(uow_factory, clock)
         self.objections = ObjectionService(uow_factory, clock)
         self.imports = ImportService(uow_factory, clock)
+        # qualification & handoff: user frameworks and the handoff template live beside the book.
+        self.qualification = QualificationService(uow_factory, clock,
+                                                  [book.path.parent / USER_FRAMEWORKS_DIRNAME])
+        self.meetings = MeetingService(uow_factory, clock)
+        self.handoff = HandoffService(uow_factory, clock, self.qualification,
+                                      book.path.parent / TEMPLATE_FILENAME)
 
     @property
     def path(self) -> Path:
