@@ -398,6 +398,8 @@ def _clean_money(fdef: FieldDef, value: Any) -> dict[str, Any] | None:
         parts = str(value).replace(",", "").split()
         currency = next((p.upper() for p in parts if p.isalpha()), "")
         amount_raw = next((p for p in parts if not p.isalpha()), None)
+        if amount_raw is None:
+            raise AnswerError(f"{fdef.label}: {value!r} is not an amount (e.g. 50000 USD).")
     if amount_raw is None or (isinstance(amount_raw, str) and not amount_raw.strip()):
         return None
     try:
