@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,8 @@ from sdrdesk.domain.timezones import is_valid_zone
 from sdrdesk.storage import models as m
 
 if TYPE_CHECKING:
+    from sdrdesk.services.calls import CallLog, CallLogged
+    from sdrdesk.services.workspace import Workspace
     from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
 
 MIN_DURATION, MAX_DURATION = 5, 8 * 60
@@ -60,6 +62,22 @@ class BookingRequest:
     prospect_timezone: str | None = None
     title: str = ""
     activity_id: uuid.UUID | None = None  # the call that booked it
+    # An AE typed in the booking form rather than picked: found by e-mail or name, else added.
+    ae_name: str = ""
+    ae_email: str = ""
+    ae_timezone: str = ""
+
+
+@dataclass(frozen=True)
+class BookingInfo:
+    """What the booking form offers for one contact."""
+
+    contact_id: uuid.UUID
+    contact_name: str
+    account_name: str
+    prospect_zones: tuple[str, ...]  # from the pinned zone, the phones or the place; may be empty
+    people: tuple[Attendee, ...]  # the other contacts of the account
+    aes: tuple[AeView, ...]
 
 
 @dataclass(frozen=True)
@@ -197,10 +215,25 @@ class MeetingService:
         return OpResult(None, Changes(meetings=True))
 
     # -- booking ------------------------------------------------------------------------
+    def booking_info(self, contact_id: uuid.UUID) -> BookingInfo | None:
+        from sdrdesk.services.calls import call_target
+
+        aes = self.aes()
+        with self._uow() as uow:
+            target = call_target(uow, contact_id)
+            if target is None:
+                return None
+            others = uow.contacts.of_account(target.account_id) if target.account_id else []
+            people = tuple(Attendee(c.id, _name(c.first_name, c.last_name), c.email or "", c.title or "")
+                           for c in others if c.id != contact_id)
+            return BookingInfo(contact_id, target.name, target.account_name, target.zones.zones, people, aes)
+
     def book(self, request: BookingRequest) -> OpResult[MeetingView]:
         _check_start(request.starts_at, request.duration_minutes)
         if request.prospect_timezone and not is_valid_zone(request.prospect_timezone):
             raise ValidationError(f"{request.prospect_timezone} is not a known time zone.")
+        if request.ae_id is None and request.ae_name.strip():
+            request = replace(request, ae_id=self._find_or_add_ae(request))
         now = self._clock.now()
         with self._uow() as uow:
             contact = uow.contacts.get(request.contact_id)
@@ -227,6 +260,13 @@ class MeetingService:
             uow.commit()
         return OpResult(view, Changes(contacts=frozenset({request.contact_id}), meetings=True,
                                       metrics=True, activities=True))
+
+    def _find_or_add_ae(self, request: BookingRequest) -> uuid.UUID:
+        email, name = request.ae_email.strip().lower(), request.ae_name.strip().lower()
+        for ae in self.aes():
+            if (email and ae.email == email) or (not email and ae.name.lower() == name):
+                return ae.id
+        return self.save_ae(request.ae_name, email, request.ae_timezone).value
 
     @staticmethod
     def _attendees(uow: SqlUnitOfWork, contact: m.Contact, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
@@ -334,6 +374,13 @@ class MeetingService:
                                        .order_by(m.Meeting.created_at.desc())).all()
             return tuple(meeting_view(uow, r) for r in rows)
 
+    def for_activity(self, activity_id: uuid.UUID) -> MeetingView | None:
+        """The meeting a call booked (the Handoff pane opens it after "meeting booked")."""
+        with self._uow() as uow:
+            row = uow.session.scalars(uow.meetings.active().where(m.Meeting.activity_id == activity_id)
+                                      .limit(1)).first()
+            return meeting_view(uow, row) if row is not None else None
+
     def recent(self, limit: int = 50) -> tuple[MeetingView, ...]:
         with self._uow() as uow:
             rows = uow.session.scalars(uow.meetings.active().order_by(m.Meeting.created_at.desc())
@@ -356,3 +403,13 @@ class MeetingService:
                 ).order_by(m.Handoff.updated_at.desc()).first()
                 description = handoff.text if handoff is not None else ""
         return meeting_calendar(view, description, organizer_email, self._clock.now()).to_ical()
+
+
+def book_after_call(workspace: Workspace, entry: CallLog, request: BookingRequest) -> CallLogged:
+    """"Meeting booked" on a call: the call is logged (task done, sequence effect) and the
+    meeting booked with a link to it. The request is checked first, so a refused time logs
+    nothing; the returned `CallLogged` carries both actions' changes."""
+    _check_start(request.starts_at, request.duration_minutes)
+    logged = workspace.calls.log_call(entry)
+    booked = workspace.meetings.book(replace(request, activity_id=logged.activity_id))
+    return replace(logged, changes=logged.changes | booked.changes)
