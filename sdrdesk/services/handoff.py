@@ -343,7 +343,8 @@ class HandoffService:
                     target.extend(_lines(shown) if fdef.kind.value == "text" else [shown])
                 else:
                     target.append(f"{fdef.label}: {shown}")
-            qual_ctx = {"framework": fw.name, "score": f"{qrow.score or 0:.0f}", "status": qrow.status,
+            qual_ctx = {"framework": fw.name, "score": f"{qrow.score or 0:.0f}",
+                        "status": qrow.status.replace("_", " ").capitalize(),
                         "reason": qrow.disqualify_reason or ""}
 
         # Research fills gaps the answers leave.

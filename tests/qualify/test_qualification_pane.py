@@ -65,9 +65,10 @@ def test_typing_saves_updates_status_and_undo_restores(qtbot, desk: Desk) -> Non
     fit = p.form.inputs["icp_fit"]
     assert isinstance(fit, QSpinBox)
     fit.setFocus()
-    qtbot.keyClick(fit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(fit, "5")
-    assert saved(desk)["icp_fit"] == 5
+    assert saved(desk)["icp_fit"] == 5 and fit.text() == "5 / 5"
+    qtbot.keyClicks(fit, "4")  # another digit replaces it
+    assert saved(desk)["icp_fit"] == 4
     authority = p.form.inputs["authority"]
     assert isinstance(authority, QComboBox)
     authority.setFocus()

@@ -181,7 +181,7 @@ class BookingDialog(QDialog):
             contact_id=self.info.contact_id, starts_at=self.starts_at(),
             duration_minutes=self.duration.value(),
             ae_id=ae_id, attendee_ids=attendees, prospect_timezone=self.prospect_zone,
-            ae_name=name, ae_email=email)
+            ae_name=name, ae_email=email, ae_timezone=self.rep_zone if name else "")
 
     def _accept_if_valid(self) -> None:
         if not self.ae_box.currentText().strip():

@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,6 +53,21 @@ class _MultiChoice(QWidget):
         for v, box in self.boxes.items():
             with QSignalBlocker(box):
                 box.setChecked(v in (values or ()))
+
+
+class _ScaleBox(QSpinBox):
+    """1-5 (0 shows "—"): a digit key sets the value at once, whatever the text shows."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if len(text) == 1 and text.isdigit() and int(text) <= self.maximum():
+            self.setValue(int(text))
+            self.selectAll()
+            return
+        if event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            self.setValue(0)
+            return
+        super().keyPressEvent(event)
 
 
 class QualificationForm(QWidget):
@@ -141,7 +157,7 @@ class QualificationForm(QWidget):
             multi.changed.connect(lambda: self._emit_now(key, multi.value()))
             return multi
         if fdef.kind is FieldKind.SCALE:
-            spin = QSpinBox(self)
+            spin = _ScaleBox(self)
             spin.setRange(0, 5)
             spin.setSpecialValueText("—")
             spin.setSuffix(" / 5")
