@@ -171,3 +171,42 @@ def test_ics_export_mail_and_lifecycle_buttons(qtbot, desk: Desk, tmp_path: Path
     desk.prompter.answers.append("48,000 EUR")  # type: ignore[attr-defined]
     pane.act(MeetingAction.OPPORTUNITY)
     assert "Opportunity: 48,000 EUR" in pane.meeting_facts.text()
+
+
+def test_ae_list_add_refuse_and_remove(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    desk.focus()
+    pane = handoff(desk)
+    pane.edit_aes()
+    dialog = pane.aes_dialog
+    assert dialog is not None and dialog.list.count() == 0
+    dialog.name.setText("Kim Ae")
+    dialog.email.setText("kim@seller.example")
+    dialog.zone.setText("Mars/Olympus")
+    dialog._add()
+    assert "not a known time zone" in dialog.error.text() and dialog.list.count() == 0
+    dialog.zone.setText("Europe/Berlin")
+    dialog._add()
+    assert dialog.list.count() == 1 and dialog.name.text() == ""
+    assert [ae.timezone for ae in desk.workspace.meetings.aes()] == ["Europe/Berlin"]
+    info = desk.workspace.meetings.booking_info(desk.book.contact_id)
+    assert [ae.display for ae in info.aes] == ["Kim Ae <kim@seller.example>"]  # offered when booking
+    dialog.list.setCurrentRow(0)
+    dialog._remove()
+    assert dialog.list.count() == 0 and desk.workspace.meetings.aes() == ()
+
+
+def test_broken_custom_template_is_reported_and_the_default_used(qtbot, desk: Desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "handoff_template.md.j2").write_text("# {{ contact.name }\n", encoding="utf-8")
+    desk.focus()
+    pane = handoff(desk)
+    assert "line 1" in pane.message_label.text()
+    assert pane.message_label.text().endswith("The default template was used.")
+    assert "Handoff: Ana Lima" in pane.preview.toPlainText()
+    pane.edit_template()
+    editor = pane.template_editor
+    editor.edit.setPlainText("{% if %}")
+    editor.saved.emit(editor.edit.toPlainText())
+    assert editor.error.isVisible() and "line 1" in editor.error.text()
+    editor.saved.emit("# For {{ contact.name }}\n\n## Pain\n"
+                      "{% for l in section.pain %}- {{ l }}\n{% endfor %}")
+    assert pane.preview.toPlainText().startswith("For Ana Lima") and pane.message_label.text() == ""

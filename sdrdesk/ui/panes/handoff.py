@@ -39,10 +39,11 @@ from sdrdesk.domain.meetings import LABELS, REJECT_REASONS, MeetingAction
 from sdrdesk.domain.timezones import is_valid_zone
 from sdrdesk.services.calls import CallLogged
 from sdrdesk.services.handoff import HandoffDraft, format_when, mailto_url
-from sdrdesk.services.meetings import MeetingView
+from sdrdesk.services.meetings import AeView, MeetingView
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.clipboard import Clipboard, DesktopUrlOpener, SystemClipboard, UrlOpener
 from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.dialogs.account_executives import AeListDialog
 from sdrdesk.ui.dialogs.booking import rep_zone_name
 from sdrdesk.ui.dialogs.handoff_template import TemplateEditor
 from sdrdesk.ui.panes.base import Pane
@@ -114,6 +115,10 @@ class HandoffPane(Pane):
         self.mail_button.setObjectName("handoff.mail")
         self.template_button = QPushButton("Template…", self)
         self.template_button.setObjectName("handoff.template")
+        self.aes_button = QPushButton("AEs…", self)
+        self.aes_button.setObjectName("handoff.aes")
+        self.aes_button.setToolTip("The Account Executives you book meetings for")
+        self.aes_dialog: AeListDialog | None = None
         self.copy_action = QAction("Copy handoff", self)
         self.copy_action.setObjectName("action.handoff.copy")
         self.copy_action.setShortcut(QKeySequence(COPY_SHORTCUT))
@@ -124,9 +129,11 @@ class HandoffPane(Pane):
         self.ics_button.clicked.connect(self.export_ics)
         self.mail_button.clicked.connect(self.email_ae)
         self.template_button.clicked.connect(self.edit_template)
+        self.aes_button.clicked.connect(self.edit_aes)
 
         buttons = QHBoxLayout()
-        for button in (self.copy_button, self.ics_button, self.mail_button, self.template_button):
+        for button in (self.copy_button, self.ics_button, self.mail_button, self.template_button,
+                       self.aes_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         body = QWidget(self)
@@ -147,6 +154,7 @@ class HandoffPane(Pane):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addLayout(self._stack)
+        self.setFocusProxy(self.copy_button)  # Alt+6, then Return copies the handoff
         ctx.bus.sig_focus_changed.connect(self._on_bus_focus_changed)
         ctx.bus.sig_call_logged.connect(self._on_bus_call_logged)
         self._show_meeting(None)
@@ -253,6 +261,9 @@ class HandoffPane(Pane):
         if draft.template_error:
             self.message_label.setText(f"{draft.template_error} The default template was used.")
             self.message_label.setStyleSheet("color: #c62828;")
+        elif self.message_label.text().endswith("The default template was used."):
+            self.message_label.setText("")
+            self.message_label.setStyleSheet("")
         self.preview.setHtml(draft.html)
 
     def _show_meeting(self, meeting: MeetingView | None) -> None:
@@ -375,6 +386,45 @@ class HandoffPane(Pane):
                 self._on_error(exc)
 
         self.write(lambda ws: ws.handoff.save_template(text if isinstance(text, str) else None), done, failed)
+
+    # -- the AE list ---------------------------------------------------------------------------
+    def edit_aes(self) -> None:
+        if self.workspace is None:
+            return
+
+        def show(aes: tuple[AeView, ...]) -> None:
+            dialog = AeListDialog(aes, rep_zone_name(), self)
+            dialog.add_requested.connect(self._add_ae)
+            dialog.remove_requested.connect(self._remove_ae)
+            self.aes_dialog = dialog
+            dialog.show()
+
+        self.read(lambda ws: ws.meetings.aes(), show)
+
+    def _add_ae(self, name: str, email: str, zone: str) -> None:
+        dialog = self.aes_dialog
+
+        def done(_result: object) -> None:
+            if dialog is not None:
+                dialog.added()
+            self._reload_aes()
+
+        def failed(exc: BaseException) -> None:
+            if dialog is not None and isinstance(exc, SdrdeskError):
+                dialog.show_error(exc.user_message)
+            else:
+                self._on_error(exc)
+
+        self.write(lambda ws: ws.meetings.save_ae(name, email, zone), done, failed)
+
+    def _remove_ae(self, ae_id: object) -> None:
+        if isinstance(ae_id, uuid.UUID):
+            self.write(lambda ws: ws.meetings.remove_ae(ae_id), lambda _r: self._reload_aes())
+
+    def _reload_aes(self) -> None:
+        dialog = self.aes_dialog
+        if dialog is not None:
+            self.read(lambda ws: ws.meetings.aes(), dialog.set_aes)
 
     # -- the lifecycle ------------------------------------------------------------------------
     def act(self, action: MeetingAction) -> None:

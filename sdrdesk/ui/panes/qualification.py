@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QStackedLayout,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -98,9 +99,15 @@ class QualificationPane(Pane):
         scroll.setWidget(self.form)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
+        self.reload_button = QToolButton(self)
+        self.reload_button.setObjectName("qualification.reload")
+        self.reload_button.setText("↻")
+        self.reload_button.setToolTip("Reload the framework files (after adding or editing one)")
+        self.reload_button.clicked.connect(self.reload_frameworks)
         top = QHBoxLayout()
         top.addWidget(self.who, 1)
         top.addWidget(self.framework_box)
+        top.addWidget(self.reload_button)
         status_row = QHBoxLayout()
         status_row.addWidget(self.status_label)
         status_row.addWidget(self.score_label)
@@ -181,6 +188,9 @@ class QualificationPane(Pane):
         self.framework_box.setCurrentIndex(max(0, self.framework_box.findData(view.framework.id)))
         if not same_form:
             self.form.build(view.framework, view.people)
+            first = self.form.first_input()
+            if first is not None:
+                self.setFocusProxy(first)  # Alt+5 lands in the first field
         self.answers = dict(view.answers)  # a field being typed keeps its text (see set_value)
         for fdef in view.framework.fields:
             self.form.set_value(fdef.key, view.answers.get(fdef.key), view.display(fdef.key))
@@ -252,6 +262,14 @@ class QualificationPane(Pane):
         self.error_label.setText(message)
         self.error_label.show()
         self.ctx.bus.sig_status_message.emit(message)
+
+    def reload_frameworks(self) -> None:
+        if self.workspace is None:
+            return
+        framework_id = self.view.framework.id if self.view else None
+        self.view = None  # rebuild the form: the definition may have changed
+        self.read(lambda ws: ws.qualification.reload_frameworks(),
+                  lambda _list: self._load(self.contact_id, framework_id, keep_form=False), self._on_error)
 
     def focus_first_field(self) -> None:
         first = self.form.first_input()
