@@ -324,7 +324,7 @@ class HandoffService:
         # Qualification answers, by the handoff section each field feeds.
         by_section: dict[str, list[str]] = {key: [] for key in HANDOFF_SECTIONS}
         qual_ctx: dict[str, Any] | None = None
-        unasked: list[str] = []
+        unasked: list[tuple[str, str | None]] = []  # (label, the section it would feed)
         qrow = live_row(uow, contact_id, None)
         fw = self._qualification.catalog().get(qrow.framework) if qrow is not None else None
         if qrow is not None and fw is not None:
@@ -333,7 +333,7 @@ class HandoffService:
                 value = answers.get(fdef.key)
                 if not is_answered(value):
                     if fdef.required or fdef.weight > 0:
-                        unasked.append(fdef.label)
+                        unasked.append((fdef.label, fdef.handoff))
                     continue
                 shown = display_answer(fdef, value, person_names)
                 if fdef.handoff is None:
@@ -367,8 +367,10 @@ class HandoffService:
             when = format_when(meeting.scheduled_at, meeting.prospect_timezone, meeting.duration_minutes) \
                 if meeting.scheduled_at else "a time to be agreed"
             by_section["next_step"].append(f"Meeting with {meeting.ae_name or 'the AE'}: {when}")
-        if not by_section["ae_questions"] and unasked:
-            by_section["ae_questions"].extend(f"{label}: not covered on the call yet" for label in unasked)
+        # What the call did not cover (and nothing else in the record answers) is for the AE to ask.
+        gaps = [label for label, section in unasked if section is None or not by_section[section]]
+        if not by_section["ae_questions"] and gaps:
+            by_section["ae_questions"].extend(f"{label}: not covered on the call yet" for label in gaps)
 
         # The last call notes.
         notes_rows = uow.session.scalars(

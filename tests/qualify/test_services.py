@@ -369,3 +369,16 @@ def test_times_across_a_dst_change_and_for_a_prospect_in_another_zone(ws: Worksp
         assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Europe/London"]
         names = {str(c["TZNAME"]) for c in cal.walk("VTIMEZONE")[0].subcomponents}
         assert names == {"GMT", "BST"}
+
+
+def test_what_the_call_did_not_cover_becomes_questions_for_the_ae(ws: Workspace, small: SmallBook) -> None:
+    _answer(ws, small, "pain", "Slow ramp")
+    _book(ws, small)  # Bo is invited: who else is involved is known
+    section = {s.key: s.lines for s in ws.handoff.assemble(small.contact_id).sections}
+    assert section["ae_questions"] == ("Why they replied: not covered on the call yet",
+                                       "ICP fit: not covered on the call yet",
+                                       "Authority: not covered on the call yet",
+                                       "Timeline: not covered on the call yet",
+                                       "Business impact: not covered on the call yet")
+    assert section["involved"] == ("Bo Berg, Office Manager (invited)",)
+    assert section["next_step"][0].startswith("Meeting with Kim Ae: Tue 17 Mar 2026, 10:00–10:45 EDT")
