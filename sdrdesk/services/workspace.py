@@ -22,7 +22,10 @@ from sdrdesk.services.book_repair import GoodBackup, Restored, find_good_backup,
 from sdrdesk.services.calls import CallService
 from sdrdesk.services.csv_import.service import ImportService
 from sdrdesk.services.draft_journal import DraftJournal
+from sdrdesk.services.handoff import TEMPLATE_FILENAME, HandoffService
+from sdrdesk.services.meetings import MeetingService
 from sdrdesk.services.objections import ObjectionService
+from sdrdesk.services.qualification import USER_FRAMEWORKS_DIRNAME, QualificationService
 from sdrdesk.services.research import ResearchService
 from sdrdesk.services.scripts import ScriptService
 from sdrdesk.services.task_queue import TaskQueueService
@@ -51,6 +54,12 @@ class Workspace:
         # Call-note drafts not yet in the book (busy, read-only): reliability, issue #11.
         self.drafts = DraftJournal(book.path)
         self.calls.journal = self.drafts
+        # qualification & handoff: user frameworks and the handoff template live beside the book.
+        self.qualification = QualificationService(uow_factory, clock,
+                                                  [book.path.parent / USER_FRAMEWORKS_DIRNAME])
+        self.meetings = MeetingService(uow_factory, clock)
+        self.handoff = HandoffService(uow_factory, clock, self.qualification,
+                                      book.path.parent / TEMPLATE_FILENAME)
 
     @property
     def path(self) -> Path:

@@ -232,6 +232,10 @@ class Qualification(RecordMixin, Base):
     score: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20), default="open")  # qualified/nurture/disqualified
     disqualify_reason: Mapped[str | None] = mapped_column(Text)
+    # qualification & handoff (migration 10)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    qualified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    disqualified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Meeting(RecordMixin, Base):
@@ -262,6 +266,14 @@ class Meeting(RecordMixin, Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     rejected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     activity_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("activities.id"))
+    # qualification & handoff (migration 10): zones at booking, who attends, which AE.
+    ae_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("account_executives.id"))
+    ae_timezone: Mapped[str | None] = mapped_column(String(64))
+    prospect_timezone: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(300))
+    attendees: Mapped[list[str] | None] = mapped_column(JSON)  # contact ids (hex)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    opportunity_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CoachingNote(RecordMixin, Base):
@@ -336,3 +348,30 @@ class CallNoteDraft(RecordMixin, Base):
 
 
 ALL_MODELS = (*ALL_MODELS, CallNoteDraft)
+
+
+# -- qualification & handoff (migration 10) ---------------------------------------------------
+
+class AccountExecutive(RecordMixin, Base):
+    """An AE the rep books meetings for: the booking form's list, the invite's organizer."""
+
+    __tablename__ = "account_executives"
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Handoff(RecordMixin, Base):
+    """A saved handoff summary (the meeting's record for the AE), in three formats at once."""
+
+    __tablename__ = "handoffs"
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    markdown: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    missing: Mapped[list[str] | None] = mapped_column(JSON)  # sections that had no data
+
+
+ALL_MODELS = (*ALL_MODELS, AccountExecutive, Handoff)
