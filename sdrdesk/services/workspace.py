@@ -17,6 +17,7 @@ from pathlib import Path
 from sdrdesk.domain.clock import Clock
 from sdrdesk.services.book import BookService
 from sdrdesk.services.calls import CallService
+from sdrdesk.services.crm_export import CrmService
 from sdrdesk.services.csv_import.service import ImportService
 from sdrdesk.services.objections import ObjectionService
 from sdrdesk.services.research import ResearchService
@@ -42,6 +43,7 @@ class Workspace:
         self.scripts = ScriptService(uow_factory, clock)
         self.objections = ObjectionService(uow_factory, clock)
         self.imports = ImportService(uow_factory, clock)
+        self.crm = CrmService(uow_factory, clock)  # CRM hand-back: files and the HubSpot outbox
 
     @property
     def path(self) -> Path:
