@@ -42,6 +42,7 @@ from sdrdesk.ui.widget_state import restore_widget_state, save_widget_state
 
 if TYPE_CHECKING:  # these load the storage stack: imported on first use, after the first paint
     from sdrdesk.services.workspace import Workspace
+    from sdrdesk.ui.dialogs.crm_export import CrmExportDialog
     from sdrdesk.ui.dialogs.import_wizard import ImportWizard
     from sdrdesk.ui.dialogs.preferences import PreferencesDialog
 
@@ -160,10 +161,14 @@ class MainWindow(QMainWindow):
         export_menu = self.file_menu.addMenu("&Export CSV")
         self._action(export_menu, "&Contacts…", None, lambda: self.export_csv("contacts"))
         self._action(export_menu, "&Accounts…", None, lambda: self.export_csv("accounts"))
+        self.crm_export_action = self._action(self.file_menu, "Export for C&RM…",
+                                              QKeySequence("Ctrl+Shift+E"), self.show_crm_export)
+        self.crm_export_action.setObjectName("action.crm_export")
         self.undo_import_action = self._action(self.file_menu, "Undo last import…", None,
                                                self.undo_last_import)
         self._export_action = export_menu.menuAction()
-        self._write_actions = [self.import_action, self.undo_import_action]  # off when read-only
+        # Off when read-only (Export for CRM records how far it exported in the book).
+        self._write_actions = [self.import_action, self.undo_import_action, self.crm_export_action]
         for action in [*self._write_actions, self._export_action]:
             action.setEnabled(False)
         self.file_menu.addSeparator()
@@ -377,6 +382,17 @@ class MainWindow(QMainWindow):
 
         export_csv_prompted(self.ctx.prompter, workspace.imports, what, self.ctx.runner,
                             workspace.path.parent / "exports")
+
+    def show_crm_export(self) -> CrmExportDialog | None:
+        """File > Export for CRM: a non-modal dialog with a preview of the counts."""
+        if self.ctx.workspace is None:
+            return None
+        from sdrdesk.ui.dialogs.crm_export import CrmExportDialog
+
+        dialog = CrmExportDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def show_preferences(self) -> PreferencesDialog:
         from sdrdesk.ui.dialogs.preferences import PreferencesDialog
