@@ -161,9 +161,12 @@ def _account_person(s: Session, account_id: uuid.UUID | None) -> Person:
     return Person(None, "", "", "", account_id, _s(row[0]), domain_of(row[1], row[2]))
 
 
-def load_activities(s: Session, since: datetime | None) -> Iterator[ActivityRecord]:
+def load_activities(s: Session, since: datetime | None,
+                    only: Sequence[uuid.UUID] | None = None) -> Iterator[ActivityRecord]:
     a = m.Activity
     stmt = select(a).where(a.deleted_at.is_(None), a.kind != "meeting")
+    if only is not None:
+        stmt = stmt.where(a.id.in_(list(only)))
     if since is not None:
         stmt = stmt.where(a.updated_at > since)
     stmt = stmt.order_by(a.occurred_at, a.id).execution_options(yield_per=_PAGE)
@@ -190,9 +193,12 @@ def _qualification_text(q: m.Qualification | None) -> str:
     return text
 
 
-def load_meetings(s: Session, since: datetime | None) -> Iterator[MeetingRecord]:
+def load_meetings(s: Session, since: datetime | None,
+                  only: Sequence[uuid.UUID] | None = None) -> Iterator[MeetingRecord]:
     mt = m.Meeting
     stmt = select(mt).where(mt.deleted_at.is_(None))
+    if only is not None:
+        stmt = stmt.where(mt.id.in_(list(only)))
     if since is not None:
         stmt = stmt.where(mt.updated_at > since)
     stmt = (stmt.order_by(func.coalesce(mt.scheduled_at, mt.booked_at, mt.created_at), mt.id)
@@ -210,11 +216,14 @@ def load_meetings(s: Session, since: datetime | None) -> Iterator[MeetingRecord]
                 people.get(row.contact_id) or _account_person(s, row.account_id))
 
 
-def load_contacts(s: Session, since: datetime | None) -> Iterator[ContactRecord]:
+def load_contacts(s: Session, since: datetime | None,
+                  only: Sequence[uuid.UUID] | None = None) -> Iterator[ContactRecord]:
     c = m.Contact
     flag_time = (select(func.max(m.DoNotContact.updated_at))
                  .where(m.DoNotContact.contact_id == c.id).scalar_subquery())
     stmt = select(c, flag_time).where(c.deleted_at.is_(None))
+    if only is not None:
+        stmt = stmt.where(c.id.in_(list(only)))
     if since is not None:
         stmt = stmt.where(or_(c.updated_at > since, flag_time > since))
     stmt = stmt.order_by(c.created_at, c.id).execution_options(yield_per=_PAGE)
@@ -245,9 +254,12 @@ def load_contacts(s: Session, since: datetime | None) -> Iterator[ContactRecord]
                                 updated, person)
 
 
-def load_accounts(s: Session, since: datetime | None) -> Iterator[AccountRecord]:
+def load_accounts(s: Session, since: datetime | None,
+                  only: Sequence[uuid.UUID] | None = None) -> Iterator[AccountRecord]:
     a = m.Account
     stmt = select(a).where(a.deleted_at.is_(None))
+    if only is not None:
+        stmt = stmt.where(a.id.in_(list(only)))
     if since is not None:
         stmt = stmt.where(a.updated_at > since)
     stmt = stmt.order_by(a.created_at, a.id).execution_options(yield_per=_PAGE)

@@ -14,6 +14,7 @@ import contextlib
 import csv
 import os
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -26,9 +27,13 @@ from sdrdesk.domain.cancel import CancelToken, OperationCancelled
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.errors import ValidationError
+from sdrdesk.services.crm_export import push as push_mod
 from sdrdesk.services.crm_export.formats import FORMATS, FORMATS_AVAILABLE, Sheet
+from sdrdesk.services.crm_export.hubspot import DEFAULT_BASE_URL, TOKEN_SECRET_NAME, HubSpotClient
+from sdrdesk.services.crm_export.push import OutboxItem, OutboxSummary, PushResult
 from sdrdesk.services.crm_export.records import LOADERS, RECORD_TYPES
 from sdrdesk.services.csv_export import neutralise
+from sdrdesk.services.secrets import SecretStore
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
 
@@ -147,9 +152,51 @@ def _write_csv(path: Path, header: list[str], rows: Iterable[list[Any]], cancel:
 
 
 class CrmService:
-    def __init__(self, uow_factory: UowFactory, clock: Clock) -> None:
+    def __init__(self, uow_factory: UowFactory, clock: Clock, secrets: SecretStore | None = None) -> None:
         self._uow = uow_factory
         self._clock = clock
+        self._secrets = secrets or SecretStore()
+        self.hubspot_base_url = os.environ.get("SDRDESK_HUBSPOT_URL", DEFAULT_BASE_URL)
+
+    # -- HubSpot push: token in the OS keychain only, outbox in the book ----------------------
+    def hubspot_token_set(self) -> bool:
+        return bool(self._secrets.get(TOKEN_SECRET_NAME))
+
+    def set_hubspot_token(self, token: str) -> None:
+        """Remember the private-app token in the OS keychain (raises KeychainUnavailable)."""
+        token = token.strip()
+        if not token:
+            raise ValidationError("Paste the private-app token first.")
+        self._secrets.set(TOKEN_SECRET_NAME, token)
+
+    def forget_hubspot_token(self) -> None:
+        self._secrets.delete(TOKEN_SECRET_NAME)
+
+    def queue_outbox(self) -> OutboxSummary:
+        """Add what changed since last time to the outbox (offline) and return its counts."""
+        push_mod.queue_new(self._uow, self._clock)
+        return push_mod.summary(self._uow)
+
+    def outbox_summary(self) -> OutboxSummary:
+        return push_mod.summary(self._uow)
+
+    def outbox_items(self, statuses: tuple[str, ...] = ("failed", "queued"),
+                     limit: int = 200) -> list[OutboxItem]:
+        return push_mod.items(self._uow, statuses, limit)
+
+    def retry_failed(self, ids: list[uuid.UUID] | None = None) -> int:
+        return push_mod.retry_failed(self._uow, self._clock, ids)
+
+    def push_hubspot(self, *, client: HubSpotClient | None = None, cancel: CancelToken | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> PushResult:
+        """Queue what is new, then send the outbox to HubSpot (network: run it on a worker)."""
+        if client is None:
+            token = self._secrets.get(TOKEN_SECRET_NAME)
+            if not token:
+                raise ValidationError("Set the HubSpot private-app token first (Export for CRM).")
+            client = HubSpotClient(token, base_url=self.hubspot_base_url)
+        push_mod.queue_new(self._uow, self._clock)
+        return push_mod.push(self._uow, self._clock, client, cancel=cancel, progress=progress)
 
     # -- windows and marks ----------------------------------------------------------------
     def mark(self, target: str, record_type: str) -> ExportMarkInfo | None:
