@@ -107,6 +107,12 @@ class MainWindow(QMainWindow):
         self._book_label = QLabel("No book open")
         self._book_label.setObjectName("status.book")
         self.statusBar().addPermanentWidget(self._book_label)
+        # CRM outbox count (issue 18): shown once a HubSpot token is saved, or while rows wait.
+        self._outbox_label = QLabel("")
+        self._outbox_label.setObjectName("status.crm_outbox")
+        self._outbox_label.setVisible(False)
+        self.statusBar().addPermanentWidget(self._outbox_label)
+        ctx.bus.sig_changes_applied.connect(self._on_bus_changes_for_outbox)
         ctx.bus.sig_status_message.connect(self._on_bus_status_message)
         ctx.bus.sig_book_opened.connect(self._on_bus_book_opened)
         ctx.bus.sig_open_research_requested.connect(self._on_bus_open_research_requested)
@@ -390,9 +396,38 @@ class MainWindow(QMainWindow):
         from sdrdesk.ui.dialogs.crm_export import CrmExportDialog
 
         dialog = CrmExportDialog(self.ctx, self)
+        dialog.sig_push_finished.connect(lambda _result: self.refresh_outbox_count())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
+
+    def refresh_outbox_count(self) -> None:
+        """Queue new work into the HubSpot outbox (offline) and show how much waits."""
+        workspace = self.ctx.workspace
+        if workspace is None or workspace.read_only:
+            self._outbox_label.setVisible(False)
+            return
+
+        def job() -> object:
+            if not workspace.crm.hubspot_token_set():
+                summary = workspace.crm.outbox_summary()
+                return summary if summary.pending else None
+            return workspace.crm.queue_outbox()
+
+        def show(summary: object) -> None:
+            pending = getattr(summary, "pending", 0)
+            failed = getattr(summary, "failed", 0)
+            self._outbox_label.setVisible(summary is not None)
+            suffix = f" ({failed:,} failed)" if failed else ""
+            self._outbox_label.setText(f"HubSpot outbox: {pending:,}{suffix}")
+
+        self.ctx.runner.run(job, show, lambda _exc: self._outbox_label.setVisible(False), serial_db=True)
+
+    @Slot(object, object)
+    def _on_bus_changes_for_outbox(self, changes: object, _initiator: object) -> None:
+        watched = ("activities", "meetings", "contacts", "book_reloaded")
+        if any(getattr(changes, name, False) for name in watched):
+            self.refresh_outbox_count()
 
     def show_preferences(self) -> PreferencesDialog:
         from sdrdesk.ui.dialogs.preferences import PreferencesDialog
@@ -453,6 +488,7 @@ class MainWindow(QMainWindow):
         for action in self._write_actions:
             action.setEnabled(not workspace.read_only)
         self._export_action.setEnabled(True)
+        self.refresh_outbox_count()
         name = "Demo book" if workspace.is_demo else workspace.path.name
         suffix = " (read-only)" if workspace.read_only else ""
         self.setWindowTitle(f"{name}{suffix} — sdrdesk")

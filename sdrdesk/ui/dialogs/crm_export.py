@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import (
 from sdrdesk.ui.context import PaneContext
 
 if TYPE_CHECKING:
+    from sdrdesk.services.crm_export.push import OutboxItem, OutboxSummary, PushResult
     from sdrdesk.services.crm_export.service import CrmExportResult, ExportPreview
     from sdrdesk.services.workspace import Workspace
 
@@ -48,6 +51,10 @@ class CrmExportDialog(QDialog):
     sig_exported = Signal(object)
     """Emitted with the list of CrmExportResult once every chosen type was written."""
     sig_preview_ready = Signal()
+    sig_outbox_shown = Signal()
+    """The outbox counts and failed rows were (re)drawn."""
+    sig_push_finished = Signal(object)
+    """PushResult, or the exception that stopped the push before it started."""
 
     def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,8 +140,9 @@ class CrmExportDialog(QDialog):
         layout.addWidget(QLabel("Preview (nothing is written until you press Export):", self))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
+        layout.addWidget(self._build_push_box())
         layout.addWidget(self.buttons)
-        self.resize(640, 520)
+        self.resize(680, 760)
 
         self.target.currentIndexChanged.connect(self.refresh_preview)
         self._since_group.buttonToggled.connect(self._on_since_toggled)
@@ -142,6 +150,117 @@ class CrmExportDialog(QDialog):
         for box in self.type_boxes.values():
             box.toggled.connect(self.refresh_preview)
         self.refresh_preview()
+        self.refresh_outbox()
+
+    def _build_push_box(self) -> QGroupBox:
+        box = QGroupBox("Push to HubSpot (optional, when online)", self)
+        box.setObjectName("crm.push_box")
+        self.token_state = QLabel("", box)
+        self.token_edit = QLineEdit(box)
+        self.token_edit.setObjectName("crm.token")
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText("HubSpot private-app token (kept only in the keychain)")
+        self.save_token_button = QPushButton("Save token", box)
+        self.save_token_button.clicked.connect(self.save_token)
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token_edit, 1)
+        token_row.addWidget(self.save_token_button)
+        self.outbox_label = QLabel("", box)
+        self.outbox_label.setObjectName("crm.outbox")
+        self.push_button = QPushButton("Push now", box)
+        self.push_button.setObjectName("crm.push")
+        self.push_button.clicked.connect(self.push)
+        self.retry_button = QPushButton("Retry failed", box)
+        self.retry_button.clicked.connect(self.retry_failed)
+        actions = QHBoxLayout()
+        actions.addWidget(self.outbox_label, 1)
+        actions.addWidget(self.retry_button)
+        actions.addWidget(self.push_button)
+        self.failed_list = QListWidget(box)
+        self.failed_list.setObjectName("crm.failed")
+        self.failed_list.setMaximumHeight(90)
+        inner = QVBoxLayout(box)
+        inner.addWidget(self.token_state)
+        inner.addLayout(token_row)
+        inner.addLayout(actions)
+        inner.addWidget(self.failed_list)
+        return box
+
+    # -- push --------------------------------------------------------------------------------
+    @Slot()
+    def refresh_outbox(self) -> None:
+        workspace = self.ctx.workspace
+        if workspace is None:
+            return
+
+        def job() -> tuple[bool, OutboxSummary, list[OutboxItem]]:
+            crm = workspace.crm
+            return crm.hubspot_token_set(), crm.outbox_summary(), crm.outbox_items(("failed",), 50)
+
+        self.ctx.runner.run(job, self._show_outbox, self._on_error, serial_db=False)
+
+    def _show_outbox(self, state: tuple[bool, OutboxSummary, list[OutboxItem]]) -> None:
+        has_token, counts, failed = state
+        self.token_state.setText("A token is saved in the keychain." if has_token
+                                 else "No token yet: paste a private-app token to push.")
+        self.outbox_label.setText(f"Outbox: {counts.queued:,} waiting · {counts.failed:,} failed · "
+                                  f"{counts.sent:,} sent")
+        self.push_button.setEnabled(has_token)
+        self.retry_button.setEnabled(counts.failed > 0)
+        self.failed_list.clear()
+        for item in failed:
+            self.failed_list.addItem(f"{item.description} — {item.last_error}")
+        self.failed_list.setVisible(bool(failed))
+        self.sig_outbox_shown.emit()
+
+    @Slot()
+    def save_token(self) -> None:
+        workspace = self.ctx.workspace
+        token = self.token_edit.text()
+        if workspace is None:
+            return
+        self.token_edit.clear()  # never kept in a widget longer than needed
+
+        def job() -> None:
+            workspace.crm.set_hubspot_token(token)
+
+        self.ctx.runner.run(job, lambda _none: self.refresh_outbox(), self._on_error, serial_db=False)
+
+    @Slot()
+    def push(self) -> None:
+        workspace = self.ctx.workspace
+        if workspace is None:
+            return
+        self.push_button.setEnabled(False)
+        self.status.setText("Pushing to HubSpot…")
+
+        def job() -> PushResult:
+            return workspace.crm.push_hubspot()
+
+        def failed(exc: BaseException) -> None:
+            self._on_error(exc)
+            self.sig_push_finished.emit(exc)
+            self.refresh_outbox()
+
+        # The network wait must not hold the book's writer: the push commits its own small rows.
+        self.ctx.runner.run(job, self._on_pushed, failed, serial_db=False)
+
+    def _on_pushed(self, result: PushResult) -> None:
+        text = (f"HubSpot: {result.sent:,} sent, {result.failed:,} refused, "
+                f"{result.remaining:,} still waiting.")
+        if result.stopped:
+            text += f"\n{result.stopped}"
+        self.status.setText(text)
+        self.ctx.bus.sig_status_message.emit(f"HubSpot push: {result.sent:,} sent")
+        self.sig_push_finished.emit(result)
+        self.refresh_outbox()
+
+    @Slot()
+    def retry_failed(self) -> None:
+        workspace = self.ctx.workspace
+        if workspace is not None:
+            self.ctx.runner.run(lambda: workspace.crm.retry_failed(), lambda _n: self.refresh_outbox(),
+                                self._on_error, serial_db=True)
 
     # -- choices ----------------------------------------------------------------------------
     @property
