@@ -91,7 +91,8 @@ def test_push_section_saves_the_token_pushes_and_lists_refusals(make_app, qtbot,
         qtbot.waitUntil(lambda: dialog.failed_list.count() == 1, timeout=10_000)
         assert "HubSpot refused it (HTTP 400)" in dialog.failed_list.item(0).text()
         assert "1 failed" in dialog.outbox_label.text() and dialog.retry_button.isEnabled()
-        qtbot.waitUntil(lambda: status_label.isVisible() and "1 failed" in status_label.text(), timeout=10_000)
+        qtbot.waitUntil(lambda: status_label.isVisible() and "1 failed" in status_label.text(),
+                        timeout=10_000)
         with qtbot.waitSignal(dialog.sig_outbox_shown, timeout=10_000):
             dialog.retry_button.click()
         with qtbot.waitSignal(dialog.sig_push_finished, timeout=20_000) as again:
