@@ -142,7 +142,7 @@ class CrmExportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self._build_push_box())
         layout.addWidget(self.buttons)
-        self.resize(680, 760)
+        self.resize(680, 680)
 
         self.target.currentIndexChanged.connect(self.refresh_preview)
         self._since_group.buttonToggled.connect(self._on_since_toggled)
@@ -312,18 +312,29 @@ class CrmExportDialog(QDialog):
         self.table.setRowCount(len(previews))
         labels = dict(RECORD_TYPES)
         for i, preview in enumerate(previews):
-            detail = ", ".join(f"{s.key} {s.rows:,}" for s in preview.sheets if len(preview.sheets) > 1)
-            files = self.out_path(preview.record_type).name + (f" ({detail})" if detail else "")
+            files = self._file_names(preview)
             for col, text in enumerate((labels[preview.record_type], f"{preview.rows:,}", files)):
                 item = QTableWidgetItem(text)
                 if col == 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(i, col, item)
+        self.table.resizeRowsToContents()
         total = sum(p.rows for p in previews)
         window = previews[0].window.label if previews else ""
         self.status.setText(f"{total:,} rows to write ({window})." if previews else "Choose what to export.")
         self.export_button.setEnabled(bool(previews))
         self.sig_preview_ready.emit()
+
+    def _file_names(self, preview: ExportPreview) -> str:
+        """One line per file: HubSpot takes one activity object per file, so activities make several."""
+        out = self.out_path(preview.record_type)
+        if len(preview.sheets) == 1:
+            return out.name
+        lines = []
+        for i, sheet in enumerate(preview.sheets):
+            name = out.name if i == 0 else f"{out.stem}-{sheet.key}{out.suffix}"
+            lines.append(f"{name}: {sheet.rows:,} {sheet.key}")
+        return "\n".join(lines)
 
     # -- export ----------------------------------------------------------------------------
     @Slot()
