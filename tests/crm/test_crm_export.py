@@ -104,6 +104,9 @@ def test_hubspot_files_hold_the_day_with_documented_values(worked_day: WorkedDay
     assert flagged[0]["sdrdesk_do_not_contact_reason"] == "call: Asked on the phone"
     assert ISO_Z.match(flagged[0]["sdrdesk_do_not_contact_date"])
     assert all(r["email"] == r["email"].lower() for r in contacts)
+    booked = next(r for r in contacts if r["sdrdesk_id"] == str(worked_day.contacts[3]))
+    assert booked["sdrdesk_qualification"] == "BANT qualified 75: budget=yes; timing=Q1"
+    assert sum(bool(r["sdrdesk_qualification"]) for r in contacts) == 1
     companies = read(files["companies"])
     assert len(companies) == 12 and all(r["domain"] and "." in r["domain"] for r in companies)
 

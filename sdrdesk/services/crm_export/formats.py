@@ -248,6 +248,7 @@ HUBSPOT_CONTACTS = Sheet("contacts", (
     Column("sdrdesk_do_not_linkedin", lambda r: _bool(r.blocked("linkedin") is not None)),
     Column("sdrdesk_do_not_contact_reason", _dnc_reason),
     Column("sdrdesk_do_not_contact_date", _dnc_date),
+    Column("sdrdesk_qualification", lambda r: r.qualification),
     Column("Company Domain Name", lambda r: r.person.domain),
 ))
 
@@ -336,6 +337,7 @@ SALESFORCE_CONTACTS = Sheet("contacts", (
     Column("SDRDesk_Do_Not_LinkedIn__c", lambda r: _bool(r.blocked("linkedin") is not None)),
     Column("SDRDesk_Do_Not_Contact_Reason__c", _dnc_reason),
     Column("SDRDesk_Do_Not_Contact_Date__c", lambda r: sf_datetime(r.dnc[0].recorded_at) if r.dnc else ""),
+    Column("SDRDesk_Qualification__c", lambda r: r.qualification),
     Column("Account.SDRDesk_Id__c", lambda r: _account_id(r)),
     Column("SDRDesk_Company_Domain__c", lambda r: r.person.domain),
 ))
@@ -418,6 +420,7 @@ PLAIN_CONTACTS = Sheet("contacts", (
     Column("Do Not LinkedIn", lambda r: _bool(r.blocked("linkedin") is not None)),
     Column("Do Not Contact Reason", _dnc_reason),
     Column("Do Not Contact Date (UTC)", _dnc_date),
+    Column("Qualification", lambda r: r.qualification),
     _P_ID,
 ))
 

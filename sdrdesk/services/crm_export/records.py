@@ -110,6 +110,7 @@ class ContactRecord:
     dnc: tuple[DncFlagRecord, ...]  # newest first
     updated_at: datetime
     person: Person
+    qualification: str = ""  # the latest, as "BANT qualified 75: budget=yes; ..."
 
     def blocked(self, channel: str) -> DncFlagRecord | None:
         return next((f for f in self.dnc if f.channel in (channel, "all")), None)
@@ -242,6 +243,11 @@ def load_contacts(s: Session, since: datetime | None,
                 .order_by(m.DoNotContact.recorded_at.desc(), m.DoNotContact.id)):
             flags.setdefault(f.contact_id, []).append(
                 DncFlagRecord(f.channel, _s(f.reason), _s(f.source), f.recorded_at))
+        quals: dict[uuid.UUID, str] = {}
+        for q in s.scalars(select(m.Qualification).where(
+                m.Qualification.contact_id.in_(ids), m.Qualification.deleted_at.is_(None))
+                .order_by(m.Qualification.updated_at.desc(), m.Qualification.id)):
+            quals.setdefault(q.contact_id, _qualification_text(q))
         for row, flag_updated in page:
             updated = max(row.updated_at, flag_updated) if flag_updated else row.updated_at
             website = ""
@@ -251,7 +257,7 @@ def load_contacts(s: Session, since: datetime | None,
             yield ContactRecord(row.id, _s(row.title), _s(row.linkedin_url), _s(row.country),
                                 _s(row.region), _s(row.city), _s(row.notes), website,
                                 tuple(phones.get(row.id, ())), tuple(flags.get(row.id, ())),
-                                updated, person)
+                                updated, person, quals.get(row.id, ""))
 
 
 def load_accounts(s: Session, since: datetime | None,
