@@ -20,6 +20,7 @@ from sdrdesk.domain.errors import BookDamaged, SdrdeskError
 from sdrdesk.services.book import BookService
 from sdrdesk.services.book_repair import GoodBackup, Restored, find_good_backup, restore_backup
 from sdrdesk.services.calls import CallService
+from sdrdesk.services.crm_export import CrmService
 from sdrdesk.services.csv_import.service import ImportService
 from sdrdesk.services.draft_journal import DraftJournal
 from sdrdesk.services.handoff import TEMPLATE_FILENAME, HandoffService
@@ -60,6 +61,7 @@ class Workspace:
         self.meetings = MeetingService(uow_factory, clock)
         self.handoff = HandoffService(uow_factory, clock, self.qualification,
                                       book.path.parent / TEMPLATE_FILENAME)
+        self.crm = CrmService(uow_factory, clock)  # CRM hand-back: files and the HubSpot outbox
 
     @property
     def path(self) -> Path:

@@ -14,7 +14,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sdrdesk.storage.base import Base, RecordMixin, UtcDateTime
@@ -375,3 +375,44 @@ class Handoff(RecordMixin, Base):
 
 
 ALL_MODELS = (*ALL_MODELS, AccountExecutive, Handoff)
+# --- crm (issue 18: CRM hand-back), migration 13 -------------------------------------------
+class ExportMark(RecordMixin, Base):
+    """How far the last export of one record type for one target reached ("since last")."""
+
+    __tablename__ = "export_marks"
+    __table_args__ = (Index("ix_export_marks_target_type", "target", "record_type", unique=True),)
+    target: Mapped[str] = mapped_column(String(40))  # hubspot, salesforce, plain, hubspot-push
+    record_type: Mapped[str] = mapped_column(String(20))  # activities, meetings, contacts, accounts
+    exported_through: Mapped[datetime | None] = mapped_column(UtcDateTime)  # newest updated_at sent
+    last_export_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_rows: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CrmOutboxItem(RecordMixin, Base):
+    """One record waiting to be pushed to a CRM (queued, sent, failed); filled offline."""
+
+    __tablename__ = "crm_outbox"
+    __table_args__ = (Index("ix_crm_outbox_record", "target", "record_type", "record_id", unique=True),)
+    target: Mapped[str] = mapped_column(String(20))  # hubspot
+    record_type: Mapped[str] = mapped_column(String(20))  # activity, meeting, contact
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)  # queued/sent/failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    remote_id: Mapped[str | None] = mapped_column(String(64))
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CrmLink(RecordMixin, Base):
+    """The remote record (HubSpot contact, company, call...) a local record became."""
+
+    __tablename__ = "crm_links"
+    __table_args__ = (Index("ix_crm_links_local", "target", "local_type", "local_id", unique=True),)
+    target: Mapped[str] = mapped_column(String(20))
+    local_type: Mapped[str] = mapped_column(String(20))
+    local_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    remote_id: Mapped[str] = mapped_column(String(64))
+
+
+ALL_MODELS = (*ALL_MODELS, ExportMark, CrmOutboxItem, CrmLink)

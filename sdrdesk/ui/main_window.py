@@ -44,6 +44,7 @@ from sdrdesk.ui.widget_state import restore_widget_state, save_widget_state
 
 if TYPE_CHECKING:  # these load the storage stack: imported on first use, after the first paint
     from sdrdesk.services.workspace import Workspace
+    from sdrdesk.ui.dialogs.crm_export import CrmExportDialog
     from sdrdesk.ui.dialogs.import_wizard import ImportWizard
     from sdrdesk.ui.dialogs.preferences import PreferencesDialog
 
@@ -114,6 +115,12 @@ class MainWindow(QMainWindow):
         self._book_label = QLabel("No book open")
         self._book_label.setObjectName("status.book")
         self.statusBar().addPermanentWidget(self._book_label)
+        # CRM outbox count (issue 18): shown once a HubSpot token is saved, or while rows wait.
+        self._outbox_label = QLabel("")
+        self._outbox_label.setObjectName("status.crm_outbox")
+        self._outbox_label.setVisible(False)
+        self.statusBar().addPermanentWidget(self._outbox_label)
+        ctx.bus.sig_changes_applied.connect(self._on_bus_changes_for_outbox)
         ctx.bus.sig_status_message.connect(self._on_bus_status_message)
         busy_signal = getattr(ctx.runner, "sig_busy_changed", None)  # the threaded runner only
         if busy_signal is not None:
@@ -172,6 +179,9 @@ class MainWindow(QMainWindow):
         export_menu = self.file_menu.addMenu("&Export CSV")
         self._action(export_menu, "&Contacts…", None, lambda: self.export_csv("contacts"))
         self._action(export_menu, "&Accounts…", None, lambda: self.export_csv("accounts"))
+        self.crm_export_action = self._action(self.file_menu, "Export for C&RM…",
+                                              QKeySequence("Ctrl+Shift+E"), self.show_crm_export)
+        self.crm_export_action.setObjectName("action.crm_export")
         self.undo_import_action = self._action(self.file_menu, "Undo last import…", None,
                                                self.undo_last_import)
         self.restore_action = self._action(self.file_menu, "Restore newest good backup…", None,
@@ -179,7 +189,8 @@ class MainWindow(QMainWindow):
         self.restore_action.setObjectName("action.restore_backup")
         self.restore_action.setVisible(False)  # only offered for a damaged book
         self._export_action = export_menu.menuAction()
-        self._write_actions = [self.import_action, self.undo_import_action]  # off when read-only
+        # Off when read-only (Export for CRM records how far it exported in the book).
+        self._write_actions = [self.import_action, self.undo_import_action, self.crm_export_action]
         for action in [*self._write_actions, self._export_action]:
             action.setEnabled(False)
         self.file_menu.addSeparator()
@@ -410,6 +421,46 @@ class MainWindow(QMainWindow):
         export_csv_prompted(self.ctx.prompter, workspace.imports, what, self.ctx.runner,
                             workspace.path.parent / "exports")
 
+    def show_crm_export(self) -> CrmExportDialog | None:
+        """File > Export for CRM: a non-modal dialog with a preview of the counts."""
+        if self.ctx.workspace is None:
+            return None
+        from sdrdesk.ui.dialogs.crm_export import CrmExportDialog
+
+        dialog = CrmExportDialog(self.ctx, self)
+        dialog.sig_push_finished.connect(lambda _result: self.refresh_outbox_count())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def refresh_outbox_count(self) -> None:
+        """Queue new work into the HubSpot outbox (offline) and show how much waits."""
+        workspace = self.ctx.workspace
+        if workspace is None or workspace.read_only:
+            self._outbox_label.setVisible(False)
+            return
+
+        def job() -> object:
+            if not workspace.crm.hubspot_token_set():
+                summary = workspace.crm.outbox_summary()
+                return summary if summary.pending else None
+            return workspace.crm.queue_outbox()
+
+        def show(summary: object) -> None:
+            pending = getattr(summary, "pending", 0)
+            failed = getattr(summary, "failed", 0)
+            self._outbox_label.setVisible(summary is not None)
+            suffix = f" ({failed:,} failed)" if failed else ""
+            self._outbox_label.setText(f"HubSpot outbox: {pending:,}{suffix}")
+
+        self.ctx.runner.run(job, show, lambda _exc: self._outbox_label.setVisible(False), serial_db=True)
+
+    @Slot(object, object)
+    def _on_bus_changes_for_outbox(self, changes: object, _initiator: object) -> None:
+        watched = ("activities", "meetings", "contacts", "book_reloaded")
+        if any(getattr(changes, name, False) for name in watched):
+            self.refresh_outbox_count()
+
     def show_preferences(self) -> PreferencesDialog:
         from sdrdesk.ui.dialogs.preferences import PreferencesDialog
 
@@ -477,6 +528,7 @@ class MainWindow(QMainWindow):
         for action in self._write_actions:
             action.setEnabled(not workspace.read_only)
         self._export_action.setEnabled(True)
+        self.refresh_outbox_count()
         name = "Demo book" if workspace.is_demo else workspace.path.name
         suffix = " (read-only)" if workspace.read_only else ""
         self.setWindowTitle(f"{name}{suffix} — sdrdesk")

@@ -1,0 +1,294 @@
+"""Export for CRM: preview counts, write the files, remember "since last export" per target.
+
+`CrmService` is the facade's `workspace.crm`. A window is `since` (exclusive) on each
+record's `updated_at`: "last" means where the previous export of that record type for that
+target stopped (kept in the book's `export_marks`), a date means from that day on, None means
+everything. After writing, the mark moves to the newest `updated_at` exported, so new work is
+exported next time and nothing twice; the same export of the same book gives the same bytes
+(no export time in the file, fixed ordering). No Qt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from sdrdesk.domain.cancel import CancelToken, OperationCancelled
+from sdrdesk.domain.changes import Changes
+from sdrdesk.domain.clock import Clock
+from sdrdesk.domain.errors import ValidationError
+from sdrdesk.services.crm_export import push as push_mod
+from sdrdesk.services.crm_export.formats import FORMATS, FORMATS_AVAILABLE, Sheet
+from sdrdesk.services.crm_export.hubspot import DEFAULT_BASE_URL, TOKEN_SECRET_NAME, HubSpotClient
+from sdrdesk.services.crm_export.push import OutboxItem, OutboxSummary, PushResult
+from sdrdesk.services.crm_export.records import LOADERS, RECORD_TYPES
+from sdrdesk.services.csv_export import neutralise
+from sdrdesk.services.secrets import SecretStore
+from sdrdesk.storage import models as m
+from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
+
+SINCE_LAST = "last"
+SINCE_ALL = "all"
+_EPSILON = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which records an export takes: `updated_at > since` (None: all of them)."""
+
+    since: datetime | None
+    label: str  # "everything", "since the last export (2026-12-07 14:03 UTC)", "since 2026-12-01"
+
+
+@dataclass(frozen=True)
+class SheetCount:
+    key: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class ExportPreview:
+    target: str
+    record_type: str
+    window: Window
+    sheets: tuple[SheetCount, ...]
+
+    @property
+    def rows(self) -> int:
+        return sum(s.rows for s in self.sheets)
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    path: Path
+    sheet: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class CrmExportResult:
+    target: str
+    record_type: str
+    window: Window
+    files: tuple[WrittenFile, ...]
+    exported_through: datetime | None
+    changes: Changes = field(default_factory=Changes)
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files)
+
+
+@dataclass(frozen=True)
+class ExportMarkInfo:
+    target: str
+    record_type: str
+    exported_through: datetime | None
+    last_export_at: datetime
+    last_rows: int
+
+
+def parse_since(text: str | None) -> str | date | None:
+    """`--since` as given: "last", a date (YYYY-MM-DD), or None/"all" for everything."""
+    if text is None or text.strip().lower() in ("", SINCE_ALL):
+        return None
+    value = text.strip().lower()
+    if value == SINCE_LAST:
+        return SINCE_LAST
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            f"--since takes 'last', 'all' or a date like 2026-12-01, not {text!r}.") from None
+
+
+def sheet_path(out: Path, sheets: tuple[Sheet, ...], sheet: Sheet) -> Path:
+    """The first sheet is OUT itself; the others sit beside it as OUT-<key>.csv."""
+    if sheet is sheets[0]:
+        return out
+    return out.with_name(f"{out.stem}-{sheet.key}{out.suffix or '.csv'}")
+
+
+def _check(target: str, record_type: str) -> tuple[Sheet, ...]:
+    if target not in FORMATS_AVAILABLE:
+        raise ValidationError(f"Unknown format {target!r}: choose {', '.join(FORMATS_AVAILABLE)}.")
+    if record_type not in RECORD_TYPES:
+        raise ValidationError(f"Unknown record type {record_type!r}: choose {', '.join(RECORD_TYPES)}.")
+    return FORMATS[target][record_type]
+
+
+def _write_csv(path: Path, header: list[str], rows: Iterable[list[Any]], cancel: CancelToken | None) -> int:
+    """UTF-8 with BOM, CRLF, formula-safe cells; written to a temporary name then moved in."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".csv.tmp", dir=path.parent)
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            writer.writerow(header)
+            for row in rows:
+                if cancel is not None and cancel.cancelled:
+                    raise OperationCancelled()
+                writer.writerow([neutralise(cell) for cell in row])
+                count += 1
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return count
+
+
+class CrmService:
+    def __init__(self, uow_factory: UowFactory, clock: Clock, secrets: SecretStore | None = None) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._secrets = secrets or SecretStore()
+        self.hubspot_base_url = os.environ.get("SDRDESK_HUBSPOT_URL", DEFAULT_BASE_URL)
+
+    # -- HubSpot push: token in the OS keychain only, outbox in the book ----------------------
+    def hubspot_token_set(self) -> bool:
+        return bool(self._secrets.get(TOKEN_SECRET_NAME))
+
+    def set_hubspot_token(self, token: str) -> None:
+        """Remember the private-app token in the OS keychain (raises KeychainUnavailable)."""
+        token = token.strip()
+        if not token:
+            raise ValidationError("Paste the private-app token first.")
+        self._secrets.set(TOKEN_SECRET_NAME, token)
+
+    def forget_hubspot_token(self) -> None:
+        self._secrets.delete(TOKEN_SECRET_NAME)
+
+    def queue_outbox(self) -> OutboxSummary:
+        """Add what changed since last time to the outbox (offline) and return its counts."""
+        push_mod.queue_new(self._uow, self._clock)
+        return push_mod.summary(self._uow)
+
+    def outbox_summary(self) -> OutboxSummary:
+        return push_mod.summary(self._uow)
+
+    def outbox_items(self, statuses: tuple[str, ...] = ("failed", "queued"),
+                     limit: int = 200) -> list[OutboxItem]:
+        return push_mod.items(self._uow, statuses, limit)
+
+    def retry_failed(self, ids: list[uuid.UUID] | None = None) -> int:
+        return push_mod.retry_failed(self._uow, self._clock, ids)
+
+    def push_hubspot(self, *, client: HubSpotClient | None = None, cancel: CancelToken | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> PushResult:
+        """Queue what is new, then send the outbox to HubSpot (network: run it on a worker)."""
+        if client is None:
+            token = self._secrets.get(TOKEN_SECRET_NAME)
+            if not token:
+                raise ValidationError("Set the HubSpot private-app token first (Export for CRM).")
+            client = HubSpotClient(token, base_url=self.hubspot_base_url)
+        push_mod.queue_new(self._uow, self._clock)
+        return push_mod.push(self._uow, self._clock, client, cancel=cancel, progress=progress)
+
+    # -- windows and marks ----------------------------------------------------------------
+    def mark(self, target: str, record_type: str) -> ExportMarkInfo | None:
+        with self._uow() as uow:
+            row = self._mark_row(uow, target, record_type)
+            if row is None:
+                return None
+            return ExportMarkInfo(row.target, row.record_type, row.exported_through,
+                                  row.last_export_at, row.last_rows)
+
+    @staticmethod
+    def _mark_row(uow: SqlUnitOfWork, target: str, record_type: str) -> m.ExportMark | None:
+        return uow.session.scalars(select(m.ExportMark).where(
+            m.ExportMark.target == target, m.ExportMark.record_type == record_type,
+            m.ExportMark.deleted_at.is_(None))).first()
+
+    def _window(self, uow: SqlUnitOfWork, target: str, record_type: str,
+                since: str | date | datetime | None) -> Window:
+        if since is None or since == SINCE_ALL:
+            return Window(None, "everything")
+        if since == SINCE_LAST:
+            row = self._mark_row(uow, target, record_type)
+            if row is None or row.exported_through is None:
+                return Window(None, "everything (no earlier export)")
+            return Window(row.exported_through,
+                          f"since the last export ({row.exported_through:%Y-%m-%d %H:%M} UTC)")
+        if isinstance(since, datetime):
+            moment = since.astimezone(UTC)
+            return Window(moment, f"since {moment:%Y-%m-%d %H:%M} UTC")
+        if isinstance(since, date):
+            # "since 2026-12-01" includes that day: everything updated from its midnight (UTC) on.
+            moment = datetime.combine(since, time.min, UTC).replace(microsecond=0)
+            return Window(moment - _EPSILON, f"since {since.isoformat()}")
+        raise ValidationError(f"Cannot read the start {since!r}.")
+
+    # -- preview and export ---------------------------------------------------------------
+    def preview(self, target: str, record_type: str,
+                since: str | date | datetime | None = SINCE_LAST) -> ExportPreview:
+        sheets = _check(target, record_type)
+        with self._uow() as uow:
+            window = self._window(uow, target, record_type, since)
+            counts = dict.fromkeys((s.key for s in sheets), 0)
+            for record in LOADERS[record_type](uow.session, window.since):
+                sheet = next((s for s in sheets if s.accepts(record)), None)
+                if sheet is not None:
+                    counts[sheet.key] += 1
+        return ExportPreview(target, record_type, window,
+                             tuple(SheetCount(k, v) for k, v in counts.items()))
+
+    def preview_all(self, target: str, since: str | date | datetime | None = SINCE_LAST,
+                    record_types: Iterable[str] = RECORD_TYPES) -> tuple[ExportPreview, ...]:
+        return tuple(self.preview(target, t, since) for t in record_types)
+
+    def export(self, target: str, record_type: str, out: Path,
+               since: str | date | datetime | None = SINCE_LAST, *,
+               cancel: CancelToken | None = None,
+               progress: Callable[[int], None] | None = None) -> CrmExportResult:
+        """Write the file(s) and move the "since last export" mark for this target and type."""
+        sheets = _check(target, record_type)
+        out = Path(out)
+        with self._uow() as uow:
+            window = self._window(uow, target, record_type, since)
+            buckets: dict[str, list[list[Any]]] = {s.key: [] for s in sheets}
+            newest: datetime | None = None
+            for n, record in enumerate(LOADERS[record_type](uow.session, window.since), start=1):
+                if cancel is not None and cancel.cancelled:
+                    raise OperationCancelled()
+                sheet = next((s for s in sheets if s.accepts(record)), None)
+                if sheet is None:
+                    continue
+                buckets[sheet.key].append(sheet.row(record))
+                newest = record.updated_at if newest is None else max(newest, record.updated_at)
+                if progress is not None and n % 500 == 0:
+                    progress(n)
+            written: list[WrittenFile] = []
+            for sheet in sheets:
+                rows = buckets[sheet.key]
+                if sheet is not sheets[0] and not rows:
+                    continue  # the first sheet is always written, even empty; others only when used
+                path = sheet_path(out, sheets, sheet)
+                written.append(WrittenFile(path, sheet.key, _write_csv(path, sheet.header, rows, cancel)))
+            mark = self._mark_row(uow, target, record_type)
+            if mark is None:
+                mark = m.ExportMark(target=target, record_type=record_type)
+                uow.session.add(mark)
+            if newest is not None:
+                mark.exported_through = newest
+            elif mark.exported_through is None and window.since is not None:
+                mark.exported_through = window.since
+            mark.last_export_at = self._clock.now()
+            mark.last_rows = sum(f.rows for f in written)
+            uow.commit()
+            through = mark.exported_through
+        return CrmExportResult(target, record_type, window, tuple(written), through)
+
