@@ -93,6 +93,10 @@ class BackgroundRunner(QObject):
                 lambda pair: progress(*pair), (done, total))
         if cancel is not None:
             kwargs["cancel"] = cancel
+        if not serial_db and self._closing_since is not None:
+            # A table still asking for a page while the window closes: nothing will show it.
+            log.debug("read dropped: runner shut down")
+            return
         self._pending += 1
         if serial_db:
             future = self._serial.submit(self._write_with_retry, fn, kwargs)

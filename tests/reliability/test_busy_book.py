@@ -107,3 +107,15 @@ def test_errors_are_counted_while_shown_and_shown_again_once_closed(qtbot) -> No
     again = reporter.report(_raised(BookBusy("The book is busy.")))  # not hidden after closing
     qtbot.addWidget(again)
     assert again is not None and again.text() == "The book is busy."
+
+
+def test_a_read_asked_for_after_shutdown_is_dropped_not_raised(qapp) -> None:  # type: ignore[no-untyped-def]
+    # A paged table's timer may ask for a page while the window closes; that must not raise
+    # "cannot schedule new futures after shutdown" into the Qt event loop.
+    from sdrdesk.ui.workers import BackgroundRunner
+
+    runner = BackgroundRunner()
+    runner.shutdown()
+    seen: list[object] = []
+    runner.run(lambda: 1, seen.append, seen.append, serial_db=False)
+    assert seen == [] and runner.pending == 0
