@@ -66,9 +66,11 @@ def run_command(module: ModuleType, args: argparse.Namespace) -> int:
     from sdrdesk.domain.errors import SdrdeskError
 
     name = getattr(module, "NAME", "command")
-    write_intent.mark_writer_thread()  # a sub-command's writes begin IMMEDIATE (busy-safe)
     try:
-        return int(module.run(args))
+        # A sub-command's writes begin IMMEDIATE (busy-safe); scoped, so a caller's thread
+        # (a test, a script calling main()) is not left marked as the writer afterwards.
+        with write_intent.writing():
+            return int(module.run(args))
     except SdrdeskError as exc:
         return _fail(name, exc.user_message)
     except KeyboardInterrupt:

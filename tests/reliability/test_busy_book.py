@@ -119,3 +119,10 @@ def test_a_read_asked_for_after_shutdown_is_dropped_not_raised(qapp) -> None:  #
     seen: list[object] = []
     runner.run(lambda: 1, seen.append, seen.append, serial_db=False)
     assert seen == [] and runner.pending == 0
+
+
+def test_running_a_sub_command_in_process_leaves_the_thread_a_reader(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sdrdesk import cli
+
+    cli.main(["export", "contacts", str(tmp_path / "out.csv"), "--data", str(tmp_path / "none")])
+    assert not write_intent.is_writer_thread()
