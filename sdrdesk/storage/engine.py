@@ -71,7 +71,7 @@ def translate_error(exc: BaseException, health: BookHealth) -> SdrdeskError | No
     text = str(exc).lower()
     if primary in (5, 6) or "database is locked" in text:
         return BookBusy("The book is busy: another program (an import, a second window) is "
-                        "writing to it. Your change was kept and is tried again.")
+                        "writing to it. Try again in a moment.")
     if primary in (11, 26) or "malformed" in text or "not a database" in text:
         health.mark_damaged(type(exc).__name__ + ": " + str(exc)[:80])
         return BookDamaged(_DAMAGED_MESSAGE.format(why=str(exc)[:80]))
