@@ -94,10 +94,10 @@ def test_every_sub_command_refuses_a_bad_book_in_one_line(
         assert book.read_bytes() == before, f"{label} changed the {kind} book"
 
 
-def test_a_real_process_prints_no_traceback_for_any_bad_book(
+def test_a_real_process_prints_no_traceback_for_bad_books(
         tmp_path: Path, good_book: Path, make_read_only) -> None:  # type: ignore[no-untyped-def]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    for kind in BAD_BOOKS:
+    for kind in ("png", "read-only", "damaged"):  # the rest run in-process above
         folder = tmp_path / kind
         folder.mkdir()
         book = make_bad_book(kind, folder, good_book, make_read_only)
