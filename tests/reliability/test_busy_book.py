@@ -107,3 +107,20 @@ def test_errors_are_counted_while_shown_and_shown_again_once_closed(qtbot) -> No
     again = reporter.report(_raised(BookBusy("The book is busy.")))  # not hidden after closing
     qtbot.addWidget(again)
     assert again is not None and again.text() == "The book is busy."
+
+
+def test_only_sqlite_errors_about_the_file_mark_a_book_damaged(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sdrdesk.storage.engine import BookHealth, translate_error
+
+    conn = sqlite3.connect(tmp_path / "x.db")
+    try:
+        conn.execute("SELECT json_extract('{not json', '$.a')")
+    except sqlite3.OperationalError as exc:  # "malformed JSON": a query problem, not damage
+        health = BookHealth()
+        assert translate_error(exc, health) is None and health.damaged is None
+    finally:
+        conn.close()
+    corrupt = sqlite3.DatabaseError("database disk image is malformed")
+    corrupt.sqlite_errorcode = 11  # type: ignore[attr-defined]
+    health = BookHealth()
+    assert type(translate_error(corrupt, health)).__name__ == "BookDamaged" and health.damaged
