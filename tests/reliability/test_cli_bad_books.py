@@ -125,3 +125,14 @@ def test_an_unexpected_error_names_its_class_and_logs_the_traceback(
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     logged = (data / "logs" / "sdrdesk.log").read_text(encoding="utf-8")
     assert "Traceback" in logged and "RuntimeError" in logged
+
+
+@pytest.mark.parametrize("argv", [["export", "everything", "out.csv"],
+                                  ["import", "--policy", "merge", "x.csv"],
+                                  ["generate", "out.db", "--accounts", "many"], ["no-such-command"]])
+def test_a_refused_argument_is_one_line_and_exit_2(argv: list[str], capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exited:
+        cli_main(argv)
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert len(err.strip().splitlines()) == 1 and err.startswith("sdrdesk") and "--help" in err
