@@ -164,3 +164,70 @@ def test_killing_a_process_while_it_logs_calls_loses_no_logged_call(tmp_path: Pa
             from sdrdesk.services.draft_journal import DraftJournal
 
             assert len(DraftJournal(book)) <= 2
+
+
+def _lock_is_held(book: Path) -> bool:
+    probe = sqlite3.connect(book, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+
+
+def test_writes_made_while_a_real_cli_import_runs_wait_and_land(
+        qtbot, tmp_path: Path, short_busy_timeout: int) -> None:  # type: ignore[no-untyped-def]
+    """The issue's scenario: `sdrdesk import` in another process while the rep logs a call and
+    types notes. Nothing fails; everything lands once the import commits."""
+    from PySide6.QtGui import QUndoStack
+
+    from sdrdesk.domain.clock import SystemClock
+    from sdrdesk.services.calls import CallLog
+    from sdrdesk.services.workspace import open_workspace
+    from sdrdesk.storage import models as m
+    from sdrdesk.ui.bus import AppBus
+    from sdrdesk.ui.context import PaneContext
+    from sdrdesk.ui.panes.base import Pane
+    from sdrdesk.ui.prompter import ScriptedPrompter
+    from sdrdesk.ui.settings import Settings
+    from sdrdesk.ui.workers import BackgroundRunner
+
+    book = tmp_path / "book.db"
+    write_book(book, BookSize(10, 20, 0), seed=13)
+    source = _csv(tmp_path / "leads.csv")
+    workspace = open_workspace(book, SystemClock())
+    runner = BackgroundRunner()
+    runner.RETRY_FIRST_S, runner.RETRY_MAX_S = 0.05, 0.2
+    ctx = PaneContext(bus=AppBus(), settings=Settings(tmp_path / "s.ini"), clock=SystemClock(), runner=runner,
+                      prompter=ScriptedPrompter(), undo_stack=QUndoStack())
+    ctx.workspace = workspace
+    pane = Pane(ctx)
+    qtbot.addWidget(pane)
+    busy: list[bool] = []
+    runner.sig_busy_changed.connect(busy.append)
+    try:
+        with workspace.uow_factory() as uow:
+            contact = uow.session.query(m.Contact).first().id
+        process = _import(book, source)
+        qtbot.waitUntil(lambda: _lock_is_held(book) or process.poll() is not None, timeout=30_000)
+        if process.poll() is not None:
+            pytest.skip("the import finished before the test could write during it")
+        landed: list[str] = []
+        errors: list[BaseException] = []
+        workspace.drafts.keep(contact, "typed during the import")
+        pane.write(lambda ws: ws.calls.save_draft(contact, "typed during the import"),
+                   lambda _r: landed.append("draft"), errors.append)
+        pane.write(lambda ws: ws.calls.log_call(CallLog(contact_id=contact, disposition="voicemail")),
+                   lambda _r: landed.append("call"), errors.append)
+        process.communicate(timeout=60)
+        assert process.returncode == 0
+        qtbot.waitUntil(lambda: len(landed) == 2 or bool(errors), timeout=10_000)
+        assert errors == [] and landed == ["draft", "call"]
+        assert True in busy and busy[-1] is False  # it said so, then said it was over
+        assert workspace.calls.load_draft(contact) is None  # the call took its draft with it
+    finally:
+        runner.shutdown()
+        workspace.close()
