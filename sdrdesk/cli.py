@@ -74,9 +74,9 @@ def run_command(module: ModuleType, args: argparse.Namespace) -> int:
     from sdrdesk.domain.errors import SdrdeskError
 
     name = getattr(module, "NAME", "command")
-    write_intent.mark_writer_thread()  # a sub-command's writes begin IMMEDIATE (busy-safe)
     try:
-        return int(module.run(args))
+        with write_intent.writing():  # a sub-command's writes begin IMMEDIATE (busy-safe)
+            return int(module.run(args))
     except SdrdeskError as exc:
         return _fail(name, exc.user_message)
     except KeyboardInterrupt:
