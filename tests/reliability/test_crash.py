@@ -26,11 +26,11 @@ KILLS = 3
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONWARNINGS": "ignore"}
 
 
-def _csv(path: Path) -> Path:
+def _csv(path: Path, rows: int = ROWS) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["First Name", "Last Name", "Email", "Company", "Phone"])
-        for i in range(ROWS):
+        for i in range(rows):
             writer.writerow([f"Fay{i}", f"Lund{i}", f"fay{i}@co{i % 120}.example.com", f"Co {i % 120}",
                              f"+1 212 555 {i % 10000:04d}"])
     return path
@@ -197,7 +197,7 @@ def test_writes_made_while_a_real_cli_import_runs_wait_and_land(
 
     book = tmp_path / "book.db"
     write_book(book, BookSize(10, 20, 0), seed=13)
-    source = _csv(tmp_path / "leads.csv")
+    source = _csv(tmp_path / "leads.csv", rows=4000)  # an import that holds the lock for a while
     workspace = open_workspace(book, SystemClock())
     runner = BackgroundRunner()
     runner.RETRY_FIRST_S, runner.RETRY_MAX_S = 0.05, 0.2
