@@ -11,6 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from sdrdesk import __version__
 from sdrdesk.commands import COMMANDS
@@ -21,8 +22,15 @@ def _load_commands() -> dict[str, ModuleType]:
     return {module.NAME: module for module in modules}
 
 
+class _Parser(argparse.ArgumentParser):
+    """A refused argument is one line (and exit 2), like every other refusal; --help has the rest."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser(commands: dict[str, ModuleType]) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sdrdesk", description="A desktop workstation for Sales Development Representatives."
     )
     parser.add_argument("--version", action="version", version=f"sdrdesk {__version__}")
@@ -67,9 +75,7 @@ def run_command(module: ModuleType, args: argparse.Namespace) -> int:
 
     name = getattr(module, "NAME", "command")
     try:
-        # A sub-command's writes begin IMMEDIATE (busy-safe); scoped, so a caller's thread
-        # (a test, a script calling main()) is not left marked as the writer afterwards.
-        with write_intent.writing():
+        with write_intent.writing():  # a sub-command's writes begin IMMEDIATE (busy-safe)
             return int(module.run(args))
     except SdrdeskError as exc:
         return _fail(name, exc.user_message)

@@ -251,7 +251,7 @@ class CallService:
                 draft.updated_at = now
                 uow.commit()
         if self.journal is not None:
-            self.journal.landed(contact_id, body)
+            self.journal.landed(contact_id, body, objection_ids, call_started_at)
 
     def load_draft(self, contact_id: uuid.UUID) -> NoteDraft | None:
         kept = self.journal.pending(contact_id) if self.journal is not None else None

@@ -94,11 +94,13 @@ class DraftJournal:
         with self._lock:
             return self._entries.get(contact_id)
 
-    def landed(self, contact_id: uuid.UUID, body: str) -> None:
-        """A save of `body` reached the book: forget it, unless newer text was kept since."""
+    def landed(self, contact_id: uuid.UUID, body: str, objection_ids: Sequence[uuid.UUID] = (),
+               call_started_at: datetime | None = None) -> None:
+        """A save reached the book: forget it, unless something newer was kept since."""
         with self._lock:
             entry = self._entries.get(contact_id)
-            if entry is not None and entry.body == body:
+            if entry is not None and (entry.body, entry.objection_ids, entry.call_started_at) == (
+                    body, tuple(objection_ids), call_started_at):
                 del self._entries[contact_id]
                 self._flush()
 
@@ -114,7 +116,7 @@ class DraftJournal:
             entries = list(self._entries.values())
         for entry in entries:
             save(entry.contact_id, entry.body, entry.objection_ids, entry.call_started_at)
-            self.landed(entry.contact_id, entry.body)
+            self.landed(entry.contact_id, entry.body, entry.objection_ids, entry.call_started_at)
         if entries:
             log.info("replayed %d journalled call-note drafts", len(entries))
         return len(entries)

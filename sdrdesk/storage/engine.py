@@ -69,16 +69,19 @@ def translate_error(exc: BaseException, health: BookHealth) -> SdrdeskError | No
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     text = str(exc).lower()
-    if primary in (5, 6) or "database is locked" in text:
+    if primary in (5, 6) or (primary is None and "database is locked" in text):
         return BookBusy("The book is busy: another program (an import, a second window) is "
-                        "writing to it. Your change was kept and is tried again.")
-    if primary in (11, 26) or "malformed" in text or "not a database" in text:
+                        "writing to it. Try again in a moment.")
+    # Codes first; the phrases only for errors without one ("malformed JSON" is not damage).
+    if primary in (11, 26) or (primary is None and any(
+            phrase in text for phrase in ("database disk image is malformed", "malformed database schema",
+                                          "file is not a database"))):
         health.mark_damaged(type(exc).__name__ + ": " + str(exc)[:80])
         return BookDamaged(_DAMAGED_MESSAGE.format(why=str(exc)[:80]))
-    if primary == 8 or "readonly database" in text:
+    if primary == 8 or (primary is None and "readonly database" in text):
         return BookReadOnly("The book cannot be written (the file or its folder is read-only). "
                             "Nothing was changed.")
-    if primary == 13 or "disk is full" in text:
+    if primary == 13 or (primary is None and "disk is full" in text):
         return DiskFull("The disk is full: nothing was saved by this action. Free some space; "
                         "what you typed is still on screen.")
     return None

@@ -34,6 +34,8 @@ class BookController(QObject):
         self.ctx = ctx
         self.paths = paths
         self.offer_restore_on_damage = True  # --screenshot asks nothing: it reports and exits 1
+        self._announced_damage: Workspace | None = None
+        ctx.bus.sig_error.connect(self._on_bus_error)  # "malformed" met by any later read or write
 
     def startup_book(self, demo: bool) -> tuple[Path, bool]:
         """Which book to open at start: the demo when asked or when no data exists yet."""
@@ -95,18 +97,28 @@ class BookController(QObject):
         if problem is None or workspace is not self.ctx.workspace:
             return
         log.error("book failed its integrity check; writes refused")
-        self.ctx.bus.sig_book_state_changed.emit(workspace)
-        if self.offer_restore_on_damage:
-            self.offer_restore()
+        self._announce_damage(workspace)
 
     def _on_check_failed(self, exc: BaseException) -> None:
         workspace = self.ctx.workspace
-        if workspace is not None and workspace.read_only:  # found damaged while checking
-            self.ctx.bus.sig_book_state_changed.emit(workspace)
-            if self.offer_restore_on_damage:
-                self.offer_restore()
+        if workspace is not None and workspace.damaged:  # found damaged while checking
+            self._announce_damage(workspace)
             return
         self.ctx.bus.sig_error.emit(exc)
+
+    def _on_bus_error(self, _exc: BaseException) -> None:
+        workspace = self.ctx.workspace
+        if workspace is not None and workspace.damaged:
+            self._announce_damage(workspace)
+
+    def _announce_damage(self, workspace: Workspace) -> None:
+        """Banner and menus follow; the restore is offered once per damaged book."""
+        if self._announced_damage is workspace:
+            return
+        self._announced_damage = workspace
+        self.ctx.bus.sig_book_state_changed.emit(workspace)
+        if self.offer_restore_on_damage:
+            self.offer_restore()
 
     def offer_restore(self) -> None:
         """Find the newest sound backup (off the GUI thread) and offer it in the book's place."""

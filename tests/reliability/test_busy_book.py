@@ -126,3 +126,18 @@ def test_running_a_sub_command_in_process_leaves_the_thread_a_reader(tmp_path) -
 
     cli.main(["export", "contacts", str(tmp_path / "out.csv"), "--data", str(tmp_path / "none")])
     assert not write_intent.is_writer_thread()
+def test_only_sqlite_errors_about_the_file_mark_a_book_damaged(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sdrdesk.storage.engine import BookHealth, translate_error
+
+    conn = sqlite3.connect(tmp_path / "x.db")
+    try:
+        conn.execute("SELECT json_extract('{not json', '$.a')")
+    except sqlite3.OperationalError as exc:  # "malformed JSON": a query problem, not damage
+        health = BookHealth()
+        assert translate_error(exc, health) is None and health.damaged is None
+    finally:
+        conn.close()
+    corrupt = sqlite3.DatabaseError("database disk image is malformed")
+    corrupt.sqlite_errorcode = 11  # type: ignore[attr-defined]
+    health = BookHealth()
+    assert type(translate_error(corrupt, health)).__name__ == "BookDamaged" and health.damaged

@@ -93,3 +93,14 @@ def test_a_logged_call_forgets_its_journalled_draft(seeded: Seeded, clock: FakeC
         assert not journal_path(seeded.path).exists()
     finally:
         workspace.close()
+
+
+def test_an_older_save_landing_does_not_drop_a_newer_kept_draft(seeded: Seeded, clock: FakeClock) -> None:
+    journal = DraftJournal(seeded.path)
+    journal.keep(seeded.jane, "same words")
+    journal.keep(seeded.jane, "same words", (), clock.now())  # the rep dialled: the timer started
+    journal.landed(seeded.jane, "same words")  # the first save lands
+    kept = journal.pending(seeded.jane)
+    assert kept is not None and kept.call_started_at == clock.now()
+    journal.landed(seeded.jane, "same words", (), clock.now())
+    assert journal.pending(seeded.jane) is None and not journal_path(seeded.path).exists()

@@ -170,3 +170,22 @@ def test_a_screenshot_of_a_damaged_book_does_not_exit_0(small_book: Path, tmp_pa
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert "BookDamaged" in done.stderr
+
+
+def test_damage_met_by_a_later_write_turns_the_banner_on_and_offers_a_restore_once(
+        qtbot, make_app, small_book: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sdrdesk.domain.errors import BookDamaged as Damaged
+
+    prompter = ScriptedPrompter()
+    parts = make_app(tmp_path / "app", prompter=prompter, data=str(small_book))
+    open_and_wait(qtbot, parts, small_book)  # sound at open
+    workspace = parts.ctx.workspace
+    assert not parts.window.banner_bar.isVisibleTo(parts.window)
+    workspace.book.health.mark_damaged("database disk image is malformed")  # as a write meets it
+    for _ in range(2):
+        parts.ctx.bus.sig_error.emit(Damaged("This book is damaged."))
+    qtbot.waitUntil(lambda: ("inform", "Book damaged") in prompter.asked, timeout=10_000)
+    qtbot.waitUntil(lambda: parts.runner.pending == 0, timeout=10_000)
+    assert prompter.asked.count(("inform", "Book damaged")) == 1
+    assert parts.window.banner_bar.isVisibleTo(parts.window) and "damaged" in parts.window.banner.text()
+    assert parts.window.restore_action.isVisible()
