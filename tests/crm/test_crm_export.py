@@ -153,8 +153,14 @@ def test_since_last_exports_only_new_work_and_the_same_export_is_identical(
     # A flag recorded today puts that contact (and only it) into the next contacts export.
     crm.export("plain", "contacts", tmp_path / "c1.csv", "last")
     worked_day.ws.calls.log_call(CallLog(contact_id=worked_day.contacts[5], disposition="do_not_call"))
+    assert crm.preview("plain", "contacts", "last").rows == 1
+    # Files written without remembering (the dialog remembers through the writer afterwards).
+    unremembered = crm.export("plain", "contacts", tmp_path / "c1b.csv", "last", remember=False)
+    assert unremembered.rows == 1 and crm.preview("plain", "contacts", "last").rows == 1
     again = read(crm.export("plain", "contacts", tmp_path / "c2.csv", "last").files[0].path)
     assert [r["External ID"] for r in again] == [str(worked_day.contacts[5])]
+    assert crm.preview("plain", "contacts", "last").rows == 0
+    assert crm.mark("plain", "contacts").last_rows == 1
     # The same export twice gives the same bytes.
     since = date(2026, 1, 1)
     a = crm.export("hubspot", "activities", tmp_path / "a" / "x.csv", since)

@@ -1,7 +1,8 @@
 """The CRM file formats: per record type, which sheets (files) and which columns, as row builders.
 
 A format maps each record type (activities, meetings, contacts, accounts) to one or more
-`Sheet`s. A sheet is one CSV file: a filter (`accepts`) and an ordered tuple of `Column`s,
+`Sheet`s. A sheet is one CSV file: which activity kinds it takes (`kinds`, None for any) and an
+ordered tuple of `Column`s,
 each a header and a function from the record to the cell. To add a column (qualification,
 handoff, external ids from other work) append a `Column` to the tuple: nothing else changes.
 
@@ -40,7 +41,13 @@ class Column:
 class Sheet:
     key: str  # "calls", "tasks", ...; a sheet after the first is written to OUT-<key>.csv
     columns: tuple[Column, ...]
-    accepts: Callable[[Any], bool] = lambda _record: True
+    kinds: frozenset[str] | None = None  # activity kinds this file takes; None: every record
+
+    def accepts_kind(self, kind: str | None) -> bool:
+        return self.kinds is None or kind in self.kinds
+
+    def accepts(self, record: Any) -> bool:
+        return self.accepts_kind(getattr(record, "kind", None))
 
     @property
     def header(self) -> list[str]:
@@ -187,7 +194,7 @@ HUBSPOT_CALLS = Sheet("calls", (
     Column("hs_call_body", _notes_with_callback),
     Column("sdrdesk_outcome", lambda r: label_of(r.disposition)),
     *_HS_LINKS,
-), accepts=lambda r: r.kind == "call")
+), kinds=frozenset({"call"}))
 
 HUBSPOT_EMAILS = Sheet("emails", (
     _HS_ID,
@@ -198,7 +205,7 @@ HUBSPOT_EMAILS = Sheet("emails", (
     Column("hs_email_text", lambda r: r.notes),
     Column("sdrdesk_outcome", lambda r: label_of(r.disposition)),
     *_HS_LINKS,
-), accepts=lambda r: r.kind == "email")
+), kinds=frozenset({"email"}))
 
 HUBSPOT_COMMUNICATIONS = Sheet("linkedin", (
     _HS_ID,
@@ -207,14 +214,14 @@ HUBSPOT_COMMUNICATIONS = Sheet("linkedin", (
     Column("hs_communication_logged_from", lambda r: "CRM"),
     Column("hs_communication_body", lambda r: "\n".join(p for p in (r.subject, r.notes) if p)),
     *_HS_LINKS,
-), accepts=lambda r: r.kind == "linkedin")
+), kinds=frozenset({"linkedin"}))
 
 HUBSPOT_NOTES = Sheet("notes", (
     _HS_ID,
     Column("hs_timestamp", lambda r: iso_z(r.occurred_at)),
     Column("hs_note_body", lambda r: "\n".join(p for p in (r.subject, r.notes) if p)),
     *_HS_LINKS,
-), accepts=lambda r: r.kind not in ("call", "email", "linkedin"))
+))  # the rest: notes and any other kind
 
 HUBSPOT_MEETINGS = Sheet("meetings", (
     _HS_ID,

@@ -288,3 +288,24 @@ LOADERS = {
     "contacts": load_contacts,
     "accounts": load_accounts,
 }
+
+
+def count_changed(s: Session, record_type: str, since: datetime | None) -> dict[str | None, int]:
+    """How many records an export would take, per activity kind (None for other types); SQL only."""
+    if record_type == "activities":
+        a = m.Activity
+        stmt = (select(a.kind, func.count()).where(a.deleted_at.is_(None), a.kind != "meeting")
+                .group_by(a.kind))
+        if since is not None:
+            stmt = stmt.where(a.updated_at > since)
+        return {kind: int(n) for kind, n in s.execute(stmt)}
+    model: Any = {"meetings": m.Meeting, "contacts": m.Contact, "accounts": m.Account}[record_type]
+    stmt = select(func.count()).select_from(model).where(model.deleted_at.is_(None))
+    if since is not None:
+        if record_type == "contacts":
+            flagged = (select(m.DoNotContact.id).where(m.DoNotContact.contact_id == m.Contact.id,
+                                                       m.DoNotContact.updated_at > since).exists())
+            stmt = stmt.where(or_(m.Contact.updated_at > since, flagged))
+        else:
+            stmt = stmt.where(model.updated_at > since)
+    return {None: int(s.scalar(stmt) or 0)}

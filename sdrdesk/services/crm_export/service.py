@@ -31,7 +31,7 @@ from sdrdesk.services.crm_export import push as push_mod
 from sdrdesk.services.crm_export.formats import FORMATS, FORMATS_AVAILABLE, Sheet
 from sdrdesk.services.crm_export.hubspot import DEFAULT_BASE_URL, TOKEN_SECRET_NAME, HubSpotClient
 from sdrdesk.services.crm_export.push import OutboxItem, OutboxSummary, PushResult
-from sdrdesk.services.crm_export.records import LOADERS, RECORD_TYPES
+from sdrdesk.services.crm_export.records import LOADERS, RECORD_TYPES, count_changed
 from sdrdesk.services.csv_export import neutralise
 from sdrdesk.services.secrets import SecretStore
 from sdrdesk.storage import models as m
@@ -239,10 +239,10 @@ class CrmService:
         with self._uow() as uow:
             window = self._window(uow, target, record_type, since)
             counts = dict.fromkeys((s.key for s in sheets), 0)
-            for record in LOADERS[record_type](uow.session, window.since):
-                sheet = next((s for s in sheets if s.accepts(record)), None)
+            for kind, n in count_changed(uow.session, record_type, window.since).items():
+                sheet = next((s for s in sheets if s.accepts_kind(kind)), None)
                 if sheet is not None:
-                    counts[sheet.key] += 1
+                    counts[sheet.key] += n
         return ExportPreview(target, record_type, window,
                              tuple(SheetCount(k, v) for k, v in counts.items()))
 
@@ -253,8 +253,13 @@ class CrmService:
     def export(self, target: str, record_type: str, out: Path,
                since: str | date | datetime | None = SINCE_LAST, *,
                cancel: CancelToken | None = None,
-               progress: Callable[[int], None] | None = None) -> CrmExportResult:
-        """Write the file(s) and move the "since last export" mark for this target and type."""
+               progress: Callable[[int], None] | None = None,
+               remember: bool = True) -> CrmExportResult:
+        """Write the file(s); with `remember`, also move the "since last export" mark.
+
+        The dialog writes the files on a reader (`remember=False`, so the book's one writer is
+        never held by a long export) and then calls `remember(result)` through the writer.
+        """
         sheets = _check(target, record_type)
         out = Path(out)
         with self._uow() as uow:
@@ -271,24 +276,33 @@ class CrmService:
                 newest = record.updated_at if newest is None else max(newest, record.updated_at)
                 if progress is not None and n % 500 == 0:
                     progress(n)
-            written: list[WrittenFile] = []
-            for sheet in sheets:
-                rows = buckets[sheet.key]
-                if sheet is not sheets[0] and not rows:
-                    continue  # the first sheet is always written, even empty; others only when used
-                path = sheet_path(out, sheets, sheet)
-                written.append(WrittenFile(path, sheet.key, _write_csv(path, sheet.header, rows, cancel)))
-            mark = self._mark_row(uow, target, record_type)
-            if mark is None:
-                mark = m.ExportMark(target=target, record_type=record_type)
-                uow.session.add(mark)
-            if newest is not None:
-                mark.exported_through = newest
-            elif mark.exported_through is None and window.since is not None:
-                mark.exported_through = window.since
-            mark.last_export_at = self._clock.now()
-            mark.last_rows = sum(f.rows for f in written)
-            uow.commit()
-            through = mark.exported_through
-        return CrmExportResult(target, record_type, window, tuple(written), through)
+        written: list[WrittenFile] = []
+        for sheet in sheets:
+            rows = buckets[sheet.key]
+            if sheet is not sheets[0] and not rows:
+                continue  # the first sheet is always written, even empty; others only when used
+            path = sheet_path(out, sheets, sheet)
+            written.append(WrittenFile(path, sheet.key, _write_csv(path, sheet.header, rows, cancel)))
+        result = CrmExportResult(target, record_type, window, tuple(written), newest)
+        if remember:
+            self.remember(result)
+        return result
 
+    def remember(self, result: CrmExportResult) -> ExportMarkInfo:
+        """Record how far `result` exported, so the next "since last" starts after it (a write)."""
+        with self._uow() as uow:
+            mark = self._mark_row(uow, result.target, result.record_type)
+            if mark is None:
+                mark = m.ExportMark(target=result.target, record_type=result.record_type)
+                uow.session.add(mark)
+            if result.exported_through is not None:
+                previous = mark.exported_through
+                mark.exported_through = (result.exported_through if previous is None
+                                         else max(previous, result.exported_through))
+            elif mark.exported_through is None and result.window.since is not None:
+                mark.exported_through = result.window.since
+            mark.last_export_at = self._clock.now()
+            mark.last_rows = result.rows
+            uow.commit()
+            return ExportMarkInfo(mark.target, mark.record_type, mark.exported_through,
+                                  mark.last_export_at, mark.last_rows)

@@ -351,10 +351,19 @@ class CrmExportDialog(QDialog):
 
     def _run_export(self, workspace: Workspace, target: str, since: str | date | None,
                     outs: dict[str, Path], on_done: Callable[[list[CrmExportResult]], None]) -> None:
-        def job() -> list[CrmExportResult]:
-            return [workspace.crm.export(target, t, out, since) for t, out in outs.items()]
+        def write_files() -> list[CrmExportResult]:
+            return [workspace.crm.export(target, t, out, since, remember=False) for t, out in outs.items()]
 
-        self.ctx.runner.run(job, on_done, self._on_error, serial_db=True)
+        def remember(results: list[CrmExportResult]) -> None:
+            # The files are written on a reader; only the small "since last" marks use the writer.
+            def job() -> list[CrmExportResult]:
+                for result in results:
+                    workspace.crm.remember(result)
+                return results
+
+            self.ctx.runner.run(job, on_done, self._on_error, serial_db=True)
+
+        self.ctx.runner.run(write_files, remember, self._on_error, serial_db=False)
 
     def _on_exported(self, results: list[CrmExportResult]) -> None:
         lines = [f"{f.rows:,} {f.sheet} → {f.path.name}" for r in results for f in r.files]
