@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QLabel
 
 from sdrdesk.ui.dialogs.crm_export import CrmExportDialog
+from sdrdesk.ui.file_opener import RecordingFileOpener
 from sdrdesk.ui.prompter import ScriptedPrompter
 from tests.crm.helpers import make_book, work_a_day
 from tests.ui.conftest import (
@@ -55,6 +56,9 @@ def test_export_for_crm_previews_then_writes_and_remembers(make_app, qtbot, tmp_
         assert len(list(csv.DictReader(handle))) == 128
     assert not (tmp_path / "out" / "salesforce-accounts.csv").exists()
     assert "Written to" in dialog.status.text()
+    dialog.opener = RecordingFileOpener()
+    dialog.open_folder_button.click()
+    assert dialog.opener.opened == [tmp_path / "out"]
 
     # Since the last export for Salesforce: nothing new now.
     with qtbot.waitSignal(dialog.sig_preview_ready, timeout=10_000):

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.file_opener import DesktopFileOpener, FileOpener
 
 if TYPE_CHECKING:
     from sdrdesk.services.crm_export.push import OutboxItem, OutboxSummary, PushResult
@@ -131,6 +132,12 @@ class CrmExportDialog(QDialog):
         self.export_button.setObjectName("crm.export")
         self.export_button.setDefault(True)
         self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.opener: FileOpener = DesktopFileOpener()
+        self.open_folder_button = QPushButton("Open folder", self)
+        self.open_folder_button.setObjectName("crm.open_folder")
+        self.open_folder_button.setEnabled(False)
+        self.open_folder_button.clicked.connect(lambda: self.opener.open(Path(self.folder.text().strip())))
+        self.buttons.addButton(self.open_folder_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
         self.export_button.clicked.connect(self.export)
@@ -372,6 +379,7 @@ class CrmExportDialog(QDialog):
         self.ctx.bus.sig_status_message.emit(
             f"Exported {sum(r.rows for r in results):,} rows for {dict(TARGETS)[results[0].target]}"
             if results else "Nothing exported")
+        self.open_folder_button.setEnabled(True)
         self.sig_exported.emit(results)
         self.export_button.setEnabled(True)
 
