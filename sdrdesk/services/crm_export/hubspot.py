@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ class HubSpotUnavailable(HubSpotError):
     """Offline, timed out, or the server kept failing: stop, keep everything queued."""
 
     stop = True
+
+    def __init__(self, message: str, *, status: int | None = None, maybe_applied: bool = False) -> None:
+        super().__init__(message, status=status)
+        self.maybe_applied = maybe_applied  # a timeout: HubSpot may have done it without answering
 
 
 class HubSpotRecordError(HubSpotError):
@@ -116,7 +121,7 @@ class HubSpotClient:
                                              status=status) from None
             except TimeoutError:
                 raise HubSpotUnavailable("HubSpot did not answer in time; the outbox keeps the rest "
-                                         "for the next push.") from None
+                                         "for the next push.", maybe_applied=True) from None
             except (urllib.error.URLError, ConnectionError, OSError) as exc:
                 raise HubSpotUnavailable(f"HubSpot could not be reached ({type(exc).__name__}); "
                                          "the outbox keeps everything for the next push.") from None
@@ -133,6 +138,18 @@ class HubSpotClient:
         found = self.request("POST", f"/crm/v3/objects/{object_type}/search", {
             "filterGroups": [{"filters": [{"propertyName": prop, "operator": "EQ", "value": value}]}],
             "properties": [prop], "limit": 1})
+        results = found.get("results") or []
+        return str(results[0]["id"]) if results else None
+
+    def find_engagement(self, object_type: str, timestamp: str, contact_id: str) -> str | None:
+        """The activity logged at `timestamp` (ISO, UTC) on that contact, if HubSpot has one."""
+        moment = datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        millis = str(int(moment.timestamp() * 1000))
+        found = self.request("POST", f"/crm/v3/objects/{object_type}/search", {
+            "filterGroups": [{"filters": [
+                {"propertyName": "hs_timestamp", "operator": "EQ", "value": millis},
+                {"propertyName": "associations.contact", "operator": "EQ", "value": contact_id}]}],
+            "properties": ["hs_timestamp"], "limit": 1})
         results = found.get("results") or []
         return str(results[0]["id"]) if results else None
 

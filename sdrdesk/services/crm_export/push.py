@@ -34,7 +34,12 @@ from sdrdesk.services.crm_export.formats import (
     Sheet,
     iso_z,
 )
-from sdrdesk.services.crm_export.hubspot import HubSpotClient, HubSpotError, HubSpotRecordError
+from sdrdesk.services.crm_export.hubspot import (
+    HubSpotClient,
+    HubSpotError,
+    HubSpotRecordError,
+    HubSpotUnavailable,
+)
 from sdrdesk.services.crm_export.records import (
     ActivityRecord,
     ContactRecord,
@@ -50,6 +55,7 @@ from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
 log = logging.getLogger(__name__)
 
 TARGET = "hubspot"
+UNCERTAIN = "[no answer; checked before sending again] "  # last_error prefix after a timeout
 MARK_TARGET = "hubspot-push"
 PUSHED_KINDS = ("call", "email", "linkedin", "note")
 # Only HubSpot's own properties are pushed: a property the portal lacks would refuse the record.
@@ -221,9 +227,10 @@ def retry_failed(uow_factory: UowFactory, clock: Clock, ids: Sequence[uuid.UUID]
 
 # -- the push ----------------------------------------------------------------------------------
 class _Pusher:
-    def __init__(self, uow: SqlUnitOfWork, client: HubSpotClient) -> None:
+    def __init__(self, uow: SqlUnitOfWork, client: HubSpotClient, uncertain: bool = False) -> None:
         self.uow = uow
         self.client = client
+        self.uncertain = uncertain  # the previous try of this record timed out
 
     def _link(self, local_type: str, local_id: uuid.UUID) -> m.CrmLink | None:
         return self.uow.session.scalars(select(m.CrmLink).where(
@@ -291,7 +298,14 @@ class _Pusher:
                    remote_id: str | None) -> str:
         if remote_id:
             return self.client.update(object_type, remote_id, properties)
-        return self.client.create(object_type, properties, self._links_for(object_type, person))
+        links = self._links_for(object_type, person)
+        contact = next((i for t, i in links if t == "contacts"), None)
+        if self.uncertain and contact and properties.get("hs_timestamp"):
+            # The last try timed out: HubSpot may have created it. Find it rather than log it twice.
+            found = self.client.find_engagement(object_type, properties["hs_timestamp"], contact)
+            if found is not None:
+                return self.client.update(object_type, found, properties)
+        return self.client.create(object_type, properties, links)
 
     def push(self, item: m.CrmOutboxItem) -> str | None:
         s = self.uow.session
@@ -354,13 +368,15 @@ def push(uow_factory: UowFactory, clock: Clock, client: HubSpotClient, *,
                 continue
             item.attempts += 1
             try:
-                remote = _Pusher(uow, client).push(item)
+                uncertain = (item.last_error or "").startswith(UNCERTAIN)
+                remote = _Pusher(uow, client, uncertain).push(item)
             except HubSpotError as exc:
                 uow.rollback()  # links made for this record before the failure are redone next time
                 item = uow.session.get(m.CrmOutboxItem, item_id)
                 assert item is not None
                 item.attempts += 1
-                item.last_error = exc.message
+                maybe_applied = isinstance(exc, HubSpotUnavailable) and exc.maybe_applied
+                item.last_error = (UNCERTAIN if maybe_applied else "") + exc.message
                 if exc.stop:
                     uow.commit()
                     stopped = exc.message
