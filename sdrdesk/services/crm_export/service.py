@@ -156,11 +156,21 @@ class CrmService:
         self._uow = uow_factory
         self._clock = clock
         self._secrets = secrets or SecretStore()
+        self._token_known: bool | None = None
         self.hubspot_base_url = os.environ.get("SDRDESK_HUBSPOT_URL", DEFAULT_BASE_URL)
 
     # -- HubSpot push: token in the OS keychain only, outbox in the book ----------------------
     def hubspot_token_set(self) -> bool:
-        return bool(self._secrets.get(TOKEN_SECRET_NAME))
+        """Whether a token is in the keychain (asked once per session: a keychain may prompt)."""
+        if self._token_known is None:
+            self._token_known = bool(self._secrets.get(TOKEN_SECRET_NAME))
+        return self._token_known
+
+    def push_configured(self) -> bool:
+        """True once this book has been pushed to HubSpot (no keychain access needed)."""
+        with self._uow() as uow:
+            return uow.session.scalar(select(m.ExportMark.id).where(
+                m.ExportMark.target == push_mod.MARK_TARGET).limit(1)) is not None
 
     def set_hubspot_token(self, token: str) -> None:
         """Remember the private-app token in the OS keychain (raises KeychainUnavailable)."""
@@ -168,9 +178,11 @@ class CrmService:
         if not token:
             raise ValidationError("Paste the private-app token first.")
         self._secrets.set(TOKEN_SECRET_NAME, token)
+        self._token_known = True
 
     def forget_hubspot_token(self) -> None:
         self._secrets.delete(TOKEN_SECRET_NAME)
+        self._token_known = False
 
     def queue_outbox(self) -> OutboxSummary:
         """Add what changed since last time to the outbox (offline) and return its counts."""
