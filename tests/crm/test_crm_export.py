@@ -185,3 +185,15 @@ def test_cli_export_preview_and_errors(worked_day: WorkedDay, tmp_path: Path,
     assert main(["export", "activities", str(out), "--since", "yesterday", "--data", book]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--since takes" in err[0]
+
+
+def test_a_cancelled_export_leaves_no_file_and_keeps_the_mark(worked_day: WorkedDay, tmp_path: Path) -> None:
+    from sdrdesk.domain.cancel import CancelToken, OperationCancelled
+
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(OperationCancelled):
+        worked_day.ws.crm.export("hubspot", "activities", tmp_path / "out" / "a.csv", "last", cancel=token)
+    assert list((tmp_path / "out").iterdir()) == []
+    assert worked_day.ws.crm.mark("hubspot", "activities") is None
+    assert worked_day.ws.crm.preview("hubspot", "activities", "last").rows == 128

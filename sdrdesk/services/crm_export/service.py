@@ -127,28 +127,55 @@ def _check(target: str, record_type: str) -> tuple[Sheet, ...]:
     return FORMATS[target][record_type]
 
 
-def _write_csv(path: Path, header: list[str], rows: Iterable[list[Any]], cancel: CancelToken | None) -> int:
-    """UTF-8 with BOM, CRLF, formula-safe cells; written to a temporary name then moved in."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".csv.tmp", dir=path.parent)
-    count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\r\n")
-            writer.writerow(header)
-            for row in rows:
-                if cancel is not None and cancel.cancelled:
-                    raise OperationCancelled()
-                writer.writerow([neutralise(cell) for cell in row])
-                count += 1
+class _SheetFiles:
+    """One temporary file per sheet, opened on its first row (the first sheet always), streamed.
+
+    UTF-8 with BOM, CRLF, formula-safe cells; `commit` moves every file into place, `abort`
+    removes them, so a failed or cancelled export never leaves half a file.
+    """
+
+    def __init__(self, out: Path, sheets: tuple[Sheet, ...]) -> None:
+        self._out, self._sheets = out, sheets
+        self._open: dict[str, tuple[Any, Any, str, Path]] = {}  # key -> (handle, writer, tmp, path)
+        self.counts: dict[str, int] = {s.key: 0 for s in sheets}
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self._start(sheets[0])
+
+    def _start(self, sheet: Sheet) -> tuple[Any, Any, str, Path]:
+        path = sheet_path(self._out, self._sheets, sheet)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".csv.tmp", dir=path.parent)
+        handle = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(sheet.header)
+        self._open[sheet.key] = (handle, writer, tmp, path)
+        return self._open[sheet.key]
+
+    def write(self, sheet: Sheet, row: list[Any]) -> None:
+        entry = self._open.get(sheet.key) or self._start(sheet)
+        entry[1].writerow([neutralise(cell) for cell in row])
+        self.counts[sheet.key] += 1
+
+    def commit(self) -> list[WrittenFile]:
+        written = []
+        for sheet in self._sheets:  # in the format's order, so the result lists files stably
+            if sheet.key not in self._open:
+                continue
+            handle, _writer, tmp, path = self._open[sheet.key]
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return count
+            handle.close()
+            os.replace(tmp, path)
+            written.append(WrittenFile(path, sheet.key, self.counts[sheet.key]))
+        self._open.clear()
+        return written
+
+    def abort(self) -> None:
+        for handle, _writer, tmp, _path in self._open.values():
+            with contextlib.suppress(OSError):
+                handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._open.clear()
 
 
 class CrmService:
@@ -276,25 +303,23 @@ class CrmService:
         out = Path(out)
         with self._uow() as uow:
             window = self._window(uow, target, record_type, since)
-            buckets: dict[str, list[list[Any]]] = {s.key: [] for s in sheets}
+            files = _SheetFiles(out, sheets)
             newest: datetime | None = None
-            for n, record in enumerate(LOADERS[record_type](uow.session, window.since), start=1):
-                if cancel is not None and cancel.cancelled:
-                    raise OperationCancelled()
-                sheet = next((s for s in sheets if s.accepts(record)), None)
-                if sheet is None:
-                    continue
-                buckets[sheet.key].append(sheet.row(record))
-                newest = record.updated_at if newest is None else max(newest, record.updated_at)
-                if progress is not None and n % 500 == 0:
-                    progress(n)
-        written: list[WrittenFile] = []
-        for sheet in sheets:
-            rows = buckets[sheet.key]
-            if sheet is not sheets[0] and not rows:
-                continue  # the first sheet is always written, even empty; others only when used
-            path = sheet_path(out, sheets, sheet)
-            written.append(WrittenFile(path, sheet.key, _write_csv(path, sheet.header, rows, cancel)))
+            try:
+                for n, record in enumerate(LOADERS[record_type](uow.session, window.since), start=1):
+                    if cancel is not None and cancel.cancelled:
+                        raise OperationCancelled()
+                    sheet = next((s for s in sheets if s.accepts(record)), None)
+                    if sheet is None:
+                        continue
+                    files.write(sheet, sheet.row(record))
+                    newest = record.updated_at if newest is None else max(newest, record.updated_at)
+                    if progress is not None and n % 500 == 0:
+                        progress(n)
+                written = files.commit()
+            except BaseException:
+                files.abort()
+                raise
         result = CrmExportResult(target, record_type, window, tuple(written), newest)
         if remember:
             self.remember(result)
