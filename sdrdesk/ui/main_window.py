@@ -434,6 +434,7 @@ class MainWindow(QMainWindow):
 
         dialog = PreferencesDialog(self.settings, self)
         dialog.sig_preferences_saved.connect(self._on_preferences_saved)
+        dialog.sig_crm_setup_requested.connect(self.show_crm_export)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()  # non-modal
         return dialog

@@ -103,3 +103,15 @@ def test_push_section_saves_the_token_pushes_and_lists_refusals(make_app, qtbot,
             dialog.push_button.click()
         assert again.args[0].sent == 1 and again.args[0].failed == 0
         qtbot.waitUntil(lambda: status_label.text() == "HubSpot outbox: 0", timeout=10_000)
+
+
+def test_preferences_lead_to_the_hubspot_push_set_up(make_app, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    book = _worked_book(tmp_path / "worked.db")
+    parts = make_app(prompter=ScriptedPrompter())
+    parts.window.show()
+    open_and_wait(qtbot, parts, book)
+    preferences = parts.window.show_preferences()
+    preferences.crm_button.click()
+    dialogs = parts.window.findChildren(CrmExportDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    qtbot.waitUntil(lambda: "No token yet" in dialogs[0].token_state.text(), timeout=10_000)
