@@ -163,3 +163,11 @@ def test_a_create_answered_too_late_is_found_not_logged_twice(worked_day: Worked
     assert len(hub.of("calls")) == 6 and len(hub.of("emails")) == 1 and len(hub.of("meetings")) == 1
     assert ("POST", "/crm/v3/objects/calls/search") in hub.requests  # looked for it first
     assert len({c["properties"]["email"] for c in hub.of("contacts")}) == len(hub.of("contacts")) == 6
+
+
+def test_https_is_checked_against_the_os_certificate_store() -> None:
+    import truststore
+
+    secure = HubSpotClient("t")  # the real endpoint: https://api.hubapi.com
+    assert isinstance(secure._tls, truststore.SSLContext)  # noqa: SLF001
+    assert HubSpotClient("t", base_url="http://127.0.0.1:9")._tls is None  # noqa: SLF001

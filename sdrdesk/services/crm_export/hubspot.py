@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -76,6 +77,16 @@ class RetryPolicy:
     max_wait_seconds: float = 60.0  # never wait longer than this for one Retry-After
 
 
+def tls_context() -> ssl.SSLContext:
+    """Certificates checked against the operating system's store (corporate proxies included)."""
+    try:
+        import truststore
+
+        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    except ImportError:  # pragma: no cover - truststore is a dependency
+        return ssl.create_default_context()
+
+
 class HubSpotClient:
     def __init__(self, token: str, *, base_url: str = DEFAULT_BASE_URL, timeout: float = 15.0,
                  retry: RetryPolicy | None = None,
@@ -86,6 +97,7 @@ class HubSpotClient:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self.waited: list[float] = []  # every pause taken (tests, and the push summary)
+        self._tls = tls_context() if self._base.startswith("https:") else None
 
     # -- transport ---------------------------------------------------------------------------
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
