@@ -169,5 +169,5 @@ def test_https_is_checked_against_the_os_certificate_store() -> None:
     import truststore
 
     secure = HubSpotClient("t")  # the real endpoint: https://api.hubapi.com
-    assert isinstance(secure._tls, truststore.SSLContext)  # noqa: SLF001
-    assert HubSpotClient("t", base_url="http://127.0.0.1:9")._tls is None  # noqa: SLF001
+    assert isinstance(secure._tls, truststore.SSLContext)
+    assert HubSpotClient("t", base_url="http://127.0.0.1:9")._tls is None
