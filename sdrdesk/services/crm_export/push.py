@@ -175,6 +175,10 @@ def summary(uow_factory: UowFactory) -> OutboxSummary:
                          int(counts.get("sent", 0)))
 
 
+def _readable(moment: datetime | None) -> str:
+    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _describe(uow: SqlUnitOfWork, item: m.CrmOutboxItem) -> str:
     s = uow.session
     if item.record_type == "activity":
@@ -182,11 +186,12 @@ def _describe(uow: SqlUnitOfWork, item: m.CrmOutboxItem) -> str:
         if found is not None:
             who = found.person.name or found.person.email or found.person.company
             what = label_of(found.disposition) if found.kind == "call" else found.subject
-            return f"{found.kind.capitalize()} · {who} · {what} · {iso_z(found.occurred_at)}".strip(" ·")
+            return f"{found.kind.capitalize()} · {who} · {what} · {_readable(found.occurred_at)}"
     elif item.record_type == "meeting":
         meeting = next(load_meetings(s, None, [item.record_id]), None)
         if meeting is not None:
-            return f"Meeting · {meeting.person.name or meeting.person.email} · {iso_z(meeting.scheduled_at)}"
+            who = meeting.person.name or meeting.person.email
+            return f"Meeting · {who} · {_readable(meeting.scheduled_at)}"
     elif item.record_type == "contact":
         contact = next(load_contacts(s, None, [item.record_id]), None)
         if contact is not None:

@@ -186,6 +186,8 @@ class CrmExportDialog(QDialog):
         self.failed_list = QListWidget(box)
         self.failed_list.setObjectName("crm.failed")
         self.failed_list.setMaximumHeight(90)
+        self.failed_list.setWordWrap(True)
+        self.failed_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QVBoxLayout(box)
         inner.addWidget(self.token_state)
         inner.addLayout(token_row)
@@ -216,7 +218,9 @@ class CrmExportDialog(QDialog):
         self.retry_button.setEnabled(counts.failed > 0)
         self.failed_list.clear()
         for item in failed:
-            self.failed_list.addItem(f"{item.description} — {item.last_error}")
+            text = f"{item.description} — {item.last_error}"
+            self.failed_list.addItem(text)
+            self.failed_list.item(self.failed_list.count() - 1).setToolTip(text)
         self.failed_list.setVisible(bool(failed))
         self.sig_outbox_shown.emit()
 
