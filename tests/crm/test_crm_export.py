@@ -76,6 +76,7 @@ def test_hubspot_files_hold_the_day_with_documented_values(worked_day: WorkedDay
     assert first["hs_call_disposition"] == ref["calls"]["hs_call_disposition"]["Connected"]
     assert first["hs_call_duration"] == "30000"  # milliseconds
     assert first["hs_call_body"].startswith("'=cmd")  # formula-safe
+    assert first["hs_call_to_number"] == "'+14155550123"  # the number dialled, formula-safe too
     voicemail = next(r for r in today if r["sdrdesk_id"] == str(worked_day.calls[1]))
     assert voicemail["hs_call_disposition"] == ref["calls"]["hs_call_disposition"]["Left voicemail"]
     assert "«ünïcode»" in voicemail["hs_call_body"]

@@ -15,6 +15,7 @@ a Task and every meeting as an Event. No Qt.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -111,6 +112,15 @@ def _call_title(r: ActivityRecord) -> str:
     return f"Call with {who}: {label_of(r.disposition)}" if who else f"Call: {label_of(r.disposition)}"
 
 
+_DIALLED = re.compile(r"·\s*(\+\d{6,16})\s*$")
+
+
+def dialled_number(r: ActivityRecord) -> str:
+    """The E.164 number a logged call went to (the call service writes it after the outcome)."""
+    found = _DIALLED.search(r.subject) if r.kind == "call" else None
+    return found.group(1) if found else ""
+
+
 def _notes_with_callback(r: ActivityRecord) -> str:
     if r.callback_at is None:
         return r.notes
@@ -192,6 +202,7 @@ HUBSPOT_CALLS = Sheet("calls", (
     Column("hs_call_disposition", lambda r: hubspot_outcome(r.disposition)),
     Column("hs_call_duration", lambda r: _ms(r.duration_seconds)),
     Column("hs_call_body", _notes_with_callback),
+    Column("hs_call_to_number", dialled_number),
     Column("sdrdesk_outcome", lambda r: label_of(r.disposition)),
     *_HS_LINKS,
 ), kinds=frozenset({"call"}))
@@ -383,6 +394,7 @@ PLAIN_ACTIVITIES = Sheet("activities", (
     Column("Subject", lambda r: r.subject),
     Column("Notes", lambda r: r.notes),
     Column("Callback At (UTC)", lambda r: iso_z(r.callback_at)),
+    Column("Number Dialled", dialled_number),
     *_P_LINKS,
 ))
 
