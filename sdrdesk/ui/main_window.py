@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         self._book_label = QLabel("No book open")
         self._book_label.setObjectName("status.book")
         self.statusBar().addPermanentWidget(self._book_label)
-        # CRM outbox count (issue 18): shown once a HubSpot token is saved, or while rows wait.
+        # CRM outbox count (issue 18): shown once the book has been pushed to HubSpot.
         self._outbox_label = QLabel("")
         self._outbox_label.setObjectName("status.crm_outbox")
         self._outbox_label.setVisible(False)
@@ -441,9 +441,9 @@ class MainWindow(QMainWindow):
             return
 
         def job() -> object:
-            if not workspace.crm.hubspot_token_set():
-                summary = workspace.crm.outbox_summary()
-                return summary if summary.pending else None
+            # No keychain access here (it may prompt): the book knows whether it was ever pushed.
+            if not workspace.crm.push_configured():
+                return None
             return workspace.crm.queue_outbox()
 
         def show(summary: object) -> None:
@@ -466,6 +466,7 @@ class MainWindow(QMainWindow):
 
         dialog = PreferencesDialog(self.settings, self)
         dialog.sig_preferences_saved.connect(self._on_preferences_saved)
+        dialog.sig_crm_setup_requested.connect(self.show_crm_export)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()  # non-modal
         return dialog

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -38,6 +39,7 @@ class FakeHubSpot:
         self._ids = itertools.count(1001)
         self._faults: list[tuple[int, dict[str, str]]] = []
         self._hangs: list[float] = []
+        self._hang_after_create: list[tuple[float, str]] = []
         self._fail_from: tuple[int, int] | None = None
         self._served_ok = 0
         self.lock = threading.Lock()
@@ -60,6 +62,10 @@ class FakeHubSpot:
 
     def hang(self, seconds: float, times: int = 1) -> None:
         self._hangs.extend([seconds] * times)
+
+    def hang_after_create(self, seconds: float, object_type: str) -> None:
+        """The next create of that type is stored, then answered too late (the client times out)."""
+        self._hang_after_create.append((seconds, object_type))
 
     def of(self, object_type: str) -> list[dict[str, Any]]:
         return list(self.objects.get(object_type, {}).values())
@@ -97,6 +103,7 @@ class FakeHubSpot:
                     return self._error(503, "too late")
                 if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                     return self._error(401, "Authentication credentials not found.")
+                late = 0.0
                 with fake.lock:
                     if fake._faults:
                         status, headers = fake._faults.pop(0)
@@ -104,46 +111,56 @@ class FakeHubSpot:
                     if fake._fail_from is not None and fake._served_ok >= fake._fail_from[0]:
                         return self._error(fake._fail_from[1], "internal error")
                     fake._served_ok += 1
-                    return self._route(method, body)
+                    status, answer = self._route(method, body)
+                    if status == 201 and fake._hang_after_create and \
+                            self.path.rstrip("/").endswith("/" + fake._hang_after_create[0][1]):
+                        late = fake._hang_after_create.pop(0)[0]
+                if late:
+                    time.sleep(late)
+                try:
+                    if status >= 400:
+                        return self._error(status, answer["message"])
+                    return self._send(status, answer)
+                except OSError:  # the client gave up waiting
+                    return None
 
-            def _route(self, method: str, body: dict[str, Any]) -> None:
+            def _route(self, method: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
                 parts = self.path.strip("/").split("/")
                 if parts[:3] != ["crm", "v3", "objects"] or len(parts) < 4:
-                    return self._error(404, "not found")
+                    return 404, {"message": "not found"}
                 object_type = parts[3]
                 store = fake.objects.setdefault(object_type, {})
                 if method == "POST" and len(parts) == 5 and parts[4] == "search":
-                    flt = body["filterGroups"][0]["filters"][0]
-                    found = [o for o in store.values()
-                             if o["properties"].get(flt["propertyName"]) == flt["value"]]
-                    return self._send(200, {"total": len(found), "results": found[:body.get("limit", 10)]})
+                    filters = body["filterGroups"][0]["filters"]
+                    found = [o for o in store.values() if all(_matches(o, f) for f in filters)]
+                    return 200, {"total": len(found), "results": found[:body.get("limit", 10)]}
                 props = body.get("properties", {})
                 allowed = ALLOWED.get(object_type)
                 unknown = [p for p in props if (p not in allowed if allowed else not p.startswith("hs_"))]
                 if unknown:
-                    return self._error(400, f"Property values were not valid: {unknown[0]} does not exist")
+                    return 400, {"message": f"Property values were not valid: {unknown[0]} does not exist"}
                 if method == "POST" and len(parts) == 4:
                     missing = REQUIRED.get(object_type, set()) - set(props)
                     if missing:
-                        return self._error(400, f"missing {sorted(missing)[0]}")
+                        return 400, {"message": f"missing {sorted(missing)[0]}"}
                     links = []
                     for assoc in body.get("associations", []):
                         type_id = assoc["types"][0]["associationTypeId"]
                         target = TYPE_TARGET.get(type_id)
                         to_id = str(assoc["to"]["id"])
                         if target is None or to_id not in fake.objects.get(target, {}):
-                            return self._error(400, f"association {type_id} to {to_id} is invalid")
+                            return 400, {"message": f"association {type_id} to {to_id} is invalid"}
                         links.append((target, to_id, type_id))
                     new_id = str(next(fake._ids))
                     store[new_id] = {"id": new_id, "properties": dict(props), "associations": links,
                                      "createdAt": "2026-12-07T00:00:00Z", "archived": False}
-                    return self._send(201, store[new_id])
+                    return 201, store[new_id]
                 if method == "PATCH" and len(parts) == 5:
                     if parts[4] not in store:
-                        return self._error(404, "Object not found")
+                        return 404, {"message": "Object not found"}
                     store[parts[4]]["properties"].update(props)
-                    return self._send(200, store[parts[4]])
-                return self._error(405, "method not allowed")
+                    return 200, store[parts[4]]
+                return 405, {"message": "method not allowed"}
 
             def do_POST(self) -> None:
                 self._handle("POST")
@@ -152,6 +169,17 @@ class FakeHubSpot:
                 self._handle("PATCH")
 
         return Handler
+
+
+def _matches(record: dict[str, Any], flt: dict[str, str]) -> bool:
+    name, value = flt["propertyName"], flt["value"]
+    if name == "associations.contact":
+        return any(t == "contacts" and i == value for t, i, _type in record["associations"])
+    stored = record["properties"].get(name)
+    if name == "hs_timestamp" and stored:
+        moment = datetime.strptime(stored, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return str(int(moment.timestamp() * 1000)) == value
+    return bool(stored == value)
 
 
 @contextmanager

@@ -48,7 +48,8 @@ def work_a_day(ws: Workspace, clock: FakeClock) -> WorkedDay:
         logged = ws.calls.log_call(CallLog(
             contact_id=contact_id, disposition=disposition, duration_seconds=30 + 60 * i,
             notes="=cmd|' /C calc'!A0 call 0" if i == 0 else f"Call {i}: ramp time, «ünïcode»",
-            dnc_reason="Asked on the phone" if disposition == "do_not_call" else ""))
+            dnc_reason="Asked on the phone" if disposition == "do_not_call" else "",
+            phone_e164="+14155550123" if i == 0 else None))
         calls.append(logged.activity_id)
     touches = []
     with ws.uow_factory() as uow:

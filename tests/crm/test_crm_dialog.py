@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QLabel
 
 from sdrdesk.ui.dialogs.crm_export import CrmExportDialog
+from sdrdesk.ui.file_opener import RecordingFileOpener
 from sdrdesk.ui.prompter import ScriptedPrompter
 from tests.crm.helpers import make_book, work_a_day
 from tests.ui.conftest import (
@@ -55,6 +56,9 @@ def test_export_for_crm_previews_then_writes_and_remembers(make_app, qtbot, tmp_
         assert len(list(csv.DictReader(handle))) == 128
     assert not (tmp_path / "out" / "salesforce-accounts.csv").exists()
     assert "Written to" in dialog.status.text()
+    dialog.opener = RecordingFileOpener()
+    dialog.open_folder_button.click()
+    assert dialog.opener.opened == [tmp_path / "out"]
 
     # Since the last export for Salesforce: nothing new now.
     with qtbot.waitSignal(dialog.sig_preview_ready, timeout=10_000):
@@ -99,3 +103,15 @@ def test_push_section_saves_the_token_pushes_and_lists_refusals(make_app, qtbot,
             dialog.push_button.click()
         assert again.args[0].sent == 1 and again.args[0].failed == 0
         qtbot.waitUntil(lambda: status_label.text() == "HubSpot outbox: 0", timeout=10_000)
+
+
+def test_preferences_lead_to_the_hubspot_push_set_up(make_app, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    book = _worked_book(tmp_path / "worked.db")
+    parts = make_app(prompter=ScriptedPrompter())
+    parts.window.show()
+    open_and_wait(qtbot, parts, book)
+    preferences = parts.window.show_preferences()
+    preferences.crm_button.click()
+    dialogs = parts.window.findChildren(CrmExportDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    qtbot.waitUntil(lambda: "No token yet" in dialogs[0].token_state.text(), timeout=10_000)

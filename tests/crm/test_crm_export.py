@@ -76,6 +76,7 @@ def test_hubspot_files_hold_the_day_with_documented_values(worked_day: WorkedDay
     assert first["hs_call_disposition"] == ref["calls"]["hs_call_disposition"]["Connected"]
     assert first["hs_call_duration"] == "30000"  # milliseconds
     assert first["hs_call_body"].startswith("'=cmd")  # formula-safe
+    assert first["hs_call_to_number"] == "'+14155550123"  # the number dialled, formula-safe too
     voicemail = next(r for r in today if r["sdrdesk_id"] == str(worked_day.calls[1]))
     assert voicemail["hs_call_disposition"] == ref["calls"]["hs_call_disposition"]["Left voicemail"]
     assert "«ünïcode»" in voicemail["hs_call_body"]
@@ -153,8 +154,14 @@ def test_since_last_exports_only_new_work_and_the_same_export_is_identical(
     # A flag recorded today puts that contact (and only it) into the next contacts export.
     crm.export("plain", "contacts", tmp_path / "c1.csv", "last")
     worked_day.ws.calls.log_call(CallLog(contact_id=worked_day.contacts[5], disposition="do_not_call"))
+    assert crm.preview("plain", "contacts", "last").rows == 1
+    # Files written without remembering (the dialog remembers through the writer afterwards).
+    unremembered = crm.export("plain", "contacts", tmp_path / "c1b.csv", "last", remember=False)
+    assert unremembered.rows == 1 and crm.preview("plain", "contacts", "last").rows == 1
     again = read(crm.export("plain", "contacts", tmp_path / "c2.csv", "last").files[0].path)
     assert [r["External ID"] for r in again] == [str(worked_day.contacts[5])]
+    assert crm.preview("plain", "contacts", "last").rows == 0
+    assert crm.mark("plain", "contacts").last_rows == 1
     # The same export twice gives the same bytes.
     since = date(2026, 1, 1)
     a = crm.export("hubspot", "activities", tmp_path / "a" / "x.csv", since)
@@ -179,3 +186,15 @@ def test_cli_export_preview_and_errors(worked_day: WorkedDay, tmp_path: Path,
     assert main(["export", "activities", str(out), "--since", "yesterday", "--data", book]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--since takes" in err[0]
+
+
+def test_a_cancelled_export_leaves_no_file_and_keeps_the_mark(worked_day: WorkedDay, tmp_path: Path) -> None:
+    from sdrdesk.domain.cancel import CancelToken, OperationCancelled
+
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(OperationCancelled):
+        worked_day.ws.crm.export("hubspot", "activities", tmp_path / "out" / "a.csv", "last", cancel=token)
+    assert list((tmp_path / "out").iterdir()) == []
+    assert worked_day.ws.crm.mark("hubspot", "activities") is None
+    assert worked_day.ws.crm.preview("hubspot", "activities", "last").rows == 128

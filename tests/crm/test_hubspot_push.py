@@ -146,3 +146,28 @@ def test_token_lives_only_in_the_keychain(worked_day: WorkedDay, memory_keyring,
     assert crm.push_hubspot().sent == DAY_ITEMS
     crm.forget_hubspot_token()
     assert not crm.hubspot_token_set()
+
+
+def test_a_create_answered_too_late_is_found_not_logged_twice(worked_day: WorkedDay,
+                                                              hub: FakeHubSpot) -> None:
+    crm = worked_day.ws.crm
+    hub.hang_after_create(1.0, "contacts")  # created, but the answer comes too late
+    first = crm.push_hubspot(client=client(hub.url, [], timeout=0.3))
+    assert "did not answer in time" in first.stopped and first.sent == 0
+    hub.hang_after_create(1.0, "calls")
+    second = crm.push_hubspot(client=client(hub.url, [], timeout=0.3))
+    assert "did not answer in time" in second.stopped and second.remaining > 0
+    assert len(hub.of("calls")) == 1  # HubSpot has it; sdrdesk does not know yet
+    hub.heal()
+    assert crm.push_hubspot(client=client(hub.url, [])).remaining == 0
+    assert len(hub.of("calls")) == 6 and len(hub.of("emails")) == 1 and len(hub.of("meetings")) == 1
+    assert ("POST", "/crm/v3/objects/calls/search") in hub.requests  # looked for it first
+    assert len({c["properties"]["email"] for c in hub.of("contacts")}) == len(hub.of("contacts")) == 6
+
+
+def test_https_is_checked_against_the_os_certificate_store() -> None:
+    import truststore
+
+    secure = HubSpotClient("t")  # the real endpoint: https://api.hubapi.com
+    assert isinstance(secure._tls, truststore.SSLContext)
+    assert HubSpotClient("t", base_url="http://127.0.0.1:9")._tls is None

@@ -1,7 +1,8 @@
 """The CRM file formats: per record type, which sheets (files) and which columns, as row builders.
 
 A format maps each record type (activities, meetings, contacts, accounts) to one or more
-`Sheet`s. A sheet is one CSV file: a filter (`accepts`) and an ordered tuple of `Column`s,
+`Sheet`s. A sheet is one CSV file: which activity kinds it takes (`kinds`, None for any) and an
+ordered tuple of `Column`s,
 each a header and a function from the record to the cell. To add a column (qualification,
 handoff, external ids from other work) append a `Column` to the tuple: nothing else changes.
 
@@ -14,6 +15,7 @@ a Task and every meeting as an Event. No Qt.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,7 +42,13 @@ class Column:
 class Sheet:
     key: str  # "calls", "tasks", ...; a sheet after the first is written to OUT-<key>.csv
     columns: tuple[Column, ...]
-    accepts: Callable[[Any], bool] = lambda _record: True
+    kinds: frozenset[str] | None = None  # activity kinds this file takes; None: every record
+
+    def accepts_kind(self, kind: str | None) -> bool:
+        return self.kinds is None or kind in self.kinds
+
+    def accepts(self, record: Any) -> bool:
+        return self.accepts_kind(getattr(record, "kind", None))
 
     @property
     def header(self) -> list[str]:
@@ -102,6 +110,15 @@ def _meeting_title(r: MeetingRecord) -> str:
 def _call_title(r: ActivityRecord) -> str:
     who = r.person.name or r.person.email or r.person.company
     return f"Call with {who}: {label_of(r.disposition)}" if who else f"Call: {label_of(r.disposition)}"
+
+
+_DIALLED = re.compile(r"·\s*(\+\d{6,16})\s*$")
+
+
+def dialled_number(r: ActivityRecord) -> str:
+    """The E.164 number a logged call went to (the call service writes it after the outcome)."""
+    found = _DIALLED.search(r.subject) if r.kind == "call" else None
+    return found.group(1) if found else ""
 
 
 def _notes_with_callback(r: ActivityRecord) -> str:
@@ -185,9 +202,10 @@ HUBSPOT_CALLS = Sheet("calls", (
     Column("hs_call_disposition", lambda r: hubspot_outcome(r.disposition)),
     Column("hs_call_duration", lambda r: _ms(r.duration_seconds)),
     Column("hs_call_body", _notes_with_callback),
+    Column("hs_call_to_number", dialled_number),
     Column("sdrdesk_outcome", lambda r: label_of(r.disposition)),
     *_HS_LINKS,
-), accepts=lambda r: r.kind == "call")
+), kinds=frozenset({"call"}))
 
 HUBSPOT_EMAILS = Sheet("emails", (
     _HS_ID,
@@ -198,7 +216,7 @@ HUBSPOT_EMAILS = Sheet("emails", (
     Column("hs_email_text", lambda r: r.notes),
     Column("sdrdesk_outcome", lambda r: label_of(r.disposition)),
     *_HS_LINKS,
-), accepts=lambda r: r.kind == "email")
+), kinds=frozenset({"email"}))
 
 HUBSPOT_COMMUNICATIONS = Sheet("linkedin", (
     _HS_ID,
@@ -207,14 +225,14 @@ HUBSPOT_COMMUNICATIONS = Sheet("linkedin", (
     Column("hs_communication_logged_from", lambda r: "CRM"),
     Column("hs_communication_body", lambda r: "\n".join(p for p in (r.subject, r.notes) if p)),
     *_HS_LINKS,
-), accepts=lambda r: r.kind == "linkedin")
+), kinds=frozenset({"linkedin"}))
 
 HUBSPOT_NOTES = Sheet("notes", (
     _HS_ID,
     Column("hs_timestamp", lambda r: iso_z(r.occurred_at)),
     Column("hs_note_body", lambda r: "\n".join(p for p in (r.subject, r.notes) if p)),
     *_HS_LINKS,
-), accepts=lambda r: r.kind not in ("call", "email", "linkedin"))
+))  # the rest: notes and any other kind
 
 HUBSPOT_MEETINGS = Sheet("meetings", (
     _HS_ID,
@@ -376,6 +394,7 @@ PLAIN_ACTIVITIES = Sheet("activities", (
     Column("Subject", lambda r: r.subject),
     Column("Notes", lambda r: r.notes),
     Column("Callback At (UTC)", lambda r: iso_z(r.callback_at)),
+    Column("Number Dialled", dialled_number),
     *_P_LINKS,
 ))
 

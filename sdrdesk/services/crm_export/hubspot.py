@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,10 @@ class HubSpotUnavailable(HubSpotError):
 
     stop = True
 
+    def __init__(self, message: str, *, status: int | None = None, maybe_applied: bool = False) -> None:
+        super().__init__(message, status=status)
+        self.maybe_applied = maybe_applied  # a timeout: HubSpot may have done it without answering
+
 
 class HubSpotRecordError(HubSpotError):
     """HubSpot refused this one record (400, 404, 409...): readable, retryable later."""
@@ -71,6 +77,16 @@ class RetryPolicy:
     max_wait_seconds: float = 60.0  # never wait longer than this for one Retry-After
 
 
+def tls_context() -> ssl.SSLContext:
+    """Certificates checked against the operating system's store (corporate proxies included)."""
+    try:
+        import truststore
+
+        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    except ImportError:  # pragma: no cover - truststore is a dependency
+        return ssl.create_default_context()
+
+
 class HubSpotClient:
     def __init__(self, token: str, *, base_url: str = DEFAULT_BASE_URL, timeout: float = 15.0,
                  retry: RetryPolicy | None = None,
@@ -81,6 +97,7 @@ class HubSpotClient:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self.waited: list[float] = []  # every pause taken (tests, and the push summary)
+        self._tls = tls_context() if self._base.startswith("https:") else None
 
     # -- transport ---------------------------------------------------------------------------
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -116,7 +133,7 @@ class HubSpotClient:
                                              status=status) from None
             except TimeoutError:
                 raise HubSpotUnavailable("HubSpot did not answer in time; the outbox keeps the rest "
-                                         "for the next push.") from None
+                                         "for the next push.", maybe_applied=True) from None
             except (urllib.error.URLError, ConnectionError, OSError) as exc:
                 raise HubSpotUnavailable(f"HubSpot could not be reached ({type(exc).__name__}); "
                                          "the outbox keeps everything for the next push.") from None
@@ -133,6 +150,18 @@ class HubSpotClient:
         found = self.request("POST", f"/crm/v3/objects/{object_type}/search", {
             "filterGroups": [{"filters": [{"propertyName": prop, "operator": "EQ", "value": value}]}],
             "properties": [prop], "limit": 1})
+        results = found.get("results") or []
+        return str(results[0]["id"]) if results else None
+
+    def find_engagement(self, object_type: str, timestamp: str, contact_id: str) -> str | None:
+        """The activity logged at `timestamp` (ISO, UTC) on that contact, if HubSpot has one."""
+        moment = datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        millis = str(int(moment.timestamp() * 1000))
+        found = self.request("POST", f"/crm/v3/objects/{object_type}/search", {
+            "filterGroups": [{"filters": [
+                {"propertyName": "hs_timestamp", "operator": "EQ", "value": millis},
+                {"propertyName": "associations.contact", "operator": "EQ", "value": contact_id}]}],
+            "properties": ["hs_timestamp"], "limit": 1})
         results = found.get("results") or []
         return str(results[0]["id"]) if results else None
 

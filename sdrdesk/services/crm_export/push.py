@@ -34,7 +34,12 @@ from sdrdesk.services.crm_export.formats import (
     Sheet,
     iso_z,
 )
-from sdrdesk.services.crm_export.hubspot import HubSpotClient, HubSpotError, HubSpotRecordError
+from sdrdesk.services.crm_export.hubspot import (
+    HubSpotClient,
+    HubSpotError,
+    HubSpotRecordError,
+    HubSpotUnavailable,
+)
 from sdrdesk.services.crm_export.records import (
     ActivityRecord,
     ContactRecord,
@@ -50,6 +55,7 @@ from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
 log = logging.getLogger(__name__)
 
 TARGET = "hubspot"
+UNCERTAIN = "[no answer; checked before sending again] "  # last_error prefix after a timeout
 MARK_TARGET = "hubspot-push"
 PUSHED_KINDS = ("call", "email", "linkedin", "note")
 # Only HubSpot's own properties are pushed: a property the portal lacks would refuse the record.
@@ -169,6 +175,10 @@ def summary(uow_factory: UowFactory) -> OutboxSummary:
                          int(counts.get("sent", 0)))
 
 
+def _readable(moment: datetime | None) -> str:
+    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _describe(uow: SqlUnitOfWork, item: m.CrmOutboxItem) -> str:
     s = uow.session
     if item.record_type == "activity":
@@ -176,11 +186,12 @@ def _describe(uow: SqlUnitOfWork, item: m.CrmOutboxItem) -> str:
         if found is not None:
             who = found.person.name or found.person.email or found.person.company
             what = label_of(found.disposition) if found.kind == "call" else found.subject
-            return f"{found.kind.capitalize()} · {who} · {what} · {iso_z(found.occurred_at)}".strip(" ·")
+            return f"{found.kind.capitalize()} · {who} · {what} · {_readable(found.occurred_at)}"
     elif item.record_type == "meeting":
         meeting = next(load_meetings(s, None, [item.record_id]), None)
         if meeting is not None:
-            return f"Meeting · {meeting.person.name or meeting.person.email} · {iso_z(meeting.scheduled_at)}"
+            who = meeting.person.name or meeting.person.email
+            return f"Meeting · {who} · {_readable(meeting.scheduled_at)}"
     elif item.record_type == "contact":
         contact = next(load_contacts(s, None, [item.record_id]), None)
         if contact is not None:
@@ -221,9 +232,10 @@ def retry_failed(uow_factory: UowFactory, clock: Clock, ids: Sequence[uuid.UUID]
 
 # -- the push ----------------------------------------------------------------------------------
 class _Pusher:
-    def __init__(self, uow: SqlUnitOfWork, client: HubSpotClient) -> None:
+    def __init__(self, uow: SqlUnitOfWork, client: HubSpotClient, uncertain: bool = False) -> None:
         self.uow = uow
         self.client = client
+        self.uncertain = uncertain  # the previous try of this record timed out
 
     def _link(self, local_type: str, local_id: uuid.UUID) -> m.CrmLink | None:
         return self.uow.session.scalars(select(m.CrmLink).where(
@@ -291,7 +303,14 @@ class _Pusher:
                    remote_id: str | None) -> str:
         if remote_id:
             return self.client.update(object_type, remote_id, properties)
-        return self.client.create(object_type, properties, self._links_for(object_type, person))
+        links = self._links_for(object_type, person)
+        contact = next((i for t, i in links if t == "contacts"), None)
+        if self.uncertain and contact and properties.get("hs_timestamp"):
+            # The last try timed out: HubSpot may have created it. Find it rather than log it twice.
+            found = self.client.find_engagement(object_type, properties["hs_timestamp"], contact)
+            if found is not None:
+                return self.client.update(object_type, found, properties)
+        return self.client.create(object_type, properties, links)
 
     def push(self, item: m.CrmOutboxItem) -> str | None:
         s = self.uow.session
@@ -354,13 +373,15 @@ def push(uow_factory: UowFactory, clock: Clock, client: HubSpotClient, *,
                 continue
             item.attempts += 1
             try:
-                remote = _Pusher(uow, client).push(item)
+                uncertain = (item.last_error or "").startswith(UNCERTAIN)
+                remote = _Pusher(uow, client, uncertain).push(item)
             except HubSpotError as exc:
                 uow.rollback()  # links made for this record before the failure are redone next time
                 item = uow.session.get(m.CrmOutboxItem, item_id)
                 assert item is not None
                 item.attempts += 1
-                item.last_error = exc.message
+                maybe_applied = isinstance(exc, HubSpotUnavailable) and exc.maybe_applied
+                item.last_error = (UNCERTAIN if maybe_applied else "") + exc.message
                 if exc.stop:
                     uow.commit()
                     stopped = exc.message

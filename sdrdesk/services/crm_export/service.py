@@ -31,7 +31,7 @@ from sdrdesk.services.crm_export import push as push_mod
 from sdrdesk.services.crm_export.formats import FORMATS, FORMATS_AVAILABLE, Sheet
 from sdrdesk.services.crm_export.hubspot import DEFAULT_BASE_URL, TOKEN_SECRET_NAME, HubSpotClient
 from sdrdesk.services.crm_export.push import OutboxItem, OutboxSummary, PushResult
-from sdrdesk.services.crm_export.records import LOADERS, RECORD_TYPES
+from sdrdesk.services.crm_export.records import LOADERS, RECORD_TYPES, count_changed
 from sdrdesk.services.csv_export import neutralise
 from sdrdesk.services.secrets import SecretStore
 from sdrdesk.storage import models as m
@@ -127,28 +127,55 @@ def _check(target: str, record_type: str) -> tuple[Sheet, ...]:
     return FORMATS[target][record_type]
 
 
-def _write_csv(path: Path, header: list[str], rows: Iterable[list[Any]], cancel: CancelToken | None) -> int:
-    """UTF-8 with BOM, CRLF, formula-safe cells; written to a temporary name then moved in."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".csv.tmp", dir=path.parent)
-    count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\r\n")
-            writer.writerow(header)
-            for row in rows:
-                if cancel is not None and cancel.cancelled:
-                    raise OperationCancelled()
-                writer.writerow([neutralise(cell) for cell in row])
-                count += 1
+class _SheetFiles:
+    """One temporary file per sheet, opened on its first row (the first sheet always), streamed.
+
+    UTF-8 with BOM, CRLF, formula-safe cells; `commit` moves every file into place, `abort`
+    removes them, so a failed or cancelled export never leaves half a file.
+    """
+
+    def __init__(self, out: Path, sheets: tuple[Sheet, ...]) -> None:
+        self._out, self._sheets = out, sheets
+        self._open: dict[str, tuple[Any, Any, str, Path]] = {}  # key -> (handle, writer, tmp, path)
+        self.counts: dict[str, int] = {s.key: 0 for s in sheets}
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self._start(sheets[0])
+
+    def _start(self, sheet: Sheet) -> tuple[Any, Any, str, Path]:
+        path = sheet_path(self._out, self._sheets, sheet)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".csv.tmp", dir=path.parent)
+        handle = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(sheet.header)
+        self._open[sheet.key] = (handle, writer, tmp, path)
+        return self._open[sheet.key]
+
+    def write(self, sheet: Sheet, row: list[Any]) -> None:
+        entry = self._open.get(sheet.key) or self._start(sheet)
+        entry[1].writerow([neutralise(cell) for cell in row])
+        self.counts[sheet.key] += 1
+
+    def commit(self) -> list[WrittenFile]:
+        written = []
+        for sheet in self._sheets:  # in the format's order, so the result lists files stably
+            if sheet.key not in self._open:
+                continue
+            handle, _writer, tmp, path = self._open[sheet.key]
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return count
+            handle.close()
+            os.replace(tmp, path)
+            written.append(WrittenFile(path, sheet.key, self.counts[sheet.key]))
+        self._open.clear()
+        return written
+
+    def abort(self) -> None:
+        for handle, _writer, tmp, _path in self._open.values():
+            with contextlib.suppress(OSError):
+                handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._open.clear()
 
 
 class CrmService:
@@ -156,11 +183,21 @@ class CrmService:
         self._uow = uow_factory
         self._clock = clock
         self._secrets = secrets or SecretStore()
+        self._token_known: bool | None = None
         self.hubspot_base_url = os.environ.get("SDRDESK_HUBSPOT_URL", DEFAULT_BASE_URL)
 
     # -- HubSpot push: token in the OS keychain only, outbox in the book ----------------------
     def hubspot_token_set(self) -> bool:
-        return bool(self._secrets.get(TOKEN_SECRET_NAME))
+        """Whether a token is in the keychain (asked once per session: a keychain may prompt)."""
+        if self._token_known is None:
+            self._token_known = bool(self._secrets.get(TOKEN_SECRET_NAME))
+        return self._token_known
+
+    def push_configured(self) -> bool:
+        """True once this book has been pushed to HubSpot (no keychain access needed)."""
+        with self._uow() as uow:
+            return uow.session.scalar(select(m.ExportMark.id).where(
+                m.ExportMark.target == push_mod.MARK_TARGET).limit(1)) is not None
 
     def set_hubspot_token(self, token: str) -> None:
         """Remember the private-app token in the OS keychain (raises KeychainUnavailable)."""
@@ -168,9 +205,11 @@ class CrmService:
         if not token:
             raise ValidationError("Paste the private-app token first.")
         self._secrets.set(TOKEN_SECRET_NAME, token)
+        self._token_known = True
 
     def forget_hubspot_token(self) -> None:
         self._secrets.delete(TOKEN_SECRET_NAME)
+        self._token_known = False
 
     def queue_outbox(self) -> OutboxSummary:
         """Add what changed since last time to the outbox (offline) and return its counts."""
@@ -239,10 +278,10 @@ class CrmService:
         with self._uow() as uow:
             window = self._window(uow, target, record_type, since)
             counts = dict.fromkeys((s.key for s in sheets), 0)
-            for record in LOADERS[record_type](uow.session, window.since):
-                sheet = next((s for s in sheets if s.accepts(record)), None)
+            for kind, n in count_changed(uow.session, record_type, window.since).items():
+                sheet = next((s for s in sheets if s.accepts_kind(kind)), None)
                 if sheet is not None:
-                    counts[sheet.key] += 1
+                    counts[sheet.key] += n
         return ExportPreview(target, record_type, window,
                              tuple(SheetCount(k, v) for k, v in counts.items()))
 
@@ -253,42 +292,54 @@ class CrmService:
     def export(self, target: str, record_type: str, out: Path,
                since: str | date | datetime | None = SINCE_LAST, *,
                cancel: CancelToken | None = None,
-               progress: Callable[[int], None] | None = None) -> CrmExportResult:
-        """Write the file(s) and move the "since last export" mark for this target and type."""
+               progress: Callable[[int], None] | None = None,
+               remember: bool = True) -> CrmExportResult:
+        """Write the file(s); with `remember`, also move the "since last export" mark.
+
+        The dialog writes the files on a reader (`remember=False`, so the book's one writer is
+        never held by a long export) and then calls `remember(result)` through the writer.
+        """
         sheets = _check(target, record_type)
         out = Path(out)
         with self._uow() as uow:
             window = self._window(uow, target, record_type, since)
-            buckets: dict[str, list[list[Any]]] = {s.key: [] for s in sheets}
+            files = _SheetFiles(out, sheets)
             newest: datetime | None = None
-            for n, record in enumerate(LOADERS[record_type](uow.session, window.since), start=1):
-                if cancel is not None and cancel.cancelled:
-                    raise OperationCancelled()
-                sheet = next((s for s in sheets if s.accepts(record)), None)
-                if sheet is None:
-                    continue
-                buckets[sheet.key].append(sheet.row(record))
-                newest = record.updated_at if newest is None else max(newest, record.updated_at)
-                if progress is not None and n % 500 == 0:
-                    progress(n)
-            written: list[WrittenFile] = []
-            for sheet in sheets:
-                rows = buckets[sheet.key]
-                if sheet is not sheets[0] and not rows:
-                    continue  # the first sheet is always written, even empty; others only when used
-                path = sheet_path(out, sheets, sheet)
-                written.append(WrittenFile(path, sheet.key, _write_csv(path, sheet.header, rows, cancel)))
-            mark = self._mark_row(uow, target, record_type)
-            if mark is None:
-                mark = m.ExportMark(target=target, record_type=record_type)
-                uow.session.add(mark)
-            if newest is not None:
-                mark.exported_through = newest
-            elif mark.exported_through is None and window.since is not None:
-                mark.exported_through = window.since
-            mark.last_export_at = self._clock.now()
-            mark.last_rows = sum(f.rows for f in written)
-            uow.commit()
-            through = mark.exported_through
-        return CrmExportResult(target, record_type, window, tuple(written), through)
+            try:
+                for n, record in enumerate(LOADERS[record_type](uow.session, window.since), start=1):
+                    if cancel is not None and cancel.cancelled:
+                        raise OperationCancelled()
+                    sheet = next((s for s in sheets if s.accepts(record)), None)
+                    if sheet is None:
+                        continue
+                    files.write(sheet, sheet.row(record))
+                    newest = record.updated_at if newest is None else max(newest, record.updated_at)
+                    if progress is not None and n % 500 == 0:
+                        progress(n)
+                written = files.commit()
+            except BaseException:
+                files.abort()
+                raise
+        result = CrmExportResult(target, record_type, window, tuple(written), newest)
+        if remember:
+            self.remember(result)
+        return result
 
+    def remember(self, result: CrmExportResult) -> ExportMarkInfo:
+        """Record how far `result` exported, so the next "since last" starts after it (a write)."""
+        with self._uow() as uow:
+            mark = self._mark_row(uow, result.target, result.record_type)
+            if mark is None:
+                mark = m.ExportMark(target=result.target, record_type=result.record_type)
+                uow.session.add(mark)
+            if result.exported_through is not None:
+                previous = mark.exported_through
+                mark.exported_through = (result.exported_through if previous is None
+                                         else max(previous, result.exported_through))
+            elif mark.exported_through is None and result.window.since is not None:
+                mark.exported_through = result.window.since
+            mark.last_export_at = self._clock.now()
+            mark.last_rows = result.rows
+            uow.commit()
+            return ExportMarkInfo(mark.target, mark.record_type, mark.exported_through,
+                                  mark.last_export_at, mark.last_rows)

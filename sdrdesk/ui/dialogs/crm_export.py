@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.file_opener import DesktopFileOpener, FileOpener
 
 if TYPE_CHECKING:
     from sdrdesk.services.crm_export.push import OutboxItem, OutboxSummary, PushResult
@@ -131,6 +132,12 @@ class CrmExportDialog(QDialog):
         self.export_button.setObjectName("crm.export")
         self.export_button.setDefault(True)
         self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.opener: FileOpener = DesktopFileOpener()
+        self.open_folder_button = QPushButton("Open folder", self)
+        self.open_folder_button.setObjectName("crm.open_folder")
+        self.open_folder_button.setEnabled(False)
+        self.open_folder_button.clicked.connect(lambda: self.opener.open(Path(self.folder.text().strip())))
+        self.buttons.addButton(self.open_folder_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
         self.export_button.clicked.connect(self.export)
@@ -179,6 +186,8 @@ class CrmExportDialog(QDialog):
         self.failed_list = QListWidget(box)
         self.failed_list.setObjectName("crm.failed")
         self.failed_list.setMaximumHeight(90)
+        self.failed_list.setWordWrap(True)
+        self.failed_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QVBoxLayout(box)
         inner.addWidget(self.token_state)
         inner.addLayout(token_row)
@@ -209,7 +218,9 @@ class CrmExportDialog(QDialog):
         self.retry_button.setEnabled(counts.failed > 0)
         self.failed_list.clear()
         for item in failed:
-            self.failed_list.addItem(f"{item.description} — {item.last_error}")
+            text = f"{item.description} — {item.last_error}"
+            self.failed_list.addItem(text)
+            self.failed_list.item(self.failed_list.count() - 1).setToolTip(text)
         self.failed_list.setVisible(bool(failed))
         self.sig_outbox_shown.emit()
 
@@ -351,10 +362,19 @@ class CrmExportDialog(QDialog):
 
     def _run_export(self, workspace: Workspace, target: str, since: str | date | None,
                     outs: dict[str, Path], on_done: Callable[[list[CrmExportResult]], None]) -> None:
-        def job() -> list[CrmExportResult]:
-            return [workspace.crm.export(target, t, out, since) for t, out in outs.items()]
+        def write_files() -> list[CrmExportResult]:
+            return [workspace.crm.export(target, t, out, since, remember=False) for t, out in outs.items()]
 
-        self.ctx.runner.run(job, on_done, self._on_error, serial_db=True)
+        def remember(results: list[CrmExportResult]) -> None:
+            # The files are written on a reader; only the small "since last" marks use the writer.
+            def job() -> list[CrmExportResult]:
+                for result in results:
+                    workspace.crm.remember(result)
+                return results
+
+            self.ctx.runner.run(job, on_done, self._on_error, serial_db=True)
+
+        self.ctx.runner.run(write_files, remember, self._on_error, serial_db=False)
 
     def _on_exported(self, results: list[CrmExportResult]) -> None:
         lines = [f"{f.rows:,} {f.sheet} → {f.path.name}" for r in results for f in r.files]
@@ -363,6 +383,7 @@ class CrmExportDialog(QDialog):
         self.ctx.bus.sig_status_message.emit(
             f"Exported {sum(r.rows for r in results):,} rows for {dict(TARGETS)[results[0].target]}"
             if results else "Nothing exported")
+        self.open_folder_button.setEnabled(True)
         self.sig_exported.emit(results)
         self.export_button.setEnabled(True)
 
