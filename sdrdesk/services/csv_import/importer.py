@@ -50,7 +50,7 @@ from sdrdesk.services.csv_import import values as v
 from sdrdesk.services.csv_import.bulk import StagedInsert
 from sdrdesk.services.csv_import.detect import Detection, detect
 from sdrdesk.services.csv_import.ids import ordered_id
-from sdrdesk.services.csv_import.mapping import ColumnMapping, guess_mapping, refine_with_samples
+from sdrdesk.services.csv_import.mapping import ColumnMapping, guess_mapping
 from sdrdesk.services.csv_import.people import Candidate, KnownPerson, PeopleLookup
 from sdrdesk.services.csv_import.planning import Plan, RowPlanner
 from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
@@ -119,8 +119,7 @@ class _Run:
         self.opener = opener
         self.detection: Detection = detect(self.path, encoding=options.encoding,
                                            delimiter=options.delimiter, header_row=options.header_row)
-        mapping = options.mapping or refine_with_samples(guess_mapping(self.detection.headers),
-                                                         self.detection.sample_rows)
+        mapping = options.mapping or guess_mapping(self.detection.headers, self.detection.sample_rows)
         if options.overrides:
             mapping = mapping.with_overrides(options.overrides)
         if len(mapping.headers) != len(self.detection.headers):
@@ -147,7 +146,7 @@ class _Run:
             line_ending=self.detection.line_ending,
             header_row=self.detection.header_row, kind=mapping.kind, policy=options.policy,
             unmapped_columns=mapping.unmapped, mapping=mapping.to_json(),
-            warnings=list(self.detection.warnings) + list(mapping.warnings),
+            warnings=list(self.detection.warnings) + list(mapping.warnings), decisions=list(mapping.notes),
             status="preview" if dry_run else "done",
         )
         self.run_id = new_id()
@@ -669,4 +668,4 @@ def preview_csv(path: Path, uow_factory: UowFactory, options: ImportOptions | No
 def inspect_file(path: Path, *, encoding: str | None = None, delimiter: str | None = None,
                  header_row: int | None = None) -> tuple[Detection, ColumnMapping]:
     detection = detect(path, encoding=encoding, delimiter=delimiter, header_row=header_row)
-    return detection, refine_with_samples(guess_mapping(detection.headers), detection.sample_rows)
+    return detection, guess_mapping(detection.headers, detection.sample_rows)

@@ -52,6 +52,7 @@ class ImportReport:
     reject_reasons: dict[str, int] = field(default_factory=dict)
     duplicate_reasons: dict[str, int] = field(default_factory=dict)  # how each was recognised
     warnings: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)  # how the file was read and why (roles, region)
     unmapped_columns: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -88,5 +89,6 @@ class ImportReport:
             lines.append(f"  rejected {count:,}: {reason}")
         if self.rejects_file:
             lines.append(f"  rejected rows written to {self.rejects_file}")
+        lines.extend(f"  read: {d}" for d in self.decisions)
         lines.extend(f"  note: {w}" for w in self.warnings)
         return lines

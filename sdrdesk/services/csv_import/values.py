@@ -10,7 +10,13 @@ from urllib.parse import urlsplit
 # Tokens database exports write for "no value" (Northwind's NULL, MySQL's \N).
 NULL_TOKENS = frozenset({"NULL", "\\N"})
 _TEXT_MARKED = frozenset("=+-@\t\r(")
-_EMAIL = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"'.]{2,}$")
+# Addresses this plain form accepts are valid for email-validator too (dot-atoms, LDH labels, an
+# alphabetic top-level domain); anything else (quoted parts, accents, odd labels) is asked of it.
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_EMAIL = re.compile(
+    rf"^{_ATOM}(?:\.{_ATOM})*@(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+[a-z]{{2,63}}$", re.IGNORECASE)
+# Special-use names are a question of delivery, not syntax: "jane@doe.invalid" is well-formed.
+_RESERVED_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
 _EMAIL_SPLIT = re.compile(r"[,;\s]+")
 _DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
 _TRUE = frozenset({"1", "true", "yes", "y", "x", "company", "organisation", "organization", "vrai",
@@ -64,7 +70,24 @@ def split_emails(value: str) -> list[str]:
 
 
 def is_email(value: str) -> bool:
-    return bool(_EMAIL.match(value))
+    """A syntactically valid address (email-validator's rules, no network): `o'brien@x.com` is."""
+    if len(value) <= 254 and _PLAIN_EMAIL.match(value) and value.index("@") <= 64 and "--" not in value:
+        return True
+    return _validated(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _validated(value: str) -> bool:
+    from email_validator import EmailNotValidError, validate_email
+
+    head, dot, tld = value.rpartition(".")
+    if dot and tld.lower() in _RESERVED_TLDS:
+        value = f"{head}.com"  # syntax only: check the rest as if it were an ordinary name
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=16384)  # company websites repeat down a contacts file

@@ -51,9 +51,8 @@ from sdrdesk.services.csv_import import (
     ImportReport,
     detect,
     guess_mapping,
-    refine_with_samples,
 )
-from sdrdesk.services.csv_import.aliases import ALL_FIELDS, FIELD_LABELS, IGNORE
+from sdrdesk.services.csv_import.aliases import ALL_FIELDS, DROP, FIELD_LABELS, IGNORE
 from sdrdesk.services.csv_import.service import ImportService
 from sdrdesk.services.csv_import.undo import UndoResult
 from sdrdesk.ui import settings as S
@@ -77,7 +76,7 @@ PAGE_FILE, PAGE_DETECT, PAGE_MAPPING, PAGE_PREVIEW, PAGE_SOURCE, PAGE_RUN, PAGE_
 
 
 def _field_choices() -> list[tuple[str, str]]:
-    choices = [(FIELD_LABELS[IGNORE], IGNORE)]
+    choices = [(FIELD_LABELS[IGNORE], IGNORE), (FIELD_LABELS[DROP], DROP)]
     for field in ALL_FIELDS:
         if field == "contact.phone":
             choices.extend((f"Phone ({label})" if label else "Phone", f"contact.phone:{label}" if label
@@ -239,6 +238,7 @@ class _MappingPage(QWizardPage):
         self.remember.setObjectName("import.remember_mapping")
         self.remember.setChecked(True)
         self.kind = QLabel()
+        self.kind.setWordWrap(True)
         self.kind.setObjectName("import.kind")
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
@@ -250,8 +250,9 @@ class _MappingPage(QWizardPage):
     def initializePage(self) -> None:
         d = self._wizard.detection
         assert d is not None
-        mapping = self._wizard.imports.remembered_mapping(d.headers) or refine_with_samples(
-            guess_mapping(d.headers), d.sample_rows)
+        remembered = self._wizard.imports.remembered_mapping(d.headers)
+        mapping = remembered or guess_mapping(d.headers, d.sample_rows)
+        self._notes = ("Using the mapping remembered for these columns.",) if remembered else mapping.notes
         self.table.setRowCount(len(d.headers))
         self.combos = []
         first = d.sample_rows[0] if d.sample_rows else ()
@@ -274,7 +275,7 @@ class _MappingPage(QWizardPage):
         fields = {(h or f"#{i + 1}"): c.currentData() for i, (h, c) in enumerate(zip(d.headers, self.combos,
                                                                                      strict=True))}
         base = ColumnMapping(d.headers, tuple(IGNORE for _ in d.headers))
-        return base.with_overrides({k: (None if val == IGNORE else val) for k, val in fields.items()})
+        return base.with_overrides(fields)
 
     def set_field(self, column: int, field: str) -> None:
         """Choose `field` for `column` (what a user's pick in the combo does)."""
@@ -289,11 +290,12 @@ class _MappingPage(QWizardPage):
             return
         names = {"contacts": "contacts (with their companies)", "accounts": "accounts (companies)",
                  "both": "contacts and accounts"}
-        self.kind.setText(f"This file will import as {names[mapping.kind]}.")
+        self.kind.setText(" ".join([f"This file will import as {names[mapping.kind]}.",
+                                    *getattr(self, "_notes", ())]))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return any(c.currentData() != IGNORE for c in self.combos)
+        return any(c.currentData() not in (IGNORE, DROP) for c in self.combos)
 
     def validatePage(self) -> bool:
         self._wizard.mapping = self.mapping()
