@@ -13,7 +13,7 @@ from sdrdesk.services.csv_import import ImportOptions, guess_mapping, import_csv
 from sdrdesk.services.csv_import.aliases import field_for_header
 from sdrdesk.storage.unit_of_work import UowFactory
 from tests.conftest import TEST_DATA
-from tests.importing.helpers import query, write_csv
+from tests.importing.helpers import query
 
 DATA = TEST_DATA / "import"
 

@@ -77,7 +77,7 @@ _COMPANY_WORDS = frozenset({
 _NAME_WORDS = frozenset({
     "name", "names", "nom", "nombre", "de", "du", "des", "la", "le", "l", "d", "the", "of", "legal",
     "official", "officiel", "officielle", "registered", "trading", "full", "complet", "current",
-    "denomination", "denominacion", "bezeichnung", "razon", "social", "sociale", "raison", "der", "des"})
+    "denomination", "denominacion", "bezeichnung", "razon", "social", "sociale", "raison", "der"})
 _COMPANY_PHRASES = (("raison", "sociale"), ("razon", "social"), ("denomination", "sociale"))
 
 
