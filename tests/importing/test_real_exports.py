@@ -81,3 +81,36 @@ def test_apostrophe_addresses_import(uow_factory: UowFactory, book_path: Path) -
     assert report.rejected == 0
     assert query(book_path, "SELECT email FROM contacts WHERE last_name = ?", "O'Brien") == [
         ("aoife.o'brien@harbour-analytics.example",)]
+
+
+# ---- 3. no made-up numbers: E.164 only for the row's country or a number's own code --------------
+def test_numbers_that_do_not_parse_for_the_rows_country_get_no_e164(
+        uow_factory: UowFactory, book_path: Path) -> None:
+    report = import_csv(DATA / "territory_accounts.csv", uow_factory, ImportOptions())
+    assert (report.rows, report.imported) == (6, 6)
+    phones = dict(query(book_path, "SELECT name, coalesce(phone_e164, '-') FROM accounts"))
+    assert phones == {
+        "Palmer Station Supply": "-",  # Antarctica has no numbering metadata: never "+415555..."
+        "Wake Island Services": "-",
+        "Norsk Polar AS": "+4722123456", "Pitcairn Stamps": "+6491234567",
+        "Kiel Hafen GmbH": "+49431123456",
+        "Boston Harbor Co": "+49301234567",  # the US international prefix 011 is a code of its own
+    }
+
+
+@pytest.mark.parametrize(("raw", "region", "e164", "valid"), [
+    ("(415) 555-0132 x123", "AQ", None, False), ("(415) 555-0132 x123", None, None, False),
+    ("04 70 12 34 56", "US", None, False), ("04 70 12 34 56", "FR", "+33470123456", True),
+    ("0049 30 1234567", "US", "+49301234567", True), ("+49 30 1234567", "AQ", "+49301234567", True),
+    ("+1 55501", None, None, False),  # its own code, but not even a possible number
+])
+def test_strict_parsing_in_the_domain_and_the_importer(raw: str, region: str | None, e164: str | None,
+                                                      valid: bool) -> None:
+    from sdrdesk.domain.phones import parse_phone
+    from sdrdesk.services.csv_import.phones import parse_for_import
+
+    info = parse_phone(raw, region)
+    assert (info.e164, info.valid) == (e164, valid)
+    assert info.timezones == () or valid
+    row = parse_for_import(raw, region)
+    assert (row["e164"], row["is_valid"]) == (e164, valid)
