@@ -31,9 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument("--policy", choices=("skip", "update", "keep_both"), default="skip",
                         help="what to do with rows already in the book (default: skip)")
-    parser.add_argument("--region", default="US", metavar="CC",
+    parser.add_argument("--region", default=None, metavar="CC",
                         help="country (ISO code) for phone numbers written without +country code when the "
-                             "row has no country column (default: US)")
+                             "row has no country (default: inferred from the file's numbers and addresses)")
     parser.add_argument("--encoding", help="override the detected encoding (utf-8, cp1252, utf-16, ...)")
     parser.add_argument("--delimiter", help=r"override the detected delimiter (',', ';', '\t' or '|')")
     parser.add_argument("--report-dir", type=Path, metavar="DIR",

@@ -13,7 +13,7 @@ from sdrdesk.services.csv_import import ImportOptions, guess_mapping, import_csv
 from sdrdesk.services.csv_import.aliases import field_for_header
 from sdrdesk.storage.unit_of_work import UowFactory
 from tests.conftest import TEST_DATA
-from tests.importing.helpers import query
+from tests.importing.helpers import query, write_csv
 
 DATA = TEST_DATA / "import"
 
@@ -114,3 +114,77 @@ def test_strict_parsing_in_the_domain_and_the_importer(raw: str, region: str | N
     assert info.timezones == () or valid
     row = parse_for_import(raw, region)
     assert (row["e164"], row["is_valid"]) == (e164, valid)
+
+
+# ---- 4. the region of numbers without a code comes from the data, and says so --------------------
+def test_a_french_list_without_a_country_column_is_read_as_france(
+        uow_factory: UowFactory, book_path: Path) -> None:
+    report = import_csv(DATA / "musees_sans_pays.csv", uow_factory, ImportOptions())
+    assert report.rejected == 0
+    assert any(d.startswith("Numbers without a country code are read as France (FR)") for d in report.decisions)
+    e164 = [row[0] for row in query(book_path, "SELECT e164 FROM contact_phones ORDER BY e164")]
+    assert all(n.startswith("+33") for n in e164) and not any(n.startswith("+1") for n in e164)
+    # A cell with two numbers is two phones of the same contact.
+    two = query(book_path, "SELECT p.raw, p.position FROM contact_phones p JOIN contacts c ON c.id = "
+                           "p.contact_id WHERE c.email = 'contact@musee-faience.fr' ORDER BY p.position")
+    assert two == [("03 88 80 34 49", 0), ("03 88 80 89 30", 1)]
+    assert report.phones == 7 and report.phones_invalid == 0
+
+
+def test_a_region_that_numbers_do_not_fit_is_said(tmp_path: Path, uow_factory: UowFactory,
+                                                  book_path: Path) -> None:
+    report = import_csv(DATA / "musees_sans_pays.csv", uow_factory, ImportOptions(default_region="US"))
+    assert report.phones_invalid == 7
+    assert query(book_path, "SELECT count(*) FROM contact_phones WHERE e164 IS NOT NULL") == [(0,)]
+    assert any("7 phone number(s) are not valid numbers" in w and "(US)" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize(("cell", "parts"), [
+    ("03 88 80 34 49 / 03 88 80 89 30", ["03 88 80 34 49", "03 88 80 89 30"]),
+    ("+33 1 42 68 53 00; +33 6 12 34 56 78", ["+33 1 42 68 53 00", "+33 6 12 34 56 78"]),
+    ("03 80 61 42 93/40 95", ["03 80 61 42 93/40 95"]),  # another ending, not a second number
+    ("(415) 555-0132 x12", ["(415) 555-0132 x12"]), ("04 74 36 72 06 (mairie)", ["04 74 36 72 06 (mairie)"]),
+])
+def test_two_numbers_in_a_cell(cell: str, parts: list[str]) -> None:
+    from sdrdesk.services.csv_import.values import split_phones
+
+    assert split_phones(cell) == parts
+
+
+# ---- 5. country names from pycountry plus aliases; unknown ones are reported -----------------------
+@pytest.mark.parametrize(("text", "code"), [
+    ("Syrian Arab Republic", "SY"), ("Brunei Darussalam", "BN"), ("Holy See (Vatican City State)", "VA"),
+    ("Lao People's Democratic Republic", "LA"), ("Slovakia (Slovak Republic)", "SK"),
+    ("Kyrgyz Republic", "KG"), ("Palestinian Territory", "PS"), ("United States Virgin Islands", "VI"),
+    ("Virgin Islands, U.S.", "VI"), ("Bolivia (Plurinational State of)", "BO"), ("Côte d'Ivoire", "CI"),
+    ("Pays-Bas", "NL"), ("Estados Unidos", "US"), ("FRA", "FR"), ("Netherlands Antilles", "AN"),
+])
+def test_country_names_from_pycountry(text: str, code: str) -> None:
+    from sdrdesk.services.csv_import.countries import to_iso2
+
+    assert to_iso2(text) == code
+
+
+def test_every_faker_country_of_the_datablist_file_resolves(uow_factory: UowFactory) -> None:
+    import csv
+
+    from sdrdesk.services.csv_import.countries import to_iso2
+    from tests.conftest import shared_file
+
+    path = shared_file("datablist/customers-1000.csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        countries = {row["Country"] for row in csv.DictReader(handle)}
+    assert {c for c in countries if to_iso2(c) is None} == set()
+    report = import_csv(path, uow_factory, ImportOptions())
+    assert not any("was not recognised" in w for w in report.warnings)
+
+
+def test_an_unknown_country_is_a_warning_with_its_rows(tmp_path: Path, uow_factory: UowFactory,
+                                                       book_path: Path) -> None:
+    text = ("Name,Email,Country,Phone\nAnn Lee,ann@acme.example,Atlantis,(415) 555-0132\n"
+            "Bo Ng,bo@acme.example,Germany,030 1234567\nCy Oh,cy@acme.example,Atlantis,555 0199\n")
+    report = import_csv(write_csv(tmp_path / "c.csv", text), uow_factory, ImportOptions())
+    assert any(w.startswith('Country "Atlantis" was not recognised (rows 1, 3)') for w in report.warnings)
+    # Its rows' numbers are not read as the default region's.
+    assert dict(query(book_path, "SELECT raw, coalesce(e164, '-') FROM contact_phones")) == {
+        "(415) 555-0132": "-", "030 1234567": "+49301234567", "555 0199": "-"}

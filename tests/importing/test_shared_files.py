@@ -89,9 +89,11 @@ def test_people_phone_formats(uow_factory: UowFactory, book_path: Path, report_d
     _import("datablist/people-1000.csv", uow_factory, report_dir)
     rows = dict(query(book_path, "SELECT c.email, p.raw || '|' || coalesce(p.e164, '') FROM contacts c "
                                   "JOIN contact_phones p ON p.contact_id = c.id"))
-    assert rows["pwarner@example.org"] == "857.139.8239|+18571398239"  # row 1
+    # Faker's made-up US numbers: no E.164 unless valid for the region (issue 12, class 3), or
+    # written with their own code and possible.
+    assert rows["pwarner@example.org"] == "857.139.8239|"  # row 1: exchanges never start with 1
     assert rows["fergusonkatherine@example.net"] == "+1-950-759-8687|+19507598687"  # row 2
-    assert rows["fhoward@example.org"] == "(599)782-0605|+15997820605"  # row 3
+    assert rows["fhoward@example.org"] == "(599)782-0605|"  # row 3: 599 is no US area code
     title = query(book_path, "SELECT title FROM contacts WHERE email = 'fergusonkatherine@example.net'")
     assert title == [("Dancer",)]
 

@@ -51,9 +51,11 @@ from sdrdesk.services.csv_import.bulk import StagedInsert
 from sdrdesk.services.csv_import.detect import Detection, detect
 from sdrdesk.services.csv_import.ids import ordered_id
 from sdrdesk.services.csv_import.mapping import ColumnMapping, guess_mapping
+from sdrdesk.services.csv_import.countries import country_name
 from sdrdesk.services.csv_import.people import Candidate, KnownPerson, PeopleLookup
 from sdrdesk.services.csv_import.planning import Plan, RowPlanner
 from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
+from sdrdesk.services.csv_import.region import infer_region
 from sdrdesk.services.csv_import.report import MAX_LISTED, ImportReport, RowOutcome
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import UowFactory
@@ -77,7 +79,10 @@ _RUN_T = m.ImportRun.__table__
 @dataclass
 class ImportOptions:
     source_label: str | None = None
-    default_region: str | None = "US"  # ISO alpha-2 for numbers written without a country code
+    # ISO alpha-2 for numbers written without a country code; None: inferred from the file's
+    # numbers and addresses (`region.py`), with `region_fallback` (the rep's region) as a candidate.
+    default_region: str | None = None
+    region_fallback: str | None = "US"
     policy: str = "skip"
     mapping: ColumnMapping | None = None  # the whole mapping (wizard); else guessed from headers
     overrides: Mapping[str, str | None] | None = None  # {header: field} applied on top (--map)
@@ -137,7 +142,18 @@ class _Run:
                 f"No column of {self.path.name} could be matched to a name, e-mail, phone or company "
                 f"(columns: {', '.join(h or '(blank)' for h in self.detection.headers[:12])}). "
                 "Map the columns in the import wizard, or pass --map '{\"Column\": \"contact.email\"}'.")
-        self.planner = RowPlanner(mapping, options.default_region)
+        region = options.default_region
+        decisions = list(mapping.notes)
+        if region is None:
+            guess = infer_region(mapping, self.detection.sample_rows, options.region_fallback)
+            region = guess.region
+            if fields & {"contact.phone", "account.phone"}:
+                decisions.append(guess.reason)
+        elif fields & {"contact.phone", "account.phone"}:
+            decisions.append(f"Numbers without a country code are read as {country_name(region)} "
+                             f"({region}), as chosen.")
+        self.region = region
+        self.planner = RowPlanner(mapping, region)
         self.width = len(self.detection.headers)
         self.now = clock.now()
         self.report = ImportReport(
@@ -146,7 +162,7 @@ class _Run:
             line_ending=self.detection.line_ending,
             header_row=self.detection.header_row, kind=mapping.kind, policy=options.policy,
             unmapped_columns=mapping.unmapped, mapping=mapping.to_json(),
-            warnings=list(self.detection.warnings) + list(mapping.warnings), decisions=list(mapping.notes),
+            warnings=list(self.detection.warnings) + list(mapping.warnings), decisions=decisions,
             status="preview" if dry_run else "done",
         )
         self.run_id = new_id()
@@ -286,6 +302,7 @@ class _Run:
         for stage in self._stages.values():
             stage.drop(conn)
         self.report.row_outcomes.sort(key=lambda o: o.number)  # rejects are decided first
+        self._final_warnings()
         self.report.seconds = round(time.perf_counter() - started, 3)
         if self.dry_run:
             return
@@ -295,6 +312,18 @@ class _Run:
             rows=self.report.rows, imported=self.report.imported, updated=self.report.updated,
             duplicates=self.report.duplicates, rejected=self.report.rejected,
             rejects_file=self.report.rejects_file, report=self.report.to_dict()))
+
+    def _final_warnings(self) -> None:
+        r = self.report
+        for text, rows in sorted(self.planner.unknown_countries.items(), key=lambda kv: -len(kv[1])):
+            listed = ", ".join(str(n) for n in rows[:10]) + (", ..." if len(rows) > 10 else "")
+            r.warnings.append(f'Country "{text}" was not recognised (rows {listed}): left empty, and those '
+                              "rows' numbers without a country code are kept as typed with no E.164 form.")
+        if r.phones_invalid:
+            where = f"their row's country or {country_name(self.region)} ({self.region})" if self.region \
+                else "their row's country"
+            r.warnings.append(f"{r.phones_invalid:,} phone number(s) are not valid numbers of {where}: kept "
+                              "as typed and flagged, with no E.164 form and no time zone.")
 
     def _tick(self, done: int, total: int) -> None:
         if self.progress is None:

@@ -33,6 +33,8 @@ class Plan:
 class RowPlanner:
     def __init__(self, mapping: ColumnMapping, default_region: str | None) -> None:
         self.default_region = default_region
+        # Country cells no name matched: {as written: [row numbers]} (a warning, never silence).
+        self.unknown_countries: dict[str, list[int]] = {}
         self.width = len(mapping.headers)
         self.single: dict[str, int] = {}
         self.multi: dict[str, list[tuple[int, str | None]]] = {}
@@ -86,14 +88,22 @@ class RowPlanner:
                 return f'e-mail "{email}" is not a valid address'
         email = emails[0] if emails else None
         extra_emails = [e for e in emails[1:] if v.is_email(e)]
-        contact_country = to_iso2(get("contact.country", "")) if "contact.country" in self.single else None
-        account_country = to_iso2(get("account.country", "")) if "account.country" in self.single else None
-        region = contact_country or account_country or self.default_region
+        contact_country = self._country(get("contact.country", ""), record.number) \
+            if "contact.country" in self.single else None
+        account_country = self._country(get("account.country", ""), record.number) \
+            if "account.country" in self.single else None
+        region = contact_country or account_country
+        if region is None:
+            # A country that was written but not recognised is no reason to read numbers as US.
+            unknown = get("contact.country", "") or get("account.country", "")
+            region = None if unknown else self.default_region
         phone_cells: list[tuple[str | None, str]] = []
         for cell, label in self._all(cells, "contact.phone"):
             items = v.json_list(cell)
-            phone_cells.extend((lbl or label, raw) for lbl, raw in items) if items is not None \
-                else phone_cells.append((label, cell))
+            if items is not None:
+                phone_cells.extend((lbl or label, raw) for lbl, raw in items)
+            else:
+                phone_cells.extend((label, part) for part in v.split_phones(cell))
         website = get("account.website", "")
         account: dict[str, Any] | None = None
         account_name = company or (full if is_company else "") or ""
@@ -168,4 +178,13 @@ class RowPlanner:
         return Plan(record.number, record.cells, "contact", label, account=account, contact=contact,
                      email=email, phones=phones)
 
-    # ---- book state --------------------------------------------------------------------------
+    def _country(self, text: str, number: int) -> str | None:
+        if not text:
+            return None
+        code = to_iso2(text)
+        if code is None:
+            rows = self.unknown_countries.setdefault(text, [])
+            if len(rows) < 20:
+                rows.append(number)
+        return code
+

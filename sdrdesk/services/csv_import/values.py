@@ -55,6 +55,21 @@ def json_list(value: str) -> list[tuple[str | None, str]] | None:
     return items
 
 
+_PHONE_SPLIT = re.compile(r"\s*(?:/|;|\||,|\n|\s+or\s+|\s+ou\s+|\s+oder\s+|\s+et\s+)\s*", re.IGNORECASE)
+_PHONE_SPLIT_HINT = re.compile(r"[/;|,\n]|\s(?:or|ou|oder|et)\s", re.IGNORECASE)
+
+
+def split_phones(value: str) -> list[str]:
+    """Two numbers in one cell ("03 88 80 34 49 / 03 88 80 89 30") are two; a short tail
+    ("03 80 61 42 93/40 95", another ending) or a single number stays as written."""
+    if not _PHONE_SPLIT_HINT.search(value):
+        return [value]
+    parts = [p for p in _PHONE_SPLIT.split(value) if p.strip()]
+    if len(parts) > 1 and all(sum(c.isdigit() for c in p) >= 8 for p in parts):
+        return parts
+    return [value]
+
+
 def split_emails(value: str) -> list[str]:
     """Every address in a cell: plain, `mailto:`-prefixed, several per cell, or a JSON array."""
     items = json_list(value)

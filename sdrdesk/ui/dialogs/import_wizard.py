@@ -577,7 +577,7 @@ class ImportWizard(QWizard):
         d = self.detection
         return ImportOptions(
             source_label=self.source_label or None,
-            default_region=self.settings.get(S.DEFAULT_REGION) or None,
+            default_region=None, region_fallback=self.settings.get(S.DEFAULT_REGION) or None,
             policy=self.policy, mapping=self.mapping,
             encoding=d.encoding if d else None, delimiter=d.delimiter if d else None,
             header_row=d.header_row if d else None,
