@@ -121,7 +121,8 @@ def test_a_french_list_without_a_country_column_is_read_as_france(
         uow_factory: UowFactory, book_path: Path) -> None:
     report = import_csv(DATA / "musees_sans_pays.csv", uow_factory, ImportOptions())
     assert report.rejected == 0
-    assert any(d.startswith("Numbers without a country code are read as France (FR)") for d in report.decisions)
+    france = "Numbers without a country code are read as France (FR)"
+    assert any(d.startswith(france) for d in report.decisions)
     e164 = [row[0] for row in query(book_path, "SELECT e164 FROM contact_phones ORDER BY e164")]
     assert all(n.startswith("+33") for n in e164) and not any(n.startswith("+1") for n in e164)
     # A cell with two numbers is two phones of the same contact.

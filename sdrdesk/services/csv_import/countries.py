@@ -21,7 +21,8 @@ _LANGUAGES = ("fr", "de", "es", "it", "pt", "nl", "sv", "da", "fi", "pl", "ca", 
 # Short forms, old names and the spellings of other country lists (Faker, World Bank, UN).
 _ALIASES = {
     "uk": "GB", "greatbritain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
-    "northernireland": "GB", "republicofireland": "IE", "usa": "US", "us": "US", "unitedstatesofamerica": "US", "america": "US",
+    "northernireland": "GB", "republicofireland": "IE", "usa": "US", "us": "US",
+    "unitedstatesofamerica": "US", "america": "US",
     "uae": "AE", "southkorea": "KR", "korea": "KR", "republicofkorea": "KR", "northkorea": "KP",
     "russia": "RU", "czechia": "CZ", "czechrepublic": "CZ", "holland": "NL", "thenetherlands": "NL",
     "vietnam": "VN", "ivorycoast": "CI", "turkey": "TR", "turkiye": "TR", "macau": "MO",

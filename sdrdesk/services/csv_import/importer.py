@@ -48,10 +48,10 @@ from sdrdesk.domain.errors import DatabaseOpenError, ImportFileRejected
 from sdrdesk.domain.ids import new_id
 from sdrdesk.services.csv_import import values as v
 from sdrdesk.services.csv_import.bulk import StagedInsert
+from sdrdesk.services.csv_import.countries import country_name
 from sdrdesk.services.csv_import.detect import Detection, detect
 from sdrdesk.services.csv_import.ids import ordered_id
 from sdrdesk.services.csv_import.mapping import ColumnMapping, guess_mapping
-from sdrdesk.services.csv_import.countries import country_name
 from sdrdesk.services.csv_import.people import Candidate, KnownPerson, PeopleLookup
 from sdrdesk.services.csv_import.planning import Plan, RowPlanner
 from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
