@@ -189,3 +189,15 @@ def test_an_unknown_country_is_a_warning_with_its_rows(tmp_path: Path, uow_facto
     # Its rows' numbers are not read as the default region's.
     assert dict(query(book_path, "SELECT raw, coalesce(e164, '-') FROM contact_phones")) == {
         "(415) 555-0132": "-", "030 1234567": "+49301234567", "555 0199": "-"}
+
+
+# ---- 6. placeholders are empty ---------------------------------------------------------------------
+def test_placeholders_are_empty_not_data(uow_factory: UowFactory, book_path: Path) -> None:
+    report = import_csv(DATA / "accounts_placeholders.csv", uow_factory, ImportOptions())
+    assert (report.rows, report.imported, report.kind) == (5, 5, "accounts")
+    rows = {r[0]: r[1:] for r in query(book_path, "SELECT name, industry, region, city, country FROM accounts")}
+    assert rows["Acme Tools"] == (None, None, "Springfield", "US")
+    assert rows["Borealis Freight"] == (None, None, "Tromsø", "NO")
+    assert rows["Cedar & Pine"] == (None, None, None, "CA")
+    assert rows["Dunmore Mills"] == ("Textiles", None, "Leeds", "GB")
+    assert rows["Windhoek Craft"] == ("Crafts", "Khomas", "Windhoek", "NA")  # "NA" is Namibia

@@ -7,8 +7,10 @@ import json
 import re
 from urllib.parse import urlsplit
 
-# Tokens database exports write for "no value" (Northwind's NULL, MySQL's \N).
-NULL_TOKENS = frozenset({"NULL", "\\N"})
+# What exports and spreadsheets write for "no value" (Northwind's NULL, MySQL's \N, Excel's #N/A),
+# compared case-insensitively. Not "NA": that is Namibia in a country column.
+NULL_TOKENS = frozenset({"null", "\\n", "n/a", "#n/a", "-", "--", "none", "(null)", "nil", "(none)",
+                         "#value!", "#ref!", "n.a.", "—"})
 _TEXT_MARKED = frozenset("=+-@\t\r(")
 # Addresses this plain form accepts are valid for email-validator too (dot-atoms, LDH labels, an
 # alphabetic top-level domain); anything else (quoted parts, accents, odd labels) is asked of it.
@@ -30,7 +32,7 @@ def clean(value: str) -> str:
     if text[:1] == "'" and len(text) > 1 and (text[1] in _TEXT_MARKED or text[1].isdigit()):
         # A spreadsheet "keep as text" apostrophe (Apollo phones, our own formula-safe export).
         text = text[1:]
-    return "" if text in NULL_TOKENS else text
+    return "" if len(text) <= 7 and text.casefold() in NULL_TOKENS else text
 
 
 def json_list(value: str) -> list[tuple[str | None, str]] | None:
