@@ -195,7 +195,8 @@ def test_an_unknown_country_is_a_warning_with_its_rows(tmp_path: Path, uow_facto
 def test_placeholders_are_empty_not_data(uow_factory: UowFactory, book_path: Path) -> None:
     report = import_csv(DATA / "accounts_placeholders.csv", uow_factory, ImportOptions())
     assert (report.rows, report.imported, report.kind) == (5, 5, "accounts")
-    rows = {r[0]: r[1:] for r in query(book_path, "SELECT name, industry, region, city, country FROM accounts")}
+    rows = {r[0]: r[1:] for r in query(book_path,
+                                       "SELECT name, industry, region, city, country FROM accounts")}
     assert rows["Acme Tools"] == (None, None, "Springfield", "US")
     assert rows["Borealis Freight"] == (None, None, "Tromsø", "NO")
     assert rows["Cedar & Pine"] == (None, None, None, "CA")
