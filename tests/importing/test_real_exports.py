@@ -202,3 +202,38 @@ def test_placeholders_are_empty_not_data(uow_factory: UowFactory, book_path: Pat
     assert rows["Cedar & Pine"] == (None, None, None, "CA")
     assert rows["Dunmore Mills"] == ("Textiles", None, "Leeds", "GB")
     assert rows["Windhoek Craft"] == ("Crafts", "Khomas", "Windhoek", "NA")  # "NA" is Namibia
+
+
+# ---- 7. possible duplicates shown and counted apart; skipped rows written with what they matched ----
+def test_shared_addresses_and_sites_are_possible_duplicates(
+        uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
+    from sdrdesk.services.csv_import import preview_csv
+
+    path = DATA / "leads_shared_addresses.csv"
+    preview = preview_csv(path, uow_factory, ImportOptions())
+    assert [(p["row"], p["why"], p["choice"]) for p in preview.possible_duplicates] == [
+        ("2", "same e-mail, different name", "keep_both")]
+    assert 'contact "Ann Lee" <info@lee-family.example>' in preview.possible_duplicates[0]["matched"]
+    report = import_csv(path, uow_factory, ImportOptions(report_dir=report_dir))
+    assert (report.rows, report.imported, report.duplicates) == (7, 6, 1)
+    assert (report.possible_duplicate_count, report.possible_duplicate_companies) == (1, 1)
+    assert any("1 possible duplicate(s)" in line for line in report.summary_lines())
+    companies = sorted(r[0] for r in query(book_path, "SELECT name FROM accounts"))
+    assert companies == ["Kim Design", "Lee Bakery", "Musée des Beaux-Arts", "Muséum d'Histoire Naturelle",
+                         "Park Plumbing"]  # free mail never identifies a company
+    assert query(book_path, "SELECT count(DISTINCT domain) FROM accounts WHERE domain LIKE '%gmail%'") == [(0,)]
+    # Every skipped row is written beside the rejects, with why and which record it matched.
+    assert report.skipped_file is not None
+    skipped = Path(report.skipped_file).read_text(encoding="utf-8-sig").splitlines()
+    assert skipped[0].endswith("skipped because,matched record")
+    assert skipped[1].startswith("Ann,Lee,info@lee-family.example") and "row 3: e-mail earlier in this file" \
+        in skipped[1] and 'contact ' in skipped[1]
+
+
+def test_possible_duplicates_can_be_skipped(uow_factory: UowFactory, report_dir: Path) -> None:
+    report = import_csv(DATA / "leads_shared_addresses.csv", uow_factory,
+                        ImportOptions(possible_duplicates="skip", report_dir=report_dir))
+    assert (report.imported, report.duplicates, report.possible_duplicate_count) == (5, 2, 1)
+    assert report.duplicate_reasons["possible duplicate: same e-mail, different name"] == 1
+    text = Path(report.skipped_file).read_text(encoding="utf-8-sig")  # type: ignore[arg-type]
+    assert "Tom,Lee" in text and "possible duplicate: same e-mail, different name" in text

@@ -91,6 +91,9 @@ class ImportOptions:
     header_row: int | None = None
     report_dir: Path | None = None  # where the report and rejects files go; None writes none
     batch_size: int = 500
+    # The same e-mail with a clearly different name, or the same website with a clearly different
+    # company name: "keep_both" (default: two records, counted apart) or "skip" (as duplicates).
+    possible_duplicates: str = "keep_both"
 
 
 @dataclass(slots=True)
@@ -99,6 +102,7 @@ class _KnownAccount:
     domain: str | None
     mine: bool  # created by this run
     city: str | None = None
+    name: str | None = None
 
     def same_place(self, city: str | None) -> bool:
         """Unknown on either side counts as the same; two known, different towns do not."""
@@ -173,6 +177,9 @@ class _Run:
         self.fuzzy_size = 0
         self.updated_ids: set[uuid.UUID] = set()
         self._rejects_tmp: Path | None = None
+        self._skipped_tmp: Path | None = None
+        self._skipped_handle: Any = None
+        self._skipped_writer: Any = None
         self._rejects_handle: Any = None
         self._rejects_writer: Any = None
         self._last_progress = 0.0
@@ -183,7 +190,7 @@ class _Run:
                             .where(_ACCOUNT_T.c.deleted_at.is_(None)))
         for account_id, name, domain, city in rows:
             self.names.setdefault(v.company_key(name or ""), []).append(
-                _KnownAccount(account_id, domain, False, city))
+                _KnownAccount(account_id, domain, False, city, name))
             self._remember_fuzzy(name or "")
 
     def _remember_fuzzy(self, name: str) -> None:
@@ -351,6 +358,40 @@ class _Run:
             r.row_outcomes.append(RowOutcome(number, plan.record if plan else record, outcome,
                                              plan.label if plan else label, reason))
 
+    def _other_company(self, plan: Plan, known: _KnownAccount) -> bool:
+        """True when the row's company shares a website with `known` but is clearly another one
+        (an umbrella or city site: "Musée A" and "Musée B" at ville.fr). Counted apart when the
+        row's company would otherwise be taken as `known`."""
+        account = plan.account
+        assert account is not None
+        if not account.get("domain_key") or account.get("domain_key") != known.domain:
+            return False
+        return v.clearly_different_companies(account["name"], known.name or "")
+
+    def _possible(self, plan: Plan, why: str, matched: str) -> None:
+        r = self.report
+        r.possible_duplicate_count += 1
+        if len(r.possible_duplicates) < MAX_LISTED:
+            r.possible_duplicates.append({"row": str(plan.number), "label": plan.label, "why": why,
+                                          "matched": matched, "choice": self.o.possible_duplicates})
+
+    def _skip(self, plan: Plan, reason: str, matched: str) -> None:
+        """A duplicate: counted, and written to the skipped-rows file with what it matched."""
+        self._outcome(plan, plan.number, "duplicate", reason)
+        if reason.startswith("possible duplicate"):
+            self._possible(plan, reason.removeprefix("possible duplicate: "), matched)
+        if self.dry_run or self.o.report_dir is None:
+            return
+        if self._skipped_writer is None:
+            self.o.report_dir.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=".skipped-", suffix=".csv", dir=self.o.report_dir)
+            self._skipped_tmp = Path(name)
+            self._skipped_handle = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+            self._skipped_writer = csv.writer(self._skipped_handle, delimiter=self.detection.delimiter)
+            self._skipped_writer.writerow([*self.detection.headers, "skipped because", "matched record"])
+        head = (list(plan.cells) + [""] * self.width)[:self.width]
+        self._skipped_writer.writerow([*head, f"row {plan.number}: {reason}", matched])
+
     def _reject(self, record: Record, reason: str) -> None:
         self._outcome(None, record.number, "rejected", reason, "row", " ".join(record.cells[:3])[:80])
         if self.dry_run or self.o.report_dir is None:
@@ -382,37 +423,49 @@ class _Run:
             return
         emails = {p.email for p in plans if p.email}
         existing_contacts: dict[str, tuple[uuid.UUID, uuid.UUID | None]] = {}
+        # Everyone holding each e-mail: (id, first name, last name, import run).
+        existing_names: dict[str, list[tuple[uuid.UUID, str | None, str | None, Any]]] = {}
         if emails:
-            for cid, email, run_id in conn.execute(
-                    select(_CONTACT_T.c.id, _CONTACT_T.c.email, _CONTACT_T.c.import_run_id)
+            for cid, email, run_id, first, last in conn.execute(
+                    select(_CONTACT_T.c.id, _CONTACT_T.c.email, _CONTACT_T.c.import_run_id,
+                           _CONTACT_T.c.first_name, _CONTACT_T.c.last_name)
                     .where(_CONTACT_T.c.deleted_at.is_(None), _CONTACT_T.c.email.in_(emails))):
                 existing_contacts.setdefault(email, (cid, run_id))
+                existing_names.setdefault(email, []).append((cid, first, last, run_id))
         domains = {p.account["domain_key"] for p in plans if p.account and p.account.get("domain_key")}
         by_domain: dict[str, _KnownAccount] = {}
         if domains:
-            for aid, domain, run_id in conn.execute(
-                    select(_ACCOUNT_T.c.id, _ACCOUNT_T.c.domain, _ACCOUNT_T.c.import_run_id)
+            for aid, domain, run_id, name in conn.execute(
+                    select(_ACCOUNT_T.c.id, _ACCOUNT_T.c.domain, _ACCOUNT_T.c.import_run_id,
+                           _ACCOUNT_T.c.name)
                     .where(_ACCOUNT_T.c.deleted_at.is_(None), _ACCOUNT_T.c.domain.in_(domains))):
-                by_domain.setdefault(domain, _KnownAccount(aid, domain, run_id == self.run_id))
+                by_domain.setdefault(domain, _KnownAccount(aid, domain, run_id == self.run_id, name=name))
         people = None
         if self.o.policy != "keep_both":
             people = PeopleLookup.load(conn, self._candidates(plans, by_domain, existing_contacts))
         new_accounts: list[dict[str, Any]] = []
         new_contacts: list[dict[str, Any]] = []
         new_phones: list[dict[str, Any]] = []
-        batch_emails: set[str] = set()
+        batch_emails: dict[str, list[tuple[uuid.UUID, str | None, str | None, Any]]] = {}
         for plan in plans:
             if plan.record == "account":
                 assert plan.account is not None
                 known = self._find_account(plan.account, by_domain)
+                if known is not None and known.name and self._other_company(plan, known):
+                    if self.o.possible_duplicates == "skip":
+                        self._skip(plan, "possible duplicate: same website, different company name",
+                                   _account_ref(known))
+                        continue
+                    self._possible(plan, "same website, different company name", _account_ref(known))
+                    known = None  # keep both: a separate company, counted apart
                 if known is not None and self.o.policy != "keep_both":
                     if known.mine or known.id in self.updated_ids or self.o.policy == "skip":
                         where = "earlier in this file" if known.mine else "already in the book"
-                        self._outcome(plan, plan.number, "duplicate", f"company {where}")
+                        self._skip(plan, f"company {where}", _account_ref(known))
                     elif self._update_account(conn, known.id, plan.account):
                         self._outcome(plan, plan.number, "updated")
                     else:
-                        self._outcome(plan, plan.number, "duplicate", "nothing new for this company")
+                        self._skip(plan, "nothing new for this company", _account_ref(known))
                     continue
                 self._create_account(plan.account, by_domain, new_accounts)
                 self._outcome(plan, plan.number, "imported")
@@ -421,7 +474,23 @@ class _Run:
             assert contact is not None
             existing = existing_contacts.get(plan.email) if plan.email else None
             if plan.email and plan.email in batch_emails:
-                existing = (uuid.UUID(int=0), self.run_id)
+                existing = batch_emails[plan.email][0][0], batch_emails[plan.email][0][3]
+            if existing is not None and plan.email:
+                holders = existing_names.get(plan.email, []) + batch_emails.get(plan.email, [])
+                first_name, last_name = contact.get("first_name"), contact.get("last_name")
+                same = [h for h in holders
+                        if not v.clearly_different_people(first_name, last_name, h[1], h[2])]
+                if same:
+                    existing = (same[0][0], same[0][3])
+                elif holders:
+                    other = holders[0]
+                    if self.o.possible_duplicates == "skip":
+                        self._skip(plan, "possible duplicate: same e-mail, different name",
+                                   _contact_ref(other[0], other[1], other[2], plan.email))
+                        continue
+                    self._possible(plan, "same e-mail, different name",
+                                   _contact_ref(other[0], other[1], other[2], plan.email))
+                    existing = None
             reason, by_email = "e-mail already in the book", True
             if existing is None and people is not None:
                 match = people.match(contact, plan.email, _numbers(plan),
@@ -431,8 +500,7 @@ class _Run:
             if existing is not None and self.o.policy != "keep_both":
                 cid, run_id = existing
                 if run_id == self.run_id or cid in self.updated_ids or self.o.policy == "skip":
-                    self._outcome(plan, plan.number, "duplicate",
-                                  _earlier(reason) if run_id == self.run_id else reason)
+                    self._skip(plan, _earlier(reason) if run_id == self.run_id else reason, f"contact {cid}")
                     continue
                 def account_for_update(plan: Plan = plan) -> uuid.UUID | None:
                     # Only asked when the contact has no company yet: never create one to leave unused.
@@ -441,17 +509,21 @@ class _Run:
                     known = self._find_account(plan.account, by_domain)
                     return known.id if known else self._create_account(plan.account, by_domain, new_accounts)
 
-                if plan.email and not by_email:
-                    batch_emails.add(plan.email)  # the contact may take this e-mail now
+                if plan.email and not by_email:  # the contact may take this e-mail now
+                    batch_emails.setdefault(plan.email, []).append(
+                        (cid, contact.get("first_name"), contact.get("last_name"), run_id))
                 if self._update_contact(conn, cid, contact, plan.phones, account_for_update, new_phones,
                                         keep_email=by_email):
                     self._outcome(plan, plan.number, "updated")
                 else:
-                    self._outcome(plan, plan.number, "duplicate", "nothing new for this contact")
+                    self._skip(plan, "nothing new for this contact", f"contact {cid}")
                 continue
             account_id = None
             if plan.account is not None:
                 known = self._find_account(plan.account, by_domain)
+                if known is not None and known.name and self._other_company(plan, known):
+                    self.report.possible_duplicate_companies += 1
+                    known = None  # another company on the same website: the contact's own company
                 account_id = known.id if known else self._create_account(
                     plan.account, by_domain, new_accounts)
             contact_id = ordered_id()
@@ -463,7 +535,8 @@ class _Run:
             for phone in plan.phones:
                 new_phones.append(self._phone_row(contact_id, phone))
             if plan.email:
-                batch_emails.add(plan.email)
+                batch_emails.setdefault(plan.email, []).append(
+                    (contact_id, contact.get("first_name"), contact.get("last_name"), self.run_id))
             if people is not None:
                 known_person = KnownPerson(contact_id, account_id, plan.email, self.run_id, _numbers(plan))
                 people.add(known_person, contact)
@@ -552,7 +625,7 @@ class _Run:
             "created_at": self.now, "updated_at": self.now, "deleted_at": None,
         }
         new_accounts.append(row)
-        known = _KnownAccount(account_id, row["domain"], True, row["city"])
+        known = _KnownAccount(account_id, row["domain"], True, row["city"], row["name"])
         if account.get("domain_key"):
             by_domain[account["domain_key"]] = known
         self._flag_near_duplicate(account["name"])
@@ -623,6 +696,8 @@ class _Run:
         self.report.report_file = str(self.o.report_dir / f"{stem}.json")
         if self._rejects_tmp is not None:
             self.report.rejects_file = str(self.o.report_dir / f"{stem}-rejects.csv")
+        if self._skipped_tmp is not None:
+            self.report.skipped_file = str(self.o.report_dir / f"{stem}-skipped.csv")
 
     def _finish_files(self) -> None:
         if self.o.report_dir is None:
@@ -630,6 +705,9 @@ class _Run:
         if self._rejects_handle is not None:
             self._rejects_handle.close()
             os.replace(self._rejects_tmp, self.report.rejects_file)  # type: ignore[arg-type]
+        if self._skipped_handle is not None:
+            self._skipped_handle.close()
+            os.replace(self._skipped_tmp, self.report.skipped_file)  # type: ignore[arg-type]
         self.o.report_dir.mkdir(parents=True, exist_ok=True)
         assert self.report.report_file is not None
         target = Path(self.report.report_file)
@@ -638,14 +716,26 @@ class _Run:
         os.replace(tmp, target)
 
     def _discard_files(self) -> None:
-        if self._rejects_handle is not None:
-            with contextlib.suppress(OSError):
-                self._rejects_handle.close()
-        if self._rejects_tmp is not None:
-            with contextlib.suppress(OSError):
-                self._rejects_tmp.unlink()
+        files = ((self._rejects_handle, self._rejects_tmp), (self._skipped_handle, self._skipped_tmp))
+        for handle, tmp in files:
+            if handle is not None:
+                with contextlib.suppress(OSError):
+                    handle.close()
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+        self.report.skipped_file = None
         self.report.rejects_file = None
         self.report.report_file = None
+
+
+def _account_ref(known: _KnownAccount) -> str:
+    return f'company "{known.name}" ({known.id})' if known.name else f"company {known.id}"
+
+
+def _contact_ref(cid: uuid.UUID, first: str | None, last: str | None, email: str | None) -> str:
+    name = " ".join(p for p in (first, last) if p)
+    return f'contact "{name}" <{email}> ({cid})' if name else f"contact <{email}> ({cid})"
 
 
 def _earlier(reason: str) -> str:

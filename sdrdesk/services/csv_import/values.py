@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 # What exports and spreadsheets write for "no value" (Northwind's NULL, MySQL's \N, Excel's #N/A),
@@ -127,8 +128,10 @@ def domain_of(website: str) -> str | None:
     if not _DOMAIN.match(host) or host.rsplit(".", 1)[-1] in _FILE_SUFFIXES:
         return None
     # A page on a shared platform says nothing about which company it is: never dedupe on it.
-    shared = ".".join(host.split(".")[-2:])
-    return None if shared in SHARED_HOSTS else host
+    labels = host.split(".")
+    if ".".join(labels[-2:]) in SHARED_HOSTS or ".".join(labels[-3:]) in SHARED_HOSTS:
+        return None
+    return host
 
 
 _FILE_SUFFIXES = frozenset({"htm", "html", "php", "asp", "aspx", "jsp", "pdf", "txt", "csv"})
@@ -136,7 +139,15 @@ SHARED_HOSTS = frozenset({
     "linkedin.com", "facebook.com", "twitter.com", "x.com", "instagram.com", "youtube.com",
     "google.com", "goo.gl", "bit.ly", "wikipedia.org", "github.com", "medium.com", "wordpress.com",
     "blogspot.com", "wixsite.com", "squarespace.com", "crunchbase.com", "angel.co", "xing.com",
-    "gmail.com", "yahoo.com", "hotmail.com", "outlook.com",
+    # Free mail and hosting: a shared address or site never identifies a company.
+    "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com", "msn.com",
+    "aol.com", "icloud.com", "me.com", "mac.com", "mail.com", "gmx.com", "gmx.de", "gmx.net", "web.de",
+    "t-online.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "neuf.fr",
+    "yahoo.fr", "hotmail.fr", "libero.it", "protonmail.com", "proton.me", "yandex.ru", "mail.ru",
+    "qq.com", "163.com", "comcast.net", "btinternet.com", "jimdo.com", "jimdofree.com", "weebly.com",
+    "webnode.fr", "over-blog.com", "e-monsite.com", "business.site", "godaddysites.com",
+    "myshopify.com", "github.io", "netlify.app", "vercel.app", "herokuapp.com", "wix.com",
+    "canalblog.com", "pagesperso-orange.fr", "sites.google.com",
 })
 
 
@@ -214,6 +225,41 @@ def to_float(value: str) -> float | None:
 
 def is_true(value: str) -> bool:
     return value.strip().casefold() in _TRUE
+
+
+def _plain(text: str | None) -> str:
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed.casefold() if ch.isalpha())
+
+
+def _clearly_different(a: str, b: str) -> bool:
+    """Both known, and neither a short form of the other ("Rob"/"Robert", "J"/"John") nor a typo."""
+    if not a or not b or a.startswith(b) or b.startswith(a):
+        return False
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a, b) < 75
+
+
+def clearly_different_people(first: str | None, last: str | None, other_first: str | None,
+                             other_last: str | None) -> bool:
+    """Two rows sharing an e-mail are two people when their first names clearly differ (a shared
+    team or family address, not the same person twice). A name in one word ("Ann", kept as the
+    last name) is compared as a first name."""
+    def given(first: str | None, last: str | None) -> str:
+        return _plain(first) or _plain((last or "").split(" ", 1)[0])
+
+    return _clearly_different(given(first, last), given(other_first, other_last))
+
+
+def clearly_different_companies(name: str, other: str) -> bool:
+    """Two companies on one website (an umbrella or city site) when their names clearly differ."""
+    a, b = fuzzy_key(name), fuzzy_key(other)
+    if not a or not b or a in b or b in a:
+        return False
+    from rapidfuzz import fuzz
+
+    return fuzz.token_set_ratio(a, b) < 80
 
 
 def company_key(name: str) -> str:
