@@ -221,7 +221,7 @@ def test_shared_addresses_and_sites_are_possible_duplicates(
     companies = sorted(r[0] for r in query(book_path, "SELECT name FROM accounts"))
     assert companies == ["Kim Design", "Lee Bakery", "Musée des Beaux-Arts",
                          "Muséum d'Histoire Naturelle", "Park Plumbing"]  # free mail identifies no company
-    assert query(book_path, "SELECT count(DISTINCT domain) FROM accounts WHERE domain LIKE '%gmail%'") == [(0,)]
+    assert query(book_path, "SELECT count(*) FROM accounts WHERE domain LIKE '%gmail%'") == [(0,)]
     # Every skipped row is written beside the rejects, with why and which record it matched.
     assert report.skipped_file is not None
     skipped = Path(report.skipped_file).read_text(encoding="utf-8-sig").splitlines()
