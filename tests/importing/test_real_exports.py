@@ -237,3 +237,40 @@ def test_possible_duplicates_can_be_skipped(uow_factory: UowFactory, report_dir:
     assert report.duplicate_reasons["possible duplicate: same e-mail, different name"] == 1
     text = Path(report.skipped_file).read_text(encoding="utf-8-sig")  # type: ignore[arg-type]
     assert "Tom,Lee" in text and "possible duplicate: same e-mail, different name" in text
+
+
+# ---- 8. links to other records: external ids, linked by id, missing accounts said ------------------
+def test_salesforce_contacts_link_to_accounts_imported_earlier(
+        uow_factory: UowFactory, book_path: Path) -> None:
+    accounts = import_csv(DATA / "sf_accounts.csv", uow_factory, ImportOptions())
+    assert (accounts.kind, accounts.imported) == ("accounts", 3)
+    contacts = import_csv(DATA / "sf_contacts.csv", uow_factory, ImportOptions())
+    assert (contacts.imported, contacts.accounts_created, contacts.missing_account_refs) == (4, 0, 0)
+    rows = query(book_path, "SELECT c.external_id, c.last_name, a.name, a.external_id FROM contacts c "
+                            "JOIN accounts a ON a.id = c.account_id ORDER BY c.external_id")
+    assert rows[0] == ("0035g00000Ab1aAAA", "O'Brien", "Harbour Analytics", "0015g00000QnX1aAAF")
+    assert [r[2] for r in rows] == ["Harbour Analytics", "Harbour Analytics", "Weber Feinkost GmbH",
+                                    "Lotus Systems"]
+    again = import_csv(DATA / "sf_accounts.csv", uow_factory, ImportOptions())
+    assert (again.imported, again.duplicates) == (0, 3)  # the same ids: the same records
+
+
+def test_contacts_before_their_accounts_are_said_then_linked_on_update(
+        uow_factory: UowFactory, book_path: Path) -> None:
+    first = import_csv(DATA / "sf_contacts.csv", uow_factory, ImportOptions())
+    assert (first.imported, first.missing_account_refs) == (4, 4)
+    assert any(w.startswith("4 contact(s) refer to accounts this book does not have") and
+               "import the accounts file first, then this one again" in w for w in first.warnings)
+    import_csv(DATA / "sf_accounts.csv", uow_factory, ImportOptions())
+    update = import_csv(DATA / "sf_contacts.csv", uow_factory, ImportOptions(policy="update"))
+    assert (update.updated, update.imported, update.missing_account_refs) == (4, 0, 0)
+    assert query(book_path, "SELECT count(*) FROM contacts WHERE account_id IS NULL") == [(0,)]
+
+
+def test_hubspot_company_ids_without_the_companies(uow_factory: UowFactory, book_path: Path) -> None:
+    report = import_csv(DATA / "hubspot_contacts.csv", uow_factory, ImportOptions())
+    assert report.imported == 3
+    # Maëlle's row names her company; the two others only by an id the book does not know.
+    assert report.missing_account_refs == 2
+    ids = query(book_path, "SELECT external_id FROM contacts ORDER BY external_id")
+    assert ids == [("51",), ("52",), ("53",)]

@@ -159,10 +159,11 @@ def test_embassies_semicolons_mailto_and_885_phones(uow_factory: UowFactory, boo
 
 def test_krayin_json_arrays_in_cells(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     _import("krayin/persons.csv", uow_factory, report_dir)
-    wilson = query(book_path, "SELECT c.first_name, c.last_name, c.email, c.notes, c.title, p.raw, p.label "
-                               "FROM contacts c JOIN contact_phones p ON p.contact_id = c.id "
+    wilson = query(book_path, "SELECT c.first_name, c.last_name, c.email, c.other_emails, c.title, p.raw, "
+                               "p.label FROM contacts c JOIN contact_phones p ON p.contact_id = c.id "
                                "WHERE c.last_name = 'Fisk'")
-    assert wilson == [("Wilson", "Fisk", "contact@wilson.com", "Other e-mails: contact.home@wilson.com",
+    # The second address is an e-mail of the contact (issue 12), not a note.
+    assert wilson == [("Wilson", "Fisk", "contact@wilson.com", "contact.home@wilson.com",
                        "Sales Executive", "5454445454", "work")]
 
 

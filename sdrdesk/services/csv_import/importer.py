@@ -172,6 +172,8 @@ class _Run:
         self.run_id = new_id()
         self.label_id: uuid.UUID | None = None
         self.names: dict[str, list[_KnownAccount]] = {}  # one name, several towns
+        self.by_external: dict[str, _KnownAccount] = {}  # accounts by their source system's id
+        self.missing_refs: dict[str, int] = {}  # account ids contact rows named that the book lacks
         self.fuzzy: dict[str, list[str]] = {}
         self.fuzzy_names: dict[str, str] = {}
         self.fuzzy_size = 0
@@ -186,11 +188,13 @@ class _Run:
 
     def _load_accounts(self, conn: Connection) -> None:
         rows = conn.execute(select(_ACCOUNT_T.c.id, _ACCOUNT_T.c.name, _ACCOUNT_T.c.domain,
-                                   _ACCOUNT_T.c.city)
+                                   _ACCOUNT_T.c.city, _ACCOUNT_T.c.external_id)
                             .where(_ACCOUNT_T.c.deleted_at.is_(None)))
-        for account_id, name, domain, city in rows:
-            self.names.setdefault(v.company_key(name or ""), []).append(
-                _KnownAccount(account_id, domain, False, city, name))
+        for account_id, name, domain, city, external_id in rows:
+            known = _KnownAccount(account_id, domain, False, city, name)
+            self.names.setdefault(v.company_key(name or ""), []).append(known)
+            if external_id:
+                self.by_external.setdefault(external_id, known)
             self._remember_fuzzy(name or "")
 
     def _remember_fuzzy(self, name: str) -> None:
@@ -322,6 +326,15 @@ class _Run:
 
     def _final_warnings(self) -> None:
         r = self.report
+        if r.missing_account_refs:
+            example = ", ".join(list(self.missing_refs)[:3])
+            r.warnings.append(
+                f"{r.missing_account_refs:,} contact(s) refer to accounts this book does not have "
+                f"(ids such as {example}): import the accounts file first, then this one again "
+                "(with \"update\" for the rows already imported) to link them.")
+        for header, count in self.planner.long_extras.items():
+            r.warnings.append(f'"{header}": {count:,} value(s) longer than 2,000 characters (pictures or '
+                              "blobs?) were not kept as extra fields.")
         for text, rows in sorted(self.planner.unknown_countries.items(), key=lambda kv: -len(kv[1])):
             listed = ", ".join(str(n) for n in rows[:10]) + (", ..." if len(rows) > 10 else "")
             r.warnings.append(f'Country "{text}" was not recognised (rows {listed}): left empty, and those '
@@ -357,6 +370,18 @@ class _Run:
         if self.collect_rows and len(r.row_outcomes) < MAX_LISTED:
             r.row_outcomes.append(RowOutcome(number, plan.record if plan else record, outcome,
                                              plan.label if plan else label, reason))
+
+    def _referenced(self, plan: Plan) -> _KnownAccount | None:
+        """The account a contact row names by its source system's id (Salesforce AccountId,
+        HubSpot Associated Company ID); a missing one is counted when the row has no company."""
+        ref = plan.account_ref
+        if not ref:
+            return None
+        known = self.by_external.get(ref)
+        if known is None and plan.account is None:
+            self.report.missing_account_refs += 1
+            self.missing_refs[ref] = self.missing_refs.get(ref, 0) + 1
+        return known
 
     def _other_company(self, plan: Plan, known: _KnownAccount) -> bool:
         """True when the row's company shares a website with `known` but is clearly another one
@@ -432,6 +457,13 @@ class _Run:
                     .where(_CONTACT_T.c.deleted_at.is_(None), _CONTACT_T.c.email.in_(emails))):
                 existing_contacts.setdefault(email, (cid, run_id))
                 existing_names.setdefault(email, []).append((cid, first, last, run_id))
+        external_ids = {p.contact["external_id"] for p in plans if p.contact and p.contact.get("external_id")}
+        by_external_contact: dict[str, tuple[uuid.UUID, Any]] = {}
+        if external_ids:
+            for cid, external_id, run_id in conn.execute(
+                    select(_CONTACT_T.c.id, _CONTACT_T.c.external_id, _CONTACT_T.c.import_run_id)
+                    .where(_CONTACT_T.c.deleted_at.is_(None), _CONTACT_T.c.external_id.in_(external_ids))):
+                by_external_contact.setdefault(external_id, (cid, run_id))
         domains = {p.account["domain_key"] for p in plans if p.account and p.account.get("domain_key")}
         by_domain: dict[str, _KnownAccount] = {}
         if domains:
@@ -492,6 +524,10 @@ class _Run:
                                    _contact_ref(other[0], other[1], other[2], plan.email))
                     existing = None
             reason, by_email = "e-mail already in the book", True
+            external = contact.get("external_id")
+            if existing is None and external and external in by_external_contact:
+                existing, by_email = by_external_contact[external], False
+                reason = "same source-system id already in the book"
             if existing is None and people is not None:
                 match = people.match(contact, plan.email, _numbers(plan),
                                      self._book_account_ids(plan, by_domain))
@@ -504,6 +540,9 @@ class _Run:
                     continue
                 def account_for_update(plan: Plan = plan) -> uuid.UUID | None:
                     # Only asked when the contact has no company yet: never create one to leave unused.
+                    referenced = self._referenced(plan)
+                    if referenced is not None:
+                        return referenced.id
                     if plan.account is None:
                         return None
                     known = self._find_account(plan.account, by_domain)
@@ -519,7 +558,10 @@ class _Run:
                     self._skip(plan, "nothing new for this contact", f"contact {cid}")
                 continue
             account_id = None
-            if plan.account is not None:
+            referenced = self._referenced(plan)
+            if referenced is not None:
+                account_id = referenced.id
+            elif plan.account is not None:
                 known = self._find_account(plan.account, by_domain)
                 if known is not None and known.name and self._other_company(plan, known):
                     self.report.possible_duplicate_companies += 1
@@ -537,6 +579,8 @@ class _Run:
             if plan.email:
                 batch_emails.setdefault(plan.email, []).append(
                     (contact_id, contact.get("first_name"), contact.get("last_name"), self.run_id))
+            if external:
+                by_external_contact.setdefault(external, (contact_id, self.run_id))
             if people is not None:
                 known_person = KnownPerson(contact_id, account_id, plan.email, self.run_id, _numbers(plan))
                 people.add(known_person, contact)
@@ -570,6 +614,9 @@ class _Run:
 
     def _find_account(self, account: dict[str, Any],
                       by_domain: dict[str, _KnownAccount]) -> _KnownAccount | None:
+        external = account.get("external_id")
+        if external and external in self.by_external:
+            return self.by_external[external]  # the same record of the same source system
         key = account.get("domain_key")
         if key and key in by_domain:
             return by_domain[key]
@@ -622,6 +669,7 @@ class _Run:
             "timezone": None, "source_label_id": self.label_id, "icp_tier": None, "likely_pain": None,
             "buyer_roles": None, "research_notes": None, "first_line_ideas": None,
             "notes": account.get("notes"), "import_run_id": self.run_id,
+            "external_id": account.get("external_id"), "extra_fields": account.get("extra_fields"),
             "created_at": self.now, "updated_at": self.now, "deleted_at": None,
         }
         new_accounts.append(row)
@@ -630,6 +678,8 @@ class _Run:
             by_domain[account["domain_key"]] = known
         self._flag_near_duplicate(account["name"])
         self.names.setdefault(v.company_key(account["name"]), []).append(known)
+        if row["external_id"]:
+            self.by_external.setdefault(row["external_id"], known)
         self.report.accounts_created += 1
         return account_id
 
@@ -648,7 +698,7 @@ class _Run:
     def _update_account(self, conn: Connection, account_id: uuid.UUID, account: dict[str, Any]) -> bool:
         values = {k: account.get(k) for k in ("name", "website", "domain", "industry", "employee_count",
                                               "annual_revenue", "phone_raw", "phone_e164", "country",
-                                              "region", "city", "notes")}
+                                              "region", "city", "notes", "external_id", "extra_fields")}
         changed = self._update_row(conn, _ACCOUNT_T, "account", account_id, values)
         if changed:
             self.report.accounts_updated += 1

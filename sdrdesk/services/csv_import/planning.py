@@ -7,6 +7,7 @@ then decides, per plan, whether it is new, a duplicate or an update.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,8 @@ from sdrdesk.services.csv_import.countries import to_iso2
 from sdrdesk.services.csv_import.mapping import ColumnMapping, base_field
 from sdrdesk.services.csv_import.phones import parse_for_import
 from sdrdesk.services.csv_import.reader import Record
+
+_EXTRA_MAX = 2000  # a longer unmapped value is a picture or a blob, not a field a rep reads
 
 
 @dataclass(slots=True)
@@ -28,6 +31,7 @@ class Plan:
     contact: dict[str, Any] | None = None
     email: str | None = None
     phones: list[dict[str, Any]] = field(default_factory=list)
+    account_ref: str | None = None  # the company's id in the source system (a contact row's)
 
 
 class RowPlanner:
@@ -45,6 +49,9 @@ class RowPlanner:
             label = f.split(":", 1)[1] if ":" in f else None
             self.multi.setdefault(base, []).append((index, label))
             self.single.setdefault(base, index)
+        # Columns no field takes: kept as the record's extra fields, {header: value}.
+        self.extras = [(i, mapping.headers[i] or f"column {i + 1}") for i in mapping.extra_columns]
+        self.long_extras: dict[str, int] = {}  # values too long to keep, per column
 
     def _get(self, cells: list[str], name: str) -> str:
         index = self.single.get(name)
@@ -134,30 +141,36 @@ class RowPlanner:
                                                            else "") or None,
                     "notes": "\n".join(c for c, _ in self._all(cells, "account.notes")) or None,
                     "phone_raw": None, "phone_e164": None,
+                    "external_id": get("account.external_id", "")[:100] or None,
+                    "extra_fields": None,
                 }
                 if account_phone:
                     account["phone_raw"] = account_phone
                     account["phone_e164"] = parse_for_import(account_phone, region)["e164"]
+        extra = self._extra(cells) if self.extras else None
         if is_company:
             if account is None:
                 return "the row is marked as a company but has no company name"
+            account["extra_fields"] = extra
             return Plan(record.number, record.cells, "account", account_name, account=account)
         has_person = bool(first or last or email or phone_cells)
+        account_ref = get("contact.account_ref", "")[:100] or None
         if not has_person:
             if account is None:
                 return "has no name, e-mail, phone or company to import"
+            account["extra_fields"] = extra
             return Plan(record.number, record.cells, "account", account["name"], account=account)
         if account is None and parent:
             account = {"name": parent, "domain": None, "domain_key": None, "website": None}
         notes = [c for c, _ in self._all(cells, "contact.notes")]
-        if extra_emails:
-            notes.append("Other e-mails: " + ", ".join(extra_emails))
         contact = {
             "first_name": first or None, "last_name": last or None,
             "title": get("contact.title", "") or None, "email": email,
             "linkedin_url": v.linkedin_url(get("contact.linkedin_url", "")),
             "country": contact_country, "region": get("contact.region", "") or None,
             "city": get("contact.city", "") or None, "notes": "\n".join(notes) or None,
+            "external_id": get("contact.external_id", "")[:100] or None, "extra_fields": extra,
+            "other_emails": "\n".join(dict.fromkeys(e for e in extra_emails if e != email)) or None,
         }
         phones: list[dict[str, Any]] = []
         seen: dict[str, dict[str, Any]] = {}
@@ -176,7 +189,21 @@ class RowPlanner:
             phones[0]["extension"] = extension[:20]  # a separate column (Northwind employees)
         label = " ".join(p for p in (first, last) if p) or email or (phones[0]["raw"] if phones else "")
         return Plan(record.number, record.cells, "contact", label, account=account, contact=contact,
-                     email=email, phones=phones)
+                    email=email, phones=phones, account_ref=account_ref)
+
+    def _extra(self, cells: list[str]) -> str | None:
+        """JSON text of the row's unmapped, non-empty cells; None when there are none."""
+        data = {}
+        clean = v.clean
+        for index, header in self.extras:
+            text = clean(cells[index])
+            if not text:
+                continue
+            if len(text) > _EXTRA_MAX:
+                self.long_extras[header] = self.long_extras.get(header, 0) + 1
+                continue
+            data[header] = text
+        return json.dumps(data, ensure_ascii=False) if data else None
 
     def _country(self, text: str, number: int) -> str | None:
         if not text:
