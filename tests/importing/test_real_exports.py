@@ -274,3 +274,40 @@ def test_hubspot_company_ids_without_the_companies(uow_factory: UowFactory, book
     assert report.missing_account_refs == 2
     ids = query(book_path, "SELECT external_id FROM contacts ORDER BY external_id")
     assert ids == [("51",), ("52",), ("53",)]
+
+
+# ---- 9. no column dropped: other e-mails are e-mails, the rest extra fields, exported back ------------
+def test_second_emails_and_unmapped_columns_are_kept_and_exported(
+        tmp_path: Path, uow_factory: UowFactory, book_path: Path, make_book) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from sdrdesk.services.csv_export import export_contacts
+
+    report = import_csv(DATA / "crm_leads.csv", uow_factory, ImportOptions())
+    assert report.imported == 3
+    rows = {r[0]: r[1:] for r in query(book_path, "SELECT last_name, other_emails, extra_fields, notes "
+                                                  "FROM contacts")}
+    assert rows["Sato"][0] == "hana@sato-family.example" and rows["Sato"][2] is None
+    assert json.loads(rows["Sato"][1]) == {"Lead Owner": "Sam Reed", "Lead Source": "Trade show",
+                                           "Lead Status": "Contacted", "Deal Stage": "Discovery",
+                                           "Rating": "Hot"}
+    assert json.loads(rows["Petrov"][1]) == {"Lead Owner": "Kim Lo", "Lead Source": "Cold call",
+                                             "Lead Status": "New", "Rating": "Warm"}  # empty cells left out
+    out = tmp_path / "contacts.csv"
+    export_contacts(uow_factory, out)
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert {"Other Emails", "Lead Owner", "Lead Source", "Deal Stage", "Rating"} <= set(header)
+    _book, second = make_book(tmp_path / "copy.db")
+    import_csv(out, second, ImportOptions())
+    again = {r[0]: r[1:] for r in query(tmp_path / "copy.db",
+                                        "SELECT last_name, other_emails, extra_fields FROM contacts")}
+    assert again["Sato"][0] == "hana@sato-family.example"
+    assert json.loads(again["Sato"][1]) == json.loads(rows["Sato"][1])
+
+
+def test_crm_people_owner_source_and_stage_are_extra_fields(uow_factory: UowFactory, book_path: Path) -> None:
+    import json
+
+    import_csv(DATA / "crm_people_custom_emails.csv", uow_factory, ImportOptions())
+    extra = query(book_path, "SELECT extra_fields FROM contacts WHERE last_name = 'Weber'")[0][0]
+    assert json.loads(extra) == {"Lead Owner": "Sam Reed", "Lead Source": "Website", "Deal Stage": "New"}
