@@ -311,3 +311,30 @@ def test_crm_people_owner_source_and_stage_are_extra_fields(uow_factory: UowFact
     import_csv(DATA / "crm_people_custom_emails.csv", uow_factory, ImportOptions())
     extra = query(book_path, "SELECT extra_fields FROM contacts WHERE last_name = 'Weber'")[0][0]
     assert json.loads(extra) == {"Lead Owner": "Sam Reed", "Lead Source": "Website", "Deal Stage": "New"}
+
+
+# ---- 10. spreadsheet damage is named in the report -------------------------------------------------
+def test_spreadsheet_damage_is_named_with_examples(uow_factory: UowFactory, book_path: Path) -> None:
+    report = import_csv(DATA / "customers_spreadsheet_damaged.csv", uow_factory, ImportOptions())
+    # phonenumbers still reads two of them (the E.164 is right); the scientific one lost digits.
+    assert (report.imported, report.phones_invalid, report.spreadsheet_damaged_phones) == (5, 1, 3)
+    warning = next(w for w in report.warnings if "damaged by a spreadsheet" in w)
+    assert warning.startswith("3 phone number(s) look damaged by a spreadsheet")
+    for example in ("3.3688E+10 (row 1, scientific notation)", "473734242 (row 2, leading zero lost)",
+                    "-3012345678 (row 3, made negative)"):
+        assert example in warning
+    kept = dict(query(book_path, "SELECT raw, is_valid FROM contact_phones"))
+    assert kept["3.3688E+10"] == 0 and kept["06 1234 5678"] == 1  # kept as typed, flagged
+    assert kept["473734242"] == 1
+
+
+@pytest.mark.parametrize(("raw", "region", "damage"), [
+    ("3.3688E+10", "FR", "scientific notation"), ("4.47911E+11", None, "scientific notation"),
+    ("-3012345678", "DE", "made negative"), ("473734242", "FR", "leading zero lost"),
+    ("0473734242", "FR", None), ("12", "FR", None), ("(415) 555-0132", "US", None),
+    ("4155550132", "US", None),
+])
+def test_spreadsheet_damage_kinds(raw: str, region: str | None, damage: str | None) -> None:
+    from sdrdesk.services.csv_import.planning import spreadsheet_damage
+
+    assert spreadsheet_damage(raw, region) == damage

@@ -326,6 +326,12 @@ class _Run:
 
     def _final_warnings(self) -> None:
         r = self.report
+        r.spreadsheet_damaged_phones = self.planner.damaged
+        if self.planner.damaged:
+            r.warnings.append(
+                f"{self.planner.damaged:,} phone number(s) look damaged by a spreadsheet, e.g. "
+                f"{'; '.join(self.planner.damaged_examples[:3])}: kept as typed and flagged; fix them in "
+                "the source (format the column as text) and import again.")
         if r.missing_account_refs:
             example = ", ".join(list(self.missing_refs)[:3])
             r.warnings.append(

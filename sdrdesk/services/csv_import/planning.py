@@ -7,7 +7,9 @@ then decides, per plan, whether it is new, a duplicate or an update.
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +19,36 @@ from sdrdesk.services.csv_import.countries import to_iso2
 from sdrdesk.services.csv_import.mapping import ColumnMapping, base_field
 from sdrdesk.services.csv_import.phones import parse_for_import
 from sdrdesk.services.csv_import.reader import Record
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?[eE]\+?\d{1,3}$")
+_NEGATIVE = re.compile(r"^-\d[\d .]{5,}$")
+
+
+def spreadsheet_damage(raw: str, region: str | None) -> str | None:
+    """How a spreadsheet changed a phone number, if it looks like it did: shown as scientific
+    notation (3.3688E+10), made negative (a "-" read as minus), or its leading zero dropped
+    (473734242 for 04 73 73 42 42)."""
+    text = raw.strip()
+    if _SCIENTIFIC.match(text):
+        return "scientific notation"
+    if _NEGATIVE.match(text):
+        return "made negative"
+    if text.isdigit() and 6 <= len(text) <= 14 and _trunk_zero(region):
+        # A national number written without its trunk "0" that is valid with it: phonenumbers
+        # still reads it (E.164 is right), but the cell was a number in a spreadsheet.
+        if parse_for_import("0" + text, region)["is_valid"]:
+            return "leading zero lost"
+    return None
+
+
+@functools.lru_cache(maxsize=512)
+def _trunk_zero(region: str | None) -> bool:
+    """Whether numbers of `region` are written nationally with a leading "0" (FR, DE, GB; not US)."""
+    import phonenumbers
+
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region or "", None)
+    return metadata is not None and metadata.national_prefix == "0"
+
 
 _EXTRA_MAX = 2000  # a longer unmapped value is a picture or a blob, not a field a rep reads
 
@@ -39,6 +71,8 @@ class RowPlanner:
         self.default_region = default_region
         # Country cells no name matched: {as written: [row numbers]} (a warning, never silence).
         self.unknown_countries: dict[str, list[int]] = {}
+        self.damaged = 0  # phone numbers a spreadsheet mangled, and a few of them
+        self.damaged_examples: list[str] = []
         self.width = len(mapping.headers)
         self.single: dict[str, int] = {}
         self.multi: dict[str, list[tuple[int, str | None]]] = {}
@@ -61,8 +95,16 @@ class RowPlanner:
         clean = v.clean
         return [(text, label) for i, label in self.multi.get(name, ()) if (text := clean(cells[i]))]
 
-    def _phone(self, raw: str, region: str | None, label: str | None, position: int) -> dict[str, Any]:
-        return {**parse_for_import(raw, region), "label": label, "position": position}
+    def _phone(self, raw: str, region: str | None, label: str | None, position: int,
+               number: int = 0) -> dict[str, Any]:
+        phone = {**parse_for_import(raw, region), "label": label, "position": position}
+        if raw[:1] == "-" or raw.isdigit() or "E+" in raw or "e+" in raw:
+            damage = spreadsheet_damage(raw, region)
+            if damage:
+                self.damaged += 1
+                if len(self.damaged_examples) < 5:
+                    self.damaged_examples.append(f"{raw} (row {number}, {damage})")
+        return phone
 
     def plan(self, record: Record) -> Plan | str:
         """Turn one record into a plan, or return the reason it is rejected."""
@@ -175,7 +217,7 @@ class RowPlanner:
         phones: list[dict[str, Any]] = []
         seen: dict[str, dict[str, Any]] = {}
         for label, raw in phone_cells:
-            phone = self._phone(raw, region, label, len(phones))
+            phone = self._phone(raw, region, label, len(phones), record.number)
             key = phone["e164"] or v.clean(raw)
             if key in seen:
                 # Apollo repeats a number under "First Phone" and "Work Direct Phone": one phone,

@@ -55,6 +55,7 @@ class ImportReport:
     possible_duplicates: list[dict[str, str]] = field(default_factory=list)
     possible_duplicate_count: int = 0
     possible_duplicate_companies: int = 0  # contact rows' companies kept apart on a shared website
+    spreadsheet_damaged_phones: int = 0  # negative, scientific notation, leading zero lost
     missing_account_refs: int = 0  # contact rows naming, by id, an account the book does not have
     reject_reasons: dict[str, int] = field(default_factory=dict)
     duplicate_reasons: dict[str, int] = field(default_factory=dict)  # how each was recognised
