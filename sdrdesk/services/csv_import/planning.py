@@ -33,11 +33,11 @@ def spreadsheet_damage(raw: str, region: str | None) -> str | None:
         return "scientific notation"
     if _NEGATIVE.match(text):
         return "made negative"
-    if text.isdigit() and 6 <= len(text) <= 14 and _trunk_zero(region):
-        # A national number written without its trunk "0" that is valid with it: phonenumbers
-        # still reads it (E.164 is right), but the cell was a number in a spreadsheet.
-        if parse_for_import("0" + text, region)["is_valid"]:
-            return "leading zero lost"
+    # A national number written without its trunk "0" that is valid with it: phonenumbers still
+    # reads it (E.164 is right), but the cell was a number in a spreadsheet.
+    if text.isdigit() and 6 <= len(text) <= 14 and _trunk_zero(region) \
+            and parse_for_import("0" + text, region)["is_valid"]:
+        return "leading zero lost"
     return None
 
 
