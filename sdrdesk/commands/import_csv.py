@@ -34,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", default=None, metavar="CC",
                         help="country (ISO code) for phone numbers written without +country code when the "
                              "row has no country (default: inferred from the file's numbers and addresses)")
+    parser.add_argument("--possible-duplicates", choices=("keep_both", "skip"), default="keep_both",
+                        help="rows sharing an e-mail or website with a clearly different name "
+                             "(default: keep both, counted apart)")
+    parser.add_argument("--repair-splits", action="store_true",
+                        help="import rows split by an unquoted delimiter, joined back where one join "
+                             "clearly fits (the wizard's preview shows them)")
     parser.add_argument("--encoding", help="override the detected encoding (utf-8, cp1252, utf-16, ...)")
     parser.add_argument("--delimiter", help=r"override the detected delimiter (',', ';', '\t' or '|')")
     parser.add_argument("--report-dir", type=Path, metavar="DIR",
@@ -80,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
         options = ImportOptions(
             source_label=args.source, default_region=(args.region or "").upper() or None, policy=args.policy,
             overrides=load_overrides(args.mapping) if args.mapping else None, encoding=args.encoding,
-            delimiter=_delimiter(args.delimiter), report_dir=args.report_dir or paths.data_dir / "imports")
+            delimiter=_delimiter(args.delimiter), report_dir=args.report_dir or paths.data_dir / "imports",
+            possible_duplicates=args.possible_duplicates, repair_splits=args.repair_splits)
         if args.file is None:
             raise SdrdeskError("name the CSV file to import (or pass --undo-last).")
         if not args.file.is_file():

@@ -338,3 +338,35 @@ def test_spreadsheet_damage_kinds(raw: str, region: str | None, damage: str | No
     from sdrdesk.services.csv_import.planning import spreadsheet_damage
 
     assert spreadsheet_damage(raw, region) == damage
+
+
+# ---- 11. rows split by an unquoted delimiter are repaired when the rep accepts ------------------------
+def test_northwind_split_addresses_are_offered_then_repaired(uow_factory: UowFactory, book_path: Path) -> None:
+    from sdrdesk.services.csv_import import preview_csv
+    from tests.conftest import shared_file
+
+    path = shared_file("northwind/customers.csv")
+    preview = preview_csv(path, uow_factory, ImportOptions())
+    assert (preview.rejected, preview.repairable_rows) == (24, 24)
+    assert {"row": "7", "column": "address", "value": "24, place Kléber"} in preview.repairs
+    assert any("24 row(s) had one field too many" in w and "they were rejected" in w for w in preview.warnings)
+    accepted = preview_csv(path, uow_factory, ImportOptions(repair_splits=True))
+    assert (accepted.rows, accepted.rejected) == (91, 0)
+    report = import_csv(path, uow_factory, ImportOptions(repair_splits=True))
+    assert (report.rows, report.imported, report.rejected) == (91, 91, 0)
+    row = query(book_path, "SELECT a.name, c.city, c.country FROM contacts c JOIN accounts a ON "
+                           "a.id = c.account_id WHERE a.name = 'Blondesddsl père et fils'")
+    assert row == [("Blondesddsl père et fils", "Strasbourg", "FR")]
+
+
+@pytest.mark.parametrize(("cells", "index"), [
+    (["BLONP", "Blondel", "24", " place Kléber", "Strasbourg"], 2),
+    (["7", "Pavlova", " Ltd.", "Melbourne"], 1),
+    (["Ann", "Smith", "Jr.", "Boston"], 1),  # a text field and a short fragment
+    (["Ann", " a", " b", "x"], None),  # two candidates: not clear, stays rejected
+    (["1", "2", "3", "4"], None),
+])
+def test_which_split_is_repaired(cells: list[str], index: int | None) -> None:
+    from sdrdesk.services.csv_import.planning import repair_split
+
+    assert repair_split(cells, len(cells) - 1) == index

@@ -94,6 +94,9 @@ class ImportOptions:
     # The same e-mail with a clearly different name, or the same website with a clearly different
     # company name: "keep_both" (default: two records, counted apart) or "skip" (as duplicates).
     possible_duplicates: str = "keep_both"
+    # Rows one field too long that joining two neighbours fixes: imported repaired when True
+    # (the rep accepted the repair the preview offered), else rejected with the repair named.
+    repair_splits: bool = False
 
 
 @dataclass(slots=True)
@@ -157,7 +160,8 @@ class _Run:
             decisions.append(f"Numbers without a country code are read as {country_name(region)} "
                              f"({region}), as chosen.")
         self.region = region
-        self.planner = RowPlanner(mapping, region)
+        self.planner = RowPlanner(mapping, region, delimiter=self.detection.delimiter,
+                                  repair_splits=options.repair_splits)
         self.width = len(self.detection.headers)
         self.now = clock.now()
         self.report = ImportReport(
@@ -326,6 +330,14 @@ class _Run:
 
     def _final_warnings(self) -> None:
         r = self.report
+        r.repairable_rows, r.repairs = self.planner.repairable, self.planner.repairs
+        if self.planner.repairable:
+            done = "were repaired and imported" if self.o.repair_splits else (
+                "can be repaired (accept the repair in the preview, or pass --repair-splits); "
+                "they were rejected")
+            r.warnings.append(f"{self.planner.repairable:,} row(s) had one field too many where an unquoted "
+                              f"delimiter split a value (e.g. {self.planner.repairs[0]['value']!r} in "
+                              f"\"{self.planner.repairs[0]['column']}\"): they {done}.")
         r.spreadsheet_damaged_phones = self.planner.damaged
         if self.planner.damaged:
             r.warnings.append(
@@ -807,6 +819,8 @@ def _reason_kind(reason: str) -> str:
     """Group reasons for the summary ("e-mail "x" is not valid" -> one line per kind)."""
     if reason.startswith('e-mail "'):
         return "e-mail is not a valid address"
+    if reason.startswith("has ") and "would fit the columns" in reason:
+        return "one field too many, repairable by joining two neighbours (repair not accepted)"
     if reason.startswith("has ") and "fields but the header has" in reason:
         return "more fields than the header (a delimiter inside an unquoted value?)"
     return reason

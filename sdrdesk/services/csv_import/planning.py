@@ -24,6 +24,28 @@ _SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?[eE]\+?\d{1,3}$")
 _NEGATIVE = re.compile(r"^-\d[\d .]{5,}$")
 
 
+def repair_split(cells: list[str], width: int) -> int | None:
+    """Where a row one field too long was split by an unquoted delimiter: the index `i` such that
+    joining cells i and i+1 gives a row of the header's width, or None when no join is clear.
+
+    A field after the delimiter that starts with a space ("24, place Kléber", "Pavlova, Ltd.")
+    is the clearest sign; failing that, a text field followed by a short fragment ("Smith,Jr.").
+    Exactly one candidate must exist, or the row stays rejected.
+    """
+    if len(cells) != width + 1:
+        return None
+    spaced = [i for i in range(width) if cells[i + 1][:1] == " " and cells[i].strip()
+              and cells[i + 1].strip()]
+    if len(spaced) == 1:
+        return spaced[0]
+    if spaced:
+        return None
+    fragments = [i for i in range(width) if any(ch.isalpha() for ch in cells[i])
+                 and 0 < len(cells[i + 1].strip()) <= 4 and cells[i + 1].strip().rstrip(".").isalpha()
+                 and cells[i + 1].strip()[:1].isupper()]
+    return fragments[0] if len(fragments) == 1 else None
+
+
 def spreadsheet_damage(raw: str, region: str | None) -> str | None:
     """How a spreadsheet changed a phone number, if it looks like it did: shown as scientific
     notation (3.3688E+10), made negative (a "-" read as minus), or its leading zero dropped
@@ -67,8 +89,15 @@ class Plan:
 
 
 class RowPlanner:
-    def __init__(self, mapping: ColumnMapping, default_region: str | None) -> None:
+    def __init__(self, mapping: ColumnMapping, default_region: str | None, *, delimiter: str = ",",
+                 repair_splits: bool = False) -> None:
         self.default_region = default_region
+        self.delimiter = delimiter
+        self.repair_splits = repair_splits  # the rep accepted joining rows split by a stray delimiter
+        self.headers = mapping.headers
+        # Rows one field too long that joining two neighbours fixes: {"row", "column", "value"}.
+        self.repairs: list[dict[str, str]] = []
+        self.repairable = 0
         # Country cells no name matched: {as written: [row numbers]} (a warning, never silence).
         self.unknown_countries: dict[str, list[int]] = {}
         self.damaged = 0  # phone numbers a spreadsheet mangled, and a few of them
@@ -114,9 +143,22 @@ class RowPlanner:
         if len(cells) > self.width:
             extra = cells[self.width:]
             if any(c.strip() for c in extra):
-                return (f"has {len(cells)} fields but the header has {self.width} "
-                        "(a delimiter inside an unquoted value?)")
-            cells = cells[:self.width]
+                split = repair_split(cells, self.width) if len(cells) == self.width + 1 else None
+                if split is None:
+                    return (f"has {len(cells)} fields but the header has {self.width} "
+                            "(a delimiter inside an unquoted value?)")
+                self.repairable += 1
+                joined = cells[split] + self.delimiter + cells[split + 1]
+                if len(self.repairs) < 200:
+                    self.repairs.append({"row": str(record.number), "value": joined,
+                                         "column": self.headers[split] or f"column {split + 1}"})
+                if not self.repair_splits:
+                    return (f"has {len(cells)} fields but the header has {self.width}; joining "
+                            f'"{cells[split]}" and "{cells[split + 1]}" would fit the columns '
+                            "(accept the repair to import it)")
+                cells = [*cells[:split], joined, *cells[split + 2:]]
+            else:
+                cells = cells[:self.width]
         elif len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
         clean = v.clean

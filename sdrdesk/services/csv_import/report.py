@@ -55,6 +55,8 @@ class ImportReport:
     possible_duplicates: list[dict[str, str]] = field(default_factory=list)
     possible_duplicate_count: int = 0
     possible_duplicate_companies: int = 0  # contact rows' companies kept apart on a shared website
+    repairable_rows: int = 0  # rows one field too long that joining two neighbours fixes
+    repairs: list[dict[str, str]] = field(default_factory=list)  # {"row", "column", "value"}
     spreadsheet_damaged_phones: int = 0  # negative, scientific notation, leading zero lost
     missing_account_refs: int = 0  # contact rows naming, by id, an account the book does not have
     reject_reasons: dict[str, int] = field(default_factory=dict)
