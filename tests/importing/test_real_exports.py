@@ -341,7 +341,8 @@ def test_spreadsheet_damage_kinds(raw: str, region: str | None, damage: str | No
 
 
 # ---- 11. rows split by an unquoted delimiter are repaired when the rep accepts ------------------------
-def test_northwind_split_addresses_are_offered_then_repaired(uow_factory: UowFactory, book_path: Path) -> None:
+def test_northwind_split_addresses_are_offered_then_repaired(uow_factory: UowFactory,
+                                                           book_path: Path) -> None:
     from sdrdesk.services.csv_import import preview_csv
     from tests.conftest import shared_file
 
@@ -349,7 +350,8 @@ def test_northwind_split_addresses_are_offered_then_repaired(uow_factory: UowFac
     preview = preview_csv(path, uow_factory, ImportOptions())
     assert (preview.rejected, preview.repairable_rows) == (24, 24)
     assert {"row": "7", "column": "address", "value": "24, place Kléber"} in preview.repairs
-    assert any("24 row(s) had one field too many" in w and "they were rejected" in w for w in preview.warnings)
+    assert any("24 row(s) had one field too many" in w and "they were rejected" in w
+               for w in preview.warnings)
     accepted = preview_csv(path, uow_factory, ImportOptions(repair_splits=True))
     assert (accepted.rows, accepted.rejected) == (91, 0)
     report = import_csv(path, uow_factory, ImportOptions(repair_splits=True))
