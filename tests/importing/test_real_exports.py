@@ -372,3 +372,32 @@ def test_which_split_is_repaired(cells: list[str], index: int | None) -> None:
     from sdrdesk.services.csv_import.planning import repair_split
 
     assert repair_split(cells, len(cells) - 1) == index
+
+
+# ---- 12. a refused file creates nothing, and says what matched and what is missing -----------------
+def test_a_refused_file_creates_no_book_and_lists_every_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sdrdesk.cli import main
+
+    data = tmp_path / "fresh" / "data"
+    assert main(["import", str(DATA / "opendata_equipements.csv"), "--data", str(data)]) == 1
+    assert not (tmp_path / "fresh").exists()  # no book, no folder, no report
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "no column for a person's name, an e-mail, a phone or a company name" in err
+    assert 'Matched 3 of 16 columns: "Ville" as Company city, "Région" as Company state / region, ' \
+           '"Pays" as Company country' in err
+    assert '"Gestionnaire"' in err and '"Identifiant"' in err  # every column, not the first 12
+    assert "Missing: a name (First Name, Last Name or Full Name), Email, Phone or Company column" in err
+
+
+def test_a_refused_file_leaves_an_existing_book_as_it_was(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sdrdesk.cli import main
+
+    book = tmp_path / "book.db"
+    assert main(["import", str(DATA / "sf_accounts.csv"), "--data", str(book)]) == 0
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["import", str(DATA / "opendata_equipements.csv"), "--data", str(book)]) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert query(book, "SELECT count(*) FROM accounts") == [(3,)]

@@ -51,7 +51,7 @@ from sdrdesk.services.csv_import.bulk import StagedInsert
 from sdrdesk.services.csv_import.countries import country_name
 from sdrdesk.services.csv_import.detect import Detection, detect
 from sdrdesk.services.csv_import.ids import ordered_id
-from sdrdesk.services.csv_import.mapping import ColumnMapping, guess_mapping
+from sdrdesk.services.csv_import.mapping import ColumnMapping, base_field, guess_mapping
 from sdrdesk.services.csv_import.people import Candidate, KnownPerson, PeopleLookup
 from sdrdesk.services.csv_import.planning import Plan, RowPlanner
 from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
@@ -138,17 +138,7 @@ class _Run:
             raise ImportFileRejected("The column mapping was made for a file with different columns.")
         self.mapping = mapping
         fields = mapping.mapped_fields
-        if not fields & {"account.name", "contact.first_name", "contact.last_name", "contact.full_name",
-                         "contact.email", "contact.phone"}:
-            if any(v.is_email(h.lower()) or v.digits_share(h) > 0.5 for h in self.detection.headers):
-                raise ImportFileRejected(
-                    f"The first line of {self.path.name} looks like data, not column names "
-                    f"({', '.join(self.detection.headers[:4])}). Add a header row such as "
-                    "First Name,Last Name,Email,Company,Phone, or map the columns in the import wizard.")
-            raise ImportFileRejected(
-                f"No column of {self.path.name} could be matched to a name, e-mail, phone or company "
-                f"(columns: {', '.join(h or '(blank)' for h in self.detection.headers[:12])}). "
-                "Map the columns in the import wizard, or pass --map '{\"Column\": \"contact.email\"}'.")
+        refuse_unusable(self.path.name, self.detection, mapping)
         region = options.default_region
         decisions = list(mapping.notes)
         if region is None:
@@ -832,6 +822,52 @@ def _to_json(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     return value
+
+
+_KEY_FIELDS = frozenset({"account.name", "contact.first_name", "contact.last_name", "contact.full_name",
+                         "contact.email", "contact.phone"})
+
+
+def refuse_unusable(name: str, detection: Detection, mapping: ColumnMapping) -> None:
+    """Raise `ImportFileRejected` when no column can make a row a contact or an account; the
+    message lists every column that matched (and as what), every one that did not, and what is
+    missing. Needs no book, so a refused file creates nothing."""
+    if mapping.mapped_fields & _KEY_FIELDS:
+        return
+    headers = detection.headers
+    if any(v.is_email(h.lower()) or v.digits_share(h) > 0.5 for h in headers):
+        raise ImportFileRejected(
+            f"The first line of {name} looks like data, not column names "
+            f"({', '.join(headers[:4])}). Add a header row such as "
+            "First Name,Last Name,Email,Company,Phone, or map the columns in the import wizard.")
+    from sdrdesk.services.csv_import.aliases import DROP, FIELD_LABELS, IGNORE
+
+    def label(i: int) -> str:
+        return f'"{headers[i]}"' if headers[i] else f"(column {i + 1})"
+
+    matched = [f"{label(i)} as {FIELD_LABELS.get(base_field(f), f)}" for i, f in enumerate(mapping.fields)
+               if f not in (IGNORE, DROP)]
+    unmatched = [label(i) for i, f in enumerate(mapping.fields) if f in (IGNORE, DROP)]
+    raise ImportFileRejected(
+        f"{name} has no column for a person's name, an e-mail, a phone or a company name, so no row "
+        "can become a contact or an account. "
+        + (f"Matched {len(matched)} of {len(headers)} columns: {', '.join(matched)}. " if matched
+           else f"None of its {len(headers)} columns matched. ")
+        + (f"Not matched: {', '.join(unmatched)}. " if unmatched else "")
+        + "Missing: a name (First Name, Last Name or Full Name), Email, Phone or Company column. Map "
+          "the columns in the import wizard, or pass --map '{\"Column\": \"contact.email\"}'.")
+
+
+def check_file(path: Path, options: ImportOptions | None = None) -> tuple[Detection, ColumnMapping]:
+    """Detect and map `path` and refuse it as `import_csv` would, without touching any book."""
+    options = options or ImportOptions()
+    detection = detect(path, encoding=options.encoding, delimiter=options.delimiter,
+                       header_row=options.header_row)
+    mapping = options.mapping or guess_mapping(detection.headers, detection.sample_rows)
+    if options.overrides:
+        mapping = mapping.with_overrides(options.overrides)
+    refuse_unusable(Path(path).name, detection, mapping)
+    return detection, mapping
 
 
 def import_csv(path: Path, uow_factory: UowFactory, options: ImportOptions | None = None, *,
