@@ -401,3 +401,30 @@ def test_a_refused_file_leaves_an_existing_book_as_it_was(
     assert main(["import", str(DATA / "opendata_equipements.csv"), "--data", str(book)]) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert query(book, "SELECT count(*) FROM accounts") == [(3,)]
+
+
+# ---- research shows what an import kept (read-only) -------------------------------------------------
+def test_research_shows_other_emails_and_extra_fields(qapp, uow_factory: UowFactory) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from sdrdesk.services import research as rs
+    from sdrdesk.ui.widgets.research_people import ResearchPeople
+
+    import_csv(DATA / "sf_accounts.csv", uow_factory, ImportOptions())
+    import_csv(DATA / "crm_leads.csv", uow_factory, ImportOptions())
+    with uow_factory() as uow:
+        account = next(a for a in uow.accounts.list() if a.name == "Kumo Robotics")
+        found = rs.load_research(uow, account.id, datetime(2026, 12, 7, tzinfo=UTC).date())
+        harbour = next(a for a in uow.accounts.list() if a.name == "Harbour Analytics")
+        company = rs.load_research(uow, harbour.id, datetime(2026, 12, 7, tzinfo=UTC).date())
+    assert found is not None and company is not None
+    card = found.contacts[0]
+    assert card.other_emails == ("hana@sato-family.example",)
+    assert {("Lead Owner", "Sam Reed"), ("Deal Stage", "Discovery")} <= set(card.extra_fields)
+    assert ("Type", "Customer") in company.extra_fields
+    people = ResearchPeople(lambda: datetime(2026, 12, 7, 12, tzinfo=UTC), lambda *a: None)
+    people.show_cards(found.contacts, card.id, company.extra_fields)
+    text = people.details.text()
+    assert "Other e-mails: hana@sato-family.example" in text and "Lead Source: Trade show" in text
+    assert "Company: Type: Customer" in text
+    people.deleteLater()
