@@ -47,6 +47,17 @@ def _name(region: str) -> str:
 
 def infer_region(mapping: ColumnMapping, rows: Sequence[Sequence[str]], fallback: str | None) -> RegionGuess:
     """The default region for this file's numbers without a country code (`fallback`: the rep's)."""
+    guess = _infer(mapping, rows, fallback)
+    countries = [mapping.headers[i] for i, f in enumerate(mapping.fields)
+                 if base_field(f) in ("contact.country", "account.country")]
+    if countries:
+        reason = guess.reason.replace("Numbers without a country code are", "Rows without a country are", 1)
+        return RegionGuess(guess.region, f'Each row\'s numbers are read for its country (column '
+                                         f'"{countries[0]}"). {reason}')
+    return guess
+
+
+def _infer(mapping: ColumnMapping, rows: Sequence[Sequence[str]], fallback: str | None) -> RegionGuess:
     columns: dict[str, list[int]] = {}
     for i, field in enumerate(mapping.fields):
         columns.setdefault(base_field(field), []).append(i)
