@@ -272,6 +272,7 @@ _SUFFIXES = re.compile(
     r"group|the|and|und|et)\b")
 
 
+@functools.lru_cache(maxsize=16384)  # company names repeat down a contacts file
 def fuzzy_key(name: str) -> str:
     """Company name without legal suffixes and punctuation, for near-duplicate checks."""
     text = re.sub(r"[^\w\s]", " ", name.casefold())
