@@ -425,6 +425,7 @@ def test_research_shows_other_emails_and_extra_fields(qapp, uow_factory: UowFact
     people = ResearchPeople(lambda: datetime(2026, 12, 7, 12, tzinfo=UTC), lambda *a: None)
     people.show_cards(found.contacts, card.id, company.extra_fields)
     text = people.details.text()
-    assert "Other e-mails: hana@sato-family.example" in text and "Lead Source: Trade show" in text
+    assert 'Other e-mails: <a href="mailto:hana@sato-family.example">hana@sato-family.example</a>' in text
+    assert "Lead Source: Trade show" in text
     assert "Company: Type: Customer" in text
     people.deleteLater()

@@ -7,6 +7,8 @@ import uuid
 import zoneinfo
 from collections.abc import Callable
 from datetime import datetime
+from html import escape
+from urllib.parse import quote
 
 from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -80,7 +82,9 @@ class ResearchPeople(QGroupBox):
         self.details = QLabel(self)
         self.details.setObjectName("research.contact_details")
         self.details.setWordWrap(True)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.details.setOpenExternalLinks(True)  # mailto: opens the rep's mail program
         self._account_extras: tuple[tuple[str, str], ...] = ()
         layout = QVBoxLayout(self)
         layout.addWidget(self.contacts_view)
@@ -152,12 +156,13 @@ class ResearchPeople(QGroupBox):
     def _show_details(self, card: ContactCard | None) -> None:
         lines = []
         if card is not None and card.other_emails:
-            lines.append("Other e-mails: " + ", ".join(card.other_emails))
+            links = (f'<a href="mailto:{quote(e, safe="@")}">{escape(e)}</a>' for e in card.other_emails)
+            lines.append("Other e-mails: " + ", ".join(links))
         if card is not None and card.extra_fields:
-            lines.append(" · ".join(f"{k}: {v}" for k, v in card.extra_fields))
+            lines.append(escape(" · ".join(f"{k}: {v}" for k, v in card.extra_fields)))
         if self._account_extras:
-            lines.append("Company: " + " · ".join(f"{k}: {v}" for k, v in self._account_extras))
-        self.details.setText("\n".join(lines))
+            lines.append(escape("Company: " + " · ".join(f"{k}: {v}" for k, v in self._account_extras)))
+        self.details.setText("<br>".join(lines))
         self.details.setVisible(bool(lines))
 
     def _on_contact_edited(self, contact_id: object, field: str, text: str) -> bool:
