@@ -52,6 +52,7 @@ def test_a_company_list_says_so() -> None:
     "company_name", "CompanyName", "companyLegalName", "Company-Name", "ORGANIZATION_NAME",
     "Raison sociale", "Société", "Nom de l'entreprise", "NOM DE LA SOCIETE", "Firma", "Firmenname",
     "Empresa", "Nombre de la empresa", "Razón social", "business_name", "employer name",
+    "Ragione sociale", "Azienda",
 ])
 def test_company_name_headers_matched_by_words(header: str) -> None:
     assert field_for_header(header) == "account.name"
@@ -429,3 +430,13 @@ def test_research_shows_other_emails_and_extra_fields(qapp, uow_factory: UowFact
     assert "Lead Source: Trade show" in text
     assert "Company: Type: Customer" in text
     people.deleteLater()
+
+
+def test_the_national_format_of_numbers_names_the_region_when_nothing_else_does(
+        uow_factory: UowFactory, book_path: Path) -> None:
+    report = import_csv(DATA / "italian_list_no_country.csv", uow_factory, ImportOptions())
+    assert report.imported == 4 and report.phones_invalid == 0
+    italy = "Numbers without a country code are read as Italy (IT): 4 of 4"
+    assert any(d.startswith(italy) for d in report.decisions)
+    assert sorted(r[0] for r in query(book_path, "SELECT e164 FROM contact_phones")) == [
+        "+390117654321", "+390212345678", "+390698765432", "+393471234567"]

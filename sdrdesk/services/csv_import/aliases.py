@@ -73,12 +73,15 @@ def header_words(text: str) -> tuple[str, ...]:
 _COMPANY_WORDS = frozenset({
     "company", "account", "organization", "organisation", "org", "employer", "business", "firm",
     "enterprise", "firma", "unternehmen", "firmenname", "empresa", "compania", "organizacion",
+    "azienda", "societa", "ditta", "impresa",
     "societe", "entreprise", "etablissement", "organisme", "structure"})
 _NAME_WORDS = frozenset({
     "name", "names", "nom", "nombre", "de", "du", "des", "la", "le", "l", "d", "the", "of", "legal",
     "official", "officiel", "officielle", "registered", "trading", "full", "complet", "current",
-    "denomination", "denominacion", "bezeichnung", "razon", "social", "sociale", "raison", "der"})
-_COMPANY_PHRASES = (("raison", "sociale"), ("razon", "social"), ("denomination", "sociale"))
+    "denomination", "denominacion", "bezeichnung", "razon", "social", "sociale", "raison", "der",
+    "ragione", "della", "dell", "del"})
+_COMPANY_PHRASES = (("raison", "sociale"), ("razon", "social"), ("denomination", "sociale"),
+                    ("ragione", "sociale"))
 
 
 def is_company_name_header(header: str) -> bool:
@@ -99,13 +102,14 @@ def _keys(*names: str) -> tuple[str, ...]:
 _ALIASES: dict[str, tuple[str, ...]] = {
     "contact.first_name": _keys(
         "First Name", "FirstName", "first_name", "Given Name", "fname", "Prénom", "Vorname",
-        "Contact First Name"),
+        "Contact First Name", "Nombre", "Nome"),
     "contact.last_name": _keys(
         "Last Name", "LastName", "last_name", "Surname", "Family Name", "lname", "Nachname",
-        "Contact Last Name"),
+        "Contact Last Name", "Apellido", "Apellidos", "Cognome"),
     "contact.full_name": _keys(
         "Full Name", "Contact Name", "contactName", "Contact", "Display Name", "Person Name",
-        "Contact Full Name", "Nom complet"),
+        "Contact Full Name", "Nom complet", "Referente", "Persona di contatto", "Ansprechpartner",
+        "Persona de contacto", "Interlocuteur"),
     "contact.title": _keys(
         "Title", "Job Title", "JobTitle", "job_title", "Position", "Role", "Designation",
         "contactTitle", "Contact Title", "Headline", "Poste", "Fonction",
@@ -113,6 +117,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "contact.email": _keys(
         "Email", "E-mail", "Email Address", "E-mail Address", "Primary Email", "Work Email",
         "Business Email", "Emails", "Mail", "Courriel", "email_address", "Email 1",
+        "Correo", "Correo electrónico", "Posta elettronica", "Adresse e-mail",
         "E-mail 1 - Value", "E-mail 2 - Value", "E-mail Address", "E-mail 2 Address",
         "E-mail 3 Address", "Secondary Email", "Email 2", "Other Email", "Personal Email"),
     "contact.linkedin_url": _keys(
@@ -124,7 +129,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "Cell", "Cell Phone", "Work Phone", "Home Phone", "HomePhone", "Direct Phone",
         "Work Direct Phone", "First Phone", "Other Phone", "OtherPhone", "Corporate Phone",
         "Business Phone", "Direct Dial", "contact_numbers", "Phones", "Portable", "Handy",
-        "Telefon", "Phone 1 - Value", "Phone 2 - Value", "AssistantPhone",
+        "Telefon", "Phone 1 - Value", "Phone 2 - Value", "AssistantPhone", "Telefono", "Teléfono",
+        "Telefone", "Telefonnummer", "Mobiltelefon", "Cellulare", "Móvil", "Celular", "Numéro de téléphone",
         "Phone 3 - Value", "Business Phone 2", "Home Phone 2", "Car Phone", "Primary Phone",
         "Other Phone Number"),
     "contact.country": _keys(

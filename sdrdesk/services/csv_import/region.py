@@ -23,6 +23,11 @@ _TLD_REGION = {"uk": "GB", "eu": None, "su": None, "ac": None, "io": None, "co":
 _SUPPORTED = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
+# Where exports most often come from (tried when nothing in the file names a country).
+_COMMON = ("US", "CA", "GB", "IE", "FR", "DE", "AT", "CH", "BE", "NL", "LU", "ES", "PT", "IT", "DK",
+           "SE", "NO", "FI", "PL", "CZ", "AU", "NZ", "IN", "SG", "ZA", "BR", "MX", "AR", "JP", "IL")
+
+
 @dataclass(frozen=True)
 class RegionGuess:
     region: str | None
@@ -106,6 +111,13 @@ def _infer(mapping: ColumnMapping, rows: Sequence[Sequence[str]], fallback: str 
     scored = sorted(candidates, key=lambda r: (fits(r), votes[r], r == fallback), reverse=True)
     best = scored[0]
     valid = fits(best)
+    if valid * 2 < len(phones):
+        # Neither the addresses nor the rep's region explain the numbers: try the national
+        # numbering of the countries exports most often come from, and take a clear winner.
+        wide = sorted(((fits(r), r) for r in _COMMON if r not in candidates), reverse=True)
+        if wide and wide[0][0] > valid and wide[0][0] * 2 >= len(phones) \
+                and (len(wide) == 1 or wide[0][0] > wide[1][0]):
+            best, valid = wide[0][1], wide[0][0]
     if valid == 0:
         return RegionGuess(fallback, f"None of the {len(phones)} sample number(s) without a country code "
                                      f"fits {', '.join(candidates)}: they are kept as typed and flagged.")
