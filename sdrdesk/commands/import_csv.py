@@ -8,6 +8,7 @@ A `--map` is remembered for files with the same columns, like a mapping made in 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -31,9 +32,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument("--policy", choices=("skip", "update", "keep_both"), default="skip",
                         help="what to do with rows already in the book (default: skip)")
-    parser.add_argument("--region", default="US", metavar="CC",
+    parser.add_argument("--region", default=None, metavar="CC",
                         help="country (ISO code) for phone numbers written without +country code when the "
-                             "row has no country column (default: US)")
+                             "row has no country (default: inferred from the file's numbers and addresses)")
+    parser.add_argument("--possible-duplicates", choices=("keep_both", "skip"), default="keep_both",
+                        help="rows sharing an e-mail or website with a clearly different name "
+                             "(default: keep both, counted apart)")
+    parser.add_argument("--repair-splits", action="store_true",
+                        help="import rows split by an unquoted delimiter, joined back where one join "
+                             "clearly fits (the wizard's preview shows them)")
     parser.add_argument("--encoding", help="override the detected encoding (utf-8, cp1252, utf-16, ...)")
     parser.add_argument("--delimiter", help=r"override the detected delimiter (',', ';', '\t' or '|')")
     parser.add_argument("--report-dir", type=Path, metavar="DIR",
@@ -48,6 +55,28 @@ def _delimiter(value: str | None) -> str | None:
     return {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(value, value)
 
 
+def _missing_parts(book: Path) -> list[Path]:
+    """The book file and the folders above it that do not exist yet (removed if the import fails)."""
+    missing = [] if book.exists() else [book]
+    for parent in book.parents:
+        if parent.exists():
+            break
+        missing.append(parent)
+    return missing
+
+
+def _remove_created(created: list[Path]) -> None:
+    """Undo what opening a new book created (a refused import leaves nothing behind)."""
+    for path in created:
+        if path.is_dir():
+            with contextlib.suppress(OSError):
+                path.rmdir()  # only when empty
+        else:
+            for extra in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    Path(f"{path}{extra}").unlink()
+
+
 def run(args: argparse.Namespace) -> int:
     from sdrdesk.services.csv_import import (
         ColumnMapping,
@@ -59,12 +88,14 @@ def run(args: argparse.Namespace) -> int:
         remembered_mapping,
         undo_last_import,
     )
+    from sdrdesk.services.csv_import.importer import check_file
     from sdrdesk.services.paths import resolve_data_paths
     from sdrdesk.storage.engine import open_book
     from sdrdesk.storage.unit_of_work import uow_factory_for
 
     paths = resolve_data_paths(getattr(args, "import_data", None) or getattr(args, "data", None))
     book = None
+    created: list[Path] = []
     try:
         if args.undo_last:
             paths.book.parent.mkdir(parents=True, exist_ok=True)
@@ -80,11 +111,17 @@ def run(args: argparse.Namespace) -> int:
         options = ImportOptions(
             source_label=args.source, default_region=(args.region or "").upper() or None, policy=args.policy,
             overrides=load_overrides(args.mapping) if args.mapping else None, encoding=args.encoding,
-            delimiter=_delimiter(args.delimiter), report_dir=args.report_dir or paths.data_dir / "imports")
+            delimiter=_delimiter(args.delimiter), report_dir=args.report_dir or paths.data_dir / "imports",
+            possible_duplicates=args.possible_duplicates, repair_splits=args.repair_splits)
         if args.file is None:
             raise SdrdeskError("name the CSV file to import (or pass --undo-last).")
         if not args.file.is_file():
             raise SdrdeskError(f"{args.file} was not found (or is not a file).")
+        if not paths.book.exists():
+            # A refused file must create nothing at --data: check it before the book exists. (With
+            # a book, a mapping remembered for these columns may still make the file importable.)
+            check_file(args.file, options)
+        created = _missing_parts(paths.book)
         paths.book.parent.mkdir(parents=True, exist_ok=True)
         book = open_book(paths.book, require_writable=True)
         uow_factory = uow_factory_for(book.session_factory)
@@ -96,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
             fields = tuple(report.mapping[h or f"#{i + 1}"] for i, h in enumerate(headers))
             remember_mapping(uow_factory, ColumnMapping(headers, fields))
     except SdrdeskError as exc:
+        if book is not None:
+            book.close()
+            book = None
+            _remove_created(created)
         print(f"sdrdesk import: {exc.user_message}", file=sys.stderr)
         return 1
     finally:

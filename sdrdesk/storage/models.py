@@ -375,6 +375,8 @@ class Handoff(RecordMixin, Base):
 
 
 ALL_MODELS = (*ALL_MODELS, AccountExecutive, Handoff)
+
+
 # --- crm (issue 18: CRM hand-back), migration 13 -------------------------------------------
 class ExportMark(RecordMixin, Base):
     """How far the last export of one record type for one target reached ("since last")."""
@@ -416,3 +418,12 @@ class CrmLink(RecordMixin, Base):
 
 
 ALL_MODELS = (*ALL_MODELS, ExportMark, CrmOutboxItem, CrmLink)
+
+
+# ---- issue 12 (importfix): what an import keeps (migration 8) -------------------------------
+# Added to the classes above after their definition so this block stays at the end of the file.
+Account.external_id = mapped_column(String(100))  # the id in the system the record came from
+Account.extra_fields = mapped_column(Text)  # JSON {column: value} of the file's unmapped columns
+Contact.external_id = mapped_column(String(100))
+Contact.extra_fields = mapped_column(Text)
+Contact.other_emails = mapped_column(Text)  # addresses after the first, one per line
