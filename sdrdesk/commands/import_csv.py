@@ -1,4 +1,7 @@
-"""`sdrdesk import FILE [--source LABEL] [--data DB] [--map JSON] [--json]`: import a CSV export.
+"""`sdrdesk import FILE [--source LABEL] [--data DB] [--map JSON] [--json] [--enrol SEQUENCE]`.
+
+Imports a CSV export; with `--enrol`, the imported contacts are then enrolled in that
+sequence (by name; do-not-contact ones refused, the daily cap spreads the first tasks).
 
 Prints the same report as the wizard; exits 1 (message on stderr) when the file is refused,
 so scripts can tell "imported with some rejected rows" (exit 0) from "nothing imported".
@@ -11,6 +14,7 @@ import argparse
 import contextlib
 import json
 import sys
+import uuid
 from pathlib import Path
 
 from sdrdesk.domain.errors import SdrdeskError
@@ -45,6 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--delimiter", help=r"override the detected delimiter (',', ';', '\t' or '|')")
     parser.add_argument("--report-dir", type=Path, metavar="DIR",
                         help="where to write the report and rejected rows (default: <data folder>/imports)")
+    parser.add_argument("--enrol", "--enroll", dest="enrol", metavar="SEQUENCE",
+                        help="enrol the imported contacts in this sequence (its name, or the start of it)")
     parser.add_argument("--undo-last", action="store_true",
                         help="instead of importing, undo the most recent import (no FILE needed)")
 
@@ -78,6 +84,7 @@ def _remove_created(created: list[Path]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sdrdesk.domain.clock import SystemClock
     from sdrdesk.services.csv_import import (
         ColumnMapping,
         ImportOptions,
@@ -90,12 +97,14 @@ def run(args: argparse.Namespace) -> int:
     )
     from sdrdesk.services.csv_import.importer import check_file
     from sdrdesk.services.paths import resolve_data_paths
+    from sdrdesk.services.sequences import SequenceService
     from sdrdesk.storage.engine import open_book
     from sdrdesk.storage.unit_of_work import uow_factory_for
 
     paths = resolve_data_paths(getattr(args, "import_data", None) or getattr(args, "data", None))
     book = None
     created: list[Path] = []
+    enrolled = sequence = None
     try:
         if args.undo_last:
             paths.book.parent.mkdir(parents=True, exist_ok=True)
@@ -128,10 +137,21 @@ def run(args: argparse.Namespace) -> int:
         # A mapping made earlier for the same columns (wizard or --map) is the starting point.
         headers = detect(args.file, encoding=options.encoding, delimiter=options.delimiter).headers
         options.mapping = remembered_mapping(uow_factory, headers)
+        sequences = sequence = None
+        if args.enrol:
+            sequences = SequenceService(uow_factory, SystemClock())
+            sequences.ensure_defaults()
+            sequence = sequences.find(args.enrol)
+            if sequence is None:  # refused before anything is imported
+                names = ", ".join(f"“{s.name}”" for s in sequences.list()) or "none yet"
+                raise SdrdeskError(f"no sequence called “{args.enrol}” (there are: {names}).")
         report = import_csv(args.file, uow_factory, options)
         if options.overrides:
             fields = tuple(report.mapping[h or f"#{i + 1}"] for i, h in enumerate(headers))
             remember_mapping(uow_factory, ColumnMapping(headers, fields))
+        if sequences is not None and sequence is not None and report.import_run_id:
+            contacts = sequences.contacts_of_import(uuid.UUID(report.import_run_id))
+            enrolled = sequences.enrol(contacts, sequence.id).value
     except SdrdeskError as exc:
         if book is not None:
             book.close()
@@ -145,7 +165,16 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         data = report.to_dict()
         data["book"] = str(paths.book)
+        if enrolled is not None:
+            data["enrolled"] = {"sequence": sequence.name if sequence else "", "enrolled": enrolled.enrolled,
+                                "already_active": enrolled.already_active,
+                                "refused": [{"name": n, "reason": r} for n, r in enrolled.refused],
+                                "first_due": dict(enrolled.first_due)}
         print(json.dumps(data, ensure_ascii=False))
     else:
         print("\n".join(report.summary_lines()))
+        if enrolled is not None:
+            print(f"Sequence “{sequence.name if sequence else ''}”: {enrolled.summary()}")
+            for name, reason in enrolled.refused:
+                print(f"  not enrolled: {name} ({reason})")
     return 0

@@ -26,9 +26,14 @@ from sdrdesk.services.draft_journal import DraftJournal
 from sdrdesk.services.handoff import TEMPLATE_FILENAME, HandoffService
 from sdrdesk.services.meetings import MeetingService
 from sdrdesk.services.objections import ObjectionService
-from sdrdesk.services.qualification import USER_FRAMEWORKS_DIRNAME, QualificationService
+from sdrdesk.services.qualification import (
+    USER_FRAMEWORKS_DIRNAME,
+    QualificationService,
+    wire_disqualified_hook,
+)
 from sdrdesk.services.research import ResearchService
 from sdrdesk.services.scripts import ScriptService
+from sdrdesk.services.sequences import SequenceService
 from sdrdesk.services.task_queue import TaskQueueService
 from sdrdesk.services.timeline import TimelineService
 from sdrdesk.storage.backup import rolling_backup
@@ -62,6 +67,11 @@ class Workspace:
         self.handoff = HandoffService(uow_factory, clock, self.qualification,
                                       book.path.parent / TEMPLATE_FILENAME)
         self.crm = CrmService(uow_factory, clock)  # CRM hand-back: files and the HubSpot outbox
+        self.sequences = SequenceService(uow_factory, clock)
+        # Disqualifying a contact ends their sequences; the hook's reason reads
+        # "disqualified: <why>", the sequence records the exit and keeps <why> as its detail.
+        wire_disqualified_hook(self.qualification, lambda contact_id, reason: self.sequences.end_for_contact(
+            contact_id, "disqualified", reason.partition(": ")[2]))
 
     @property
     def path(self) -> Path:

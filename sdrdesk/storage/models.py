@@ -147,6 +147,7 @@ class SequenceStep(RecordMixin, Base):
     step_kind: Mapped[str | None] = mapped_column(String(50))  # cold_call, follow_up_call, ...
     instructions: Mapped[str | None] = mapped_column(Text)
     template: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(500))  # e-mail steps (migration 9)
 
     sequence: Mapped[Sequence] = relationship(back_populates="steps")
 
@@ -160,6 +161,8 @@ class Enrollment(RecordMixin, Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(200))
+    paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # migration 9
+    paused_until: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)  # auto-resume
 
 
 class Task(RecordMixin, Base):
@@ -175,6 +178,9 @@ class Task(RecordMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open/done/skipped
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     outcome: Mapped[str | None] = mapped_column(String(50))
+    reason: Mapped[str | None] = mapped_column(Text)  # skip/snooze/reschedule reason (migration 9)
+    # Copied from contact_zones by triggers (migration 9); NULL: not worked out yet.
+    zone_key: Mapped[str | None] = mapped_column(String(300))
 
 
 class Activity(RecordMixin, Base):
@@ -427,3 +433,15 @@ Account.extra_fields = mapped_column(Text)  # JSON {column: value} of the file's
 Contact.external_id = mapped_column(String(100))
 Contact.extra_fields = mapped_column(Text)
 Contact.other_emails = mapped_column(Text)  # addresses after the first, one per line
+# -- sequences (issue 13) -------------------------------------------------------------------
+
+class ContactZone(Base):
+    """A contact's candidate time zones and country for calling windows, stored when worked
+    out ("America/New_York America/Chicago|US"; "|US" when unknown). Triggers of migration 9
+    delete the row when its inputs change and copy `zone_key` onto the contact's open tasks.
+    A derived cache: not a record (no tombstone), never exported or synced."""
+
+    __tablename__ = "contact_zones"
+    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), primary_key=True)  # the contact's
+    zone_key: Mapped[str] = mapped_column(String(300))
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.settings import Settings
 
-LAYOUT_VERSION = 2  # 2: the Call dock
+LAYOUT_VERSION = 3  # 2: the Call dock; 3: the Outreach dock
 DEFAULT_LAYOUT = "Calling"
 
 Area = Qt.DockWidgetArea
@@ -42,7 +42,7 @@ class LayoutSpec:
 BUILTIN_LAYOUTS: dict[str, LayoutSpec] = {
     "Calling": LayoutSpec("Calling", (
         Column(Area.LeftDockWidgetArea,
-               (("pane.today", "pane.accounts"), ("pane.call",), ("pane.timeline",)),
+               (("pane.today", "pane.accounts"), ("pane.call", "pane.outreach"), ("pane.timeline",)),
                width=36, heights=(38, 34, 28)),
         Column(Area.RightDockWidgetArea,
                (("pane.research",), ("pane.script", "pane.qualification", "pane.handoff")),
@@ -52,14 +52,15 @@ BUILTIN_LAYOUTS: dict[str, LayoutSpec] = {
         Column(Area.LeftDockWidgetArea, (("pane.accounts", "pane.today"),), width=45),
         Column(Area.RightDockWidgetArea, (("pane.research",), ("pane.timeline",)),
                width=55, heights=(65, 35)),
-    ), hidden=("pane.script", "pane.qualification", "pane.handoff", "pane.metrics", "pane.call")),
+    ), hidden=("pane.script", "pane.qualification", "pane.handoff", "pane.metrics", "pane.call",
+               "pane.outreach")),
     "Coaching": LayoutSpec("Coaching", (
         Column(Area.LeftDockWidgetArea, (("pane.accounts",), ("pane.metrics",)),
                width=40, heights=(50, 50)),
         Column(Area.RightDockWidgetArea,
                (("pane.timeline", "pane.research"), ("pane.qualification", "pane.handoff")),
                width=60, heights=(55, 45)),
-    ), hidden=("pane.today", "pane.script", "pane.call")),
+    ), hidden=("pane.today", "pane.script", "pane.call", "pane.outreach")),
 }
 
 

@@ -370,7 +370,14 @@ class MainWindow(QMainWindow):
         wizard.sig_import_finished.connect(
             lambda _report, changes: self.ctx.bus.sig_changes_applied.emit(changes, self))
         wizard.sig_show_source_requested.connect(self.ctx.bus.sig_show_source_requested)
+        wizard.sig_enrol_requested.connect(self.enrol_imported)
         return wizard
+
+    def enrol_imported(self, import_run_id: object) -> None:
+        """"Enrol the imported contacts…" at the end of the import wizard (issue 13)."""
+        from sdrdesk.ui.dialogs.enrol import open_enrol_for_import
+
+        self.enrol_dialog = open_enrol_for_import(self.ctx, self, import_run_id)
 
     def import_file(self, path: Path) -> ImportWizard | None:
         """Open the import wizard on `path` (dropped on the window), past the file page."""

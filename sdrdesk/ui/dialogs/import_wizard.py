@@ -554,6 +554,12 @@ class _ReportPage(QWizardPage):
         buttons.addWidget(self.open_skipped)
         buttons.addWidget(self.open_folder)
         buttons.addStretch(1)
+        # Sequences (issue 13): the last step of an import is putting the people to work.
+        self.enrol = QPushButton("Enrol the imported contacts…")
+        self.enrol.setObjectName("import.enrol")
+        self.enrol.setToolTip("Put this import's contacts in a sequence, so they appear in Today")
+        self.enrol.clicked.connect(self._on_enrol_clicked)
+        buttons.addWidget(self.enrol)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addLayout(buttons)
@@ -576,6 +582,12 @@ class _ReportPage(QWizardPage):
         if report is not None and report.source_label_id:
             self._wizard.sig_show_source_requested.emit(uuid.UUID(report.source_label_id))
 
+    @Slot()
+    def _on_enrol_clicked(self) -> None:
+        report = self._wizard.report
+        if report is not None and report.import_run_id:
+            self._wizard.sig_enrol_requested.emit(uuid.UUID(report.import_run_id))
+
     def _open(self, path: Path | None) -> None:
         if path is not None and not self._wizard.file_opener.open(path):
             self.text.appendPlainText(f"\nCould not open {path}: open it from your file manager.")
@@ -595,6 +607,8 @@ class _ReportPage(QWizardPage):
         self.open_rejects.setVisible(self._rejects_file() is not None)
         self.open_skipped.setVisible(self._skipped_file() is not None)
         self.open_folder.setVisible(self._report_folder() is not None)
+        self.enrol.setVisible(report is not None and bool(report.import_run_id)
+                              and bool(report.imported + report.updated))
 
 
 class ImportWizard(QWizard):
@@ -603,6 +617,9 @@ class ImportWizard(QWizard):
 
     sig_show_source_requested = Signal(object)
     """The rep asked to see what the import brought in: its source label's UUID."""
+
+    sig_enrol_requested = Signal(object)
+    """The rep asked to enrol this import's contacts in a sequence: the import run's UUID."""
 
     def __init__(self, book_path: Path, imports: ImportService, settings: Settings,
                  parent: QWidget | None = None, *, runner: Runner | None = None,

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QLabel,
@@ -37,6 +38,7 @@ from sdrdesk.services import book_queries as bq
 from sdrdesk.services.book_queries import BookFilters, BookIds, FilterOptions, QueryKind
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.dialogs.enrol import EnrolDialog
 from sdrdesk.ui.models.book_tables import AccountTableModel, ContactTableModel
 from sdrdesk.ui.models.paged_table import PagedTableModel
 from sdrdesk.ui.panes.base import Pane
@@ -71,6 +73,9 @@ def run_book_search(request: BookRequest, cancel: CancelToken,
     """The worker side: only rowids come back."""
     return request.workspace.browse.search(request.text, request.filters, request.account_sort,
                                            request.contact_sort, cancel=cancel, accounts_first=partial)
+
+
+ENROL_SHORTCUT = "Ctrl+Shift+E"
 
 
 class AccountsPane(Pane):
@@ -156,11 +161,69 @@ class AccountsPane(Pane):
 
     def _table(self, name: str, model: PagedTableModel) -> QTableView:
         view = book_table_view(self, name, model)
+        # Several rows at once, for "Enrol in sequence…" (issue 13); the current row still focuses.
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        view.addAction(self._enrol_action())
+        view.addAction(self._resume_action())
         view.selectionModel().currentRowChanged.connect(
             lambda current, _prev, m=model: self._on_view_current_row_changed(m, current))
         view.activated.connect(lambda _index: self.open_research())
         view.installEventFilter(self)
         return view
+
+    def _enrol_action(self) -> QAction:
+        if not hasattr(self, "enrol_action"):
+            self.enrol_action = QAction("Enrol in sequence…", self)
+            self.enrol_action.setObjectName("book.enrol")
+            self.enrol_action.setShortcut(QKeySequence(ENROL_SHORTCUT))
+            self.enrol_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.enrol_action.triggered.connect(lambda _=False: self.enrol_selected())
+        return self.enrol_action
+
+    def _resume_action(self) -> QAction:
+        if not hasattr(self, "resume_action"):
+            self.resume_action = QAction("Resume paused sequences", self)
+            self.resume_action.setObjectName("book.resume_sequences")
+            self.resume_action.triggered.connect(lambda _=False: self.resume_selected())
+        return self.resume_action
+
+    def resume_selected(self) -> None:
+        """Resume the paused sequences of the selected contacts (or accounts' contacts)."""
+        rowids = self.selected_rowids()
+        if not rowids or self.ctx.workspace is None or self.ctx.workspace.read_only:
+            return
+        table = "contacts" if self.tabs.currentIndex() == CONTACTS_TAB else "accounts"
+
+        def resume(ws: Workspace) -> Any:
+            contacts = ws.sequences.contacts_for_rows(table, rowids)
+            return ws.sequences.resume_many(contacts)
+
+        self.write(resume, lambda r: self.ctx.bus.sig_status_message.emit(f"{r.value} sequences resumed."))
+
+    # -- enrolment (issue 13) -------------------------------------------------------------
+    def selected_rowids(self) -> list[int]:
+        view, model = self._current_view(), self._current_model()
+        rows = sorted({i.row() for i in view.selectionModel().selectedRows()})
+        ids = [model.id_at(r) for r in rows]
+        return [i for i in ids if isinstance(i, int)]
+
+    def enrol_selected(self) -> None:
+        """Open "Enrol in sequence…" for the selected contacts (or the selected accounts' contacts)."""
+        rowids = self.selected_rowids()
+        if not rowids or self.ctx.workspace is None or self.ctx.workspace.read_only:
+            return
+        table = "contacts" if self.tabs.currentIndex() == CONTACTS_TAB else "accounts"
+        self.read(lambda ws: ws.sequences.contacts_for_rows(table, rowids), self._open_enrol)
+
+    def _open_enrol(self, contact_ids: list[uuid.UUID]) -> None:
+        if not contact_ids:
+            self.ctx.bus.sig_status_message.emit("Nobody to enrol: the selected accounts have no contacts.")
+            return
+        dialog = EnrolDialog(contact_ids, self.read, self.write, self)
+        dialog.sig_enrolled.connect(lambda report: self.ctx.bus.sig_status_message.emit(report.summary()))
+        self.enrol_dialog = dialog
+        dialog.open()
 
     # -- the Pane contract ------------------------------------------------------------
     def wants(self, changes: Changes) -> bool:

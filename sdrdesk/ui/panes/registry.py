@@ -11,6 +11,7 @@ from sdrdesk.ui.panes.call import CallPane
 from sdrdesk.ui.panes.docks import PANE_NAMES
 from sdrdesk.ui.panes.handoff import HandoffPane
 from sdrdesk.ui.panes.metrics import MetricsPane
+from sdrdesk.ui.panes.outreach import OutreachPane
 from sdrdesk.ui.panes.qualification import QualificationPane
 from sdrdesk.ui.panes.research import ResearchPane
 from sdrdesk.ui.panes.script import ScriptPane
@@ -20,7 +21,7 @@ from sdrdesk.ui.panes.today import TodayPane
 PANE_CLASSES: dict[str, type[Pane]] = {
     cls.OBJECT_NAME: cls
     for cls in (TodayPane, AccountsPane, ResearchPane, ScriptPane, QualificationPane, HandoffPane,
-                TimelinePane, MetricsPane, CallPane)
+                TimelinePane, MetricsPane, CallPane, OutreachPane)
 }
 
 if set(PANE_CLASSES) != set(PANE_NAMES):  # a dock without a pane, or a pane without a dock

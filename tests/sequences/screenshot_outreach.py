@@ -1,0 +1,57 @@
+"""Today and Outreach on the demo book: the first e-mail step selected, its message written.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.sequences.screenshot_outreach OUT.png DATA_DIR
+Not collected by pytest (no test_ prefix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QTimer
+
+from sdrdesk.app import build_app, wait_until_settled
+from sdrdesk.ui import settings as S
+from sdrdesk.ui.prompter import ScriptedPrompter
+
+
+def spin(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def main(out: Path, data: Path) -> int:
+    args = argparse.Namespace(data=str(data), settings=str(data / "s.ini"), theme=os.environ.get("THEME"))
+    parts = build_app(args, prompter=ScriptedPrompter())
+    parts.ctx.settings.set(S.REP_NAME, "Sam Carter")
+    parts.ctx.settings.set(S.REP_COMPANY, "Rampwise")
+    window = parts.window
+    window.resize(1440, 900)
+    window.show()
+    book, demo = parts.books.startup_book(True)
+    parts.books.open(book, is_demo=demo)
+    loop = QEventLoop()
+    wait_until_settled(parts, lambda _ok: loop.quit())
+    loop.exec()
+    spin(800)
+    today = window.panes["pane.today"]
+    for row in range(today.model.rowCount()):  # type: ignore[attr-defined]
+        found = today.model.row_at(row)  # type: ignore[attr-defined]
+        if found is not None and found.task.channel == "email":
+            today.select_row(row)  # type: ignore[attr-defined]
+            break
+    spin(1200)
+    ok = window.grab().save(str(out))
+    parts.app.quit()
+    parts.runner.shutdown()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2])))
