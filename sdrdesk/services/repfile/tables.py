@@ -1,0 +1,115 @@
+"""Which tables a rep file carries, derived from the ORM models so later tables sync too.
+
+A table is synced when its model has an `id` primary key and an `updated_at` column and its
+name is not in `SYNC_LOCAL_TABLES`. Tables come in foreign-key order (parents first), so a
+merge inserts an account before its contacts. Column kinds drive the per-field checks.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, Uuid
+
+from sdrdesk.storage import models as _models  # noqa: F401  (registers every model)
+from sdrdesk.storage.base import Base, UtcDateTime
+
+# Tables that describe this install or this book's sync bookkeeping, never another device's.
+SYNC_LOCAL_TABLES: frozenset[str] = frozenset({
+    "tombstones", "sync_device", "sync_peers", "sync_origins",
+    "repfile_imports", "repfile_conflicts",
+    "import_mappings",  # remembered CSV column mappings: a preference of this install
+    "call_note_drafts",  # notes typed during a call on this laptop, not yet a record
+})
+
+
+@dataclass(frozen=True)
+class SyncColumn:
+    name: str
+    kind: str  # uuid, datetime, date, bool, int, float, json, str, any
+    nullable: bool
+    default: Any  # stored representation to use when a file lacks the field; MISSING if none
+
+
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class SyncTable:
+    name: str
+    columns: tuple[SyncColumn, ...]
+    foreign_keys: dict[str, str]  # column -> referenced table
+    unique: tuple[tuple[str, ...], ...]  # unique column sets other than the primary key
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> SyncColumn | None:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        return None
+
+
+def _kind(type_: Any) -> str:
+    for cls, kind in ((UtcDateTime, "datetime"), (Uuid, "uuid"), (Boolean, "bool"), (Date, "date"),
+                      (Integer, "int"), (Float, "float"), (JSON, "json"), (Text, "str"),
+                      (String, "str")):
+        if isinstance(type_, cls):
+            return kind
+    return "any"
+
+
+def _stored(value: Any, kind: str) -> Any:
+    if kind == "json":
+        return json.dumps(value)
+    if kind == "bool":
+        return int(bool(value))
+    return value
+
+
+def _default(column: Any, kind: str) -> Any:
+    if column.nullable:
+        return None
+    default = column.default
+    if default is None or column.primary_key:
+        return MISSING
+    arg = default.arg
+    if callable(arg):
+        if kind == "json":
+            try:
+                return _stored(arg(None), kind)
+            except TypeError:
+                return MISSING
+        return MISSING
+    return _stored(arg, kind)
+
+
+def synced_tables() -> tuple[SyncTable, ...]:
+    tables = []
+    for table in Base.metadata.sorted_tables:
+        if table.name in SYNC_LOCAL_TABLES:
+            continue
+        cols = table.columns
+        if "id" not in cols or "updated_at" not in cols or [c.name for c in table.primary_key] != ["id"]:
+            continue
+        columns = tuple(SyncColumn(c.name, _kind(c.type), bool(c.nullable), _default(c, _kind(c.type)))
+                        for c in cols)
+        fks = {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
+        unique = []
+        for constraint in table.constraints:
+            names = tuple(c.name for c in getattr(constraint, "columns", ()))
+            if type(constraint).__name__ == "UniqueConstraint" and names:
+                unique.append(names)
+        for index in table.indexes:
+            if index.unique:
+                unique.append(tuple(c.name for c in index.columns))
+        tables.append(SyncTable(table.name, columns, fks, tuple(unique)))
+    return tuple(tables)
+
+
+def tables_by_name() -> dict[str, SyncTable]:
+    return {t.name: t for t in synced_tables()}
