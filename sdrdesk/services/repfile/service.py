@@ -113,10 +113,10 @@ class RepFileService:
         conn = connect_rw(self._path)
         try:
             conn.execute("BEGIN IMMEDIATE")
-            self._conflict(conn, conflict_id)
+            info = self._conflict(conn, conflict_id)
             now = stamp(self._clock.now())
             conn.execute("UPDATE repfile_conflicts SET status = 'kept', resolved_at = ?, updated_at = ?"
-                         " WHERE id = ?", (now, now, conflict_id))
+                         " WHERE id = ?", (now, now, info.id))
             conn.execute("COMMIT")
         finally:
             if conn.in_transaction:
@@ -155,8 +155,8 @@ class RepFileService:
                              (info.table, info.record_id))
             conn.execute("DELETE FROM sync_origins WHERE table_name = ? AND record_id = ?",
                          (info.table, info.record_id))
-            conn.execute("UPDATE repfile_conflicts SET status = 'took_other', resolved_at = ?, updated_at = ?"
-                         " WHERE id = ?", (now, now, conflict_id))
+            conn.execute("UPDATE repfile_conflicts SET status = 'took_other', resolved_at = ?,"
+                         " updated_at = ? WHERE id = ?", (now, now, info.id))
             conn.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
             raise SdrdeskError("The other version refers to records that are gone; it was not taken.") from exc

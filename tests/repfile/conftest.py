@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sdrdesk.domain.clock import FakeClock
+from tests.repfile.helpers import T0, Device
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(T0)
+
+
+@pytest.fixture
+def devices(tmp_path: Path, clock: FakeClock):  # type: ignore[no-untyped-def]
+    def make(name: str) -> Device:
+        return Device(tmp_path / name, name, clock)
+    return make
