@@ -27,12 +27,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     def common(p: argparse.ArgumentParser, *, book: bool = True, secret: bool = False) -> None:
         if book:
-            p.add_argument("--data", dest="rep_data", metavar="PATH",
-                           help="data folder or book file (same as the global --data)")
+            p.add_argument(
+                "--data",
+                dest="rep_data",
+                metavar="PATH",
+                help="data folder or book file (same as the global --data)",
+            )
         p.add_argument("--json", action="store_true", help="print a JSON report")
         if secret:
-            p.add_argument("--passphrase-stdin", action="store_true",
-                           help="read a passphrase from the first line of standard input")
+            p.add_argument(
+                "--passphrase-stdin",
+                action="store_true",
+                help="read a passphrase from the first line of standard input",
+            )
 
     p = sub.add_parser("export", help="write the whole book to a rep file")
     p.add_argument("out", type=Path)
@@ -61,6 +68,10 @@ def _out(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
     print(json.dumps(data, indent=1, default=str) if args.json else text)
 
 
+def _side(kept_side: str) -> str:
+    return "my" if kept_side == "mine" else "the file's"
+
+
 def run(args: argparse.Namespace) -> int:
     from sdrdesk.domain.clock import SystemClock
     from sdrdesk.services.paths import resolve_data_paths
@@ -78,17 +89,38 @@ def run(args: argparse.Namespace) -> int:
         if action == "inspect":
             found = inspect_rep_file(args.file, passphrase)
             m = found.manifest
-            data = {"file": str(args.file), "ok": True, "encrypted": found.encrypted,
-                    **{k: m.get(k) for k in ("format_version", "schema_version", "app_version", "kind",
-                                             "rep_name", "device_id", "exported_at")},
-                    "counts": found.counts, "members": m.get("members")}
-            lines = [f"{args.file.name}: a valid sdrdesk rep file ({found.kind}"
-                     + (", encrypted" if found.encrypted else "") + ")",
-                     f"  rep: {found.rep_name}   device: {m['device_id']}",
-                     f"  exported: {found.exported_at} UTC by sdrdesk {m.get('app_version')}"
-                     f" (file format {m['format_version']}, book format {m['schema_version']})"]
-            lines += [f"  {stem}: {n:,} records, sha256 {m['members'][stem]['sha256'][:16]}… ok"
-                      for stem, n in found.counts.items() if n]
+            data = {
+                "file": str(args.file),
+                "ok": True,
+                "encrypted": found.encrypted,
+                **{
+                    k: m.get(k)
+                    for k in (
+                        "format_version",
+                        "schema_version",
+                        "app_version",
+                        "kind",
+                        "rep_name",
+                        "device_id",
+                        "exported_at",
+                    )
+                },
+                "counts": found.counts,
+                "members": m.get("members"),
+            }
+            lines = [
+                f"{args.file.name}: a valid sdrdesk rep file ({found.kind}"
+                + (", encrypted" if found.encrypted else "")
+                + ")",
+                f"  rep: {found.rep_name}   device: {m['device_id']}",
+                f"  exported: {found.exported_at} UTC by sdrdesk {m.get('app_version')}"
+                f" (file format {m['format_version']}, book format {m['schema_version']})",
+            ]
+            lines += [
+                f"  {stem}: {n:,} records, sha256 {m['members'][stem]['sha256'][:16]}… ok"
+                for stem, n in found.counts.items()
+                if n
+            ]
             _out(args, data, "\n".join(lines))
             return 0
         paths = resolve_data_paths(getattr(args, "rep_data", None) or getattr(args, "data", None))
@@ -99,31 +131,59 @@ def run(args: argparse.Namespace) -> int:
         service = RepFileService(paths.book, SystemClock(), paths.backups)
         if action == "export":
             result = service.export(args.out, passphrase=passphrase, rep_name=args.rep_name)
-            data = {"file": str(result.path), "bytes": result.size_bytes, "encrypted": result.encrypted,
-                    "counts": result.counts, "device_id": result.manifest["device_id"],
-                    "rep_name": result.manifest["rep_name"]}
-            _out(args, data, f"wrote {sum(result.counts.values()):,} records to {result.path}"
-                 f" ({result.size_bytes:,} bytes{', encrypted' if result.encrypted else ''})")
+            data = {
+                "file": str(result.path),
+                "bytes": result.size_bytes,
+                "encrypted": result.encrypted,
+                "counts": result.counts,
+                "device_id": result.manifest["device_id"],
+                "rep_name": result.manifest["rep_name"],
+            }
+            _out(
+                args,
+                data,
+                f"wrote {sum(result.counts.values()):,} records to {result.path}"
+                f" ({result.size_bytes:,} bytes{', encrypted' if result.encrypted else ''})",
+            )
         elif action == "import":
             report = service.import_file(args.file, passphrase=passphrase).value
-            text = (f"merged {args.file.name}: {report.added:,} added, {report.updated:,} updated, "
-                    f"{report.deleted:,} deleted, {len(report.conflicts):,} conflicts"
-                    + ("\n  see them with: sdrdesk rep conflicts" if report.conflicts else "")
-                    + "\n  undo with: sdrdesk rep undo")
+            text = (
+                f"merged {args.file.name}: {report.added:,} added, {report.updated:,} updated, "
+                f"{report.deleted:,} deleted, {len(report.conflicts):,} conflicts"
+                + ("\n  see them with: sdrdesk rep conflicts" if report.conflicts else "")
+                + "\n  undo with: sdrdesk rep undo"
+            )
             _out(args, report.as_dict(), text)
         elif action == "undo":
             undone = service.undo_last_import().value
-            _out(args, {"undone": undone.file_name, "restored_from": str(undone.restored_from)},
-                 f"undid the import of {undone.file_name} (the book is as it was before it)")
+            _out(
+                args,
+                {"undone": undone.file_name, "restored_from": str(undone.restored_from)},
+                f"undid the import of {undone.file_name} (the book is as it was before it)",
+            )
         elif action == "conflicts":
             found = service.conflicts(open_only=not args.all)
-            data = {"conflicts": [{"id": x.id, "table": x.table, "record_id": x.record_id,
-                                   "kept_side": x.kept_side, "status": x.status, "fields": x.differing_fields(),
-                                   "kept": x.kept, "other": x.other} for x in found]}
+            data = {
+                "conflicts": [
+                    {
+                        "id": x.id,
+                        "table": x.table,
+                        "record_id": x.record_id,
+                        "kept_side": x.kept_side,
+                        "status": x.status,
+                        "fields": x.differing_fields(),
+                        "kept": x.kept,
+                        "other": x.other,
+                    }
+                    for x in found
+                ]
+            }
             lines = [f"{len(found)} conflict(s)"]
             for x in found:
-                lines.append(f"- {x.id[:8]} {x.table} {x.record_id[:8]} kept {'my' if x.kept_side == 'mine' else 'the file' + chr(39) + 's'} version"
-                             f" [{x.status}]")
+                lines.append(
+                    f"- {x.id[:8]} {x.table} {x.record_id[:8]} kept {_side(x.kept_side)} version"
+                    f" [{x.status}]"
+                )
                 for name in x.differing_fields():
                     lines.append(f"    {name}: kept {x.kept.get(name)!r}  other {x.other.get(name)!r}")
             _out(args, data, "\n".join(lines))

@@ -17,4 +17,5 @@ def clock() -> FakeClock:
 def devices(tmp_path: Path, clock: FakeClock):  # type: ignore[no-untyped-def]
     def make(name: str) -> Device:
         return Device(tmp_path / name, name, clock)
+
     return make

@@ -38,8 +38,10 @@ class Device:
         rid = uuid.uuid4().hex
         now = self.tick()
         values = {"id": rid, "name": name, "created_at": now, "updated_at": now, **fields}
-        self.sql(f"INSERT INTO accounts ({', '.join(values)}) VALUES ({','.join('?' * len(values))})",
-                 list(values.values()))
+        self.sql(
+            f"INSERT INTO accounts ({', '.join(values)}) VALUES ({','.join('?' * len(values))})",
+            list(values.values()),
+        )
         return rid
 
     def edit(self, table: str, rid: str, **fields: Any) -> None:
@@ -84,8 +86,10 @@ def synced_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every synced table's rows, sorted by id: what two equal books share."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return {t.name: conn.execute(f"SELECT {', '.join(t.names)} FROM {t.name} ORDER BY id").fetchall()
-                for t in synced_tables()}
+        return {
+            t.name: conn.execute(f"SELECT {', '.join(t.names)} FROM {t.name} ORDER BY id").fetchall()
+            for t in synced_tables()
+        }
     finally:
         conn.close()
 

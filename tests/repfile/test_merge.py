@@ -8,7 +8,7 @@ from pathlib import Path
 from sdrdesk.services.book_generator import BookSize, write_book
 from sdrdesk.services.repfile.service import RepFileService
 from sdrdesk.storage.engine import open_book
-from tests.repfile.helpers import T0, Device, synced_rows
+from tests.repfile.helpers import T0, synced_rows
 
 
 def test_round_trip_into_an_empty_install_keeps_every_field(tmp_path: Path, clock, devices) -> None:  # type: ignore[no-untyped-def]
@@ -37,19 +37,29 @@ def _add_every_kind(path: Path) -> None:
         activity = conn.execute("SELECT id FROM activities LIMIT 1").fetchone()[0]
         stamp = "2026-03-09 10:00:00.000000"
         with conn:
-            conn.execute("INSERT INTO qualifications (id, contact_id, account_id, framework, answers, score, status,"
-                         " created_at, updated_at) VALUES (lower(hex(randomblob(16))),?,?,'BANT',"
-                         " '{\"budget\": \"yes, 40k\"}', 7.5, 'qualified', ?, ?)", (contact, acc, stamp, stamp))
-            conn.execute("INSERT INTO meetings (id, contact_id, account_id, scheduled_at, duration_minutes, status,"
-                         " reschedule_count, opportunity_value, summary_text, created_at, updated_at)"
-                         " VALUES (lower(hex(randomblob(16))),?,?,?,45,'booked',0,12000.5,'Ünïcode ✓ summary',?,?)",
-                         (contact, acc, stamp, stamp, stamp))
-            conn.execute("INSERT INTO objections (id, category, prompt, answer, hotkey, is_builtin, created_at,"
-                         " updated_at, deleted_at) VALUES (lower(hex(randomblob(16))),'price','Too dear',"
-                         " 'Compared to what?', 'F2', 1, ?, ?, ?)", (stamp, stamp, stamp))
-            conn.execute("INSERT INTO coaching_notes (id, subject_type, subject_id, author, body, created_at,"
-                         " updated_at) VALUES (lower(hex(randomblob(16))),'activity',?,'Maria','Good opener',?,?)",
-                         (activity, stamp, stamp))
+            conn.execute(
+                "INSERT INTO qualifications (id, contact_id, account_id, framework, answers, score, status,"
+                " created_at, updated_at) VALUES (lower(hex(randomblob(16))),?,?,'BANT',"
+                " '{\"budget\": \"yes, 40k\"}', 7.5, 'qualified', ?, ?)",
+                (contact, acc, stamp, stamp),
+            )
+            conn.execute(
+                "INSERT INTO meetings (id, contact_id, account_id, scheduled_at, duration_minutes, status,"
+                " reschedule_count, opportunity_value, summary_text, created_at, updated_at)"
+                " VALUES (lower(hex(randomblob(16))),?,?,?,45,'booked',0,12000.5,'Ünïcode ✓ summary',?,?)",
+                (contact, acc, stamp, stamp, stamp),
+            )
+            conn.execute(
+                "INSERT INTO objections (id, category, prompt, answer, hotkey, is_builtin, created_at,"
+                " updated_at, deleted_at) VALUES (lower(hex(randomblob(16))),'price','Too dear',"
+                " 'Compared to what?', 'F2', 1, ?, ?, ?)",
+                (stamp, stamp, stamp),
+            )
+            conn.execute(
+                "INSERT INTO coaching_notes (id, subject_type, subject_id, author, body, created_at,"
+                " updated_at) VALUES (lower(hex(randomblob(16))),'activity',?,'Maria','Good opener',?,?)",
+                (activity, stamp, stamp),
+            )
     finally:
         conn.close()
 
@@ -116,7 +126,10 @@ def test_an_older_file_never_resurrects_a_deleted_record(devices) -> None:  # ty
     assert b.row("accounts", rid)["deleted_at"] is not None
     # The same for a record removed outright (tombstones table).
     b.sql("DELETE FROM accounts WHERE id = ?", (rid,))
-    b.sql("INSERT INTO tombstones (table_name, record_id, deleted_at) VALUES ('accounts', ?, ?)", (rid, b.tick()))
+    b.sql(
+        "INSERT INTO tombstones (table_name, record_id, deleted_at) VALUES ('accounts', ?, ?)",
+        (rid, b.tick()),
+    )
     b.import_(old_file)
     assert b.row("accounts", rid) is None
     # And the removal travels: a hears of it and removes its copy.

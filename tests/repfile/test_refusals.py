@@ -37,6 +37,7 @@ def _manifest_edit(**updates):  # type: ignore[no-untyped-def]
         manifest.update(updates)
         members[c.MANIFEST] = json.dumps(manifest).encode()
         return members
+
     return change
 
 
@@ -75,22 +76,35 @@ def test_tampered_record_fails_its_checksum(pair, tmp_path: Path, capsys) -> Non
     def change(members: dict[str, bytes]) -> dict[str, bytes]:
         members["data/accounts.jsonl"] = members["data/accounts.jsonl"].replace(b"Company 1", b"Company 9")
         return members
+
     bad = _rezip(rep.export(), tmp_path / "tampered.sdrdesk", change)
     _refused(mine, bad, capsys, "fails its checksum")
 
 
 def test_invalid_record_field_is_refused(pair, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     rep, mine = pair
-    line = json.dumps({"id": "z" * 32, "name": "Bad", "created_at": "2026-01-01 00:00:00.000000",
-                       "updated_at": "2026-01-01 00:00:00.000000"}).encode() + b"\n"
+    line = (
+        json.dumps(
+            {
+                "id": "z" * 32,
+                "name": "Bad",
+                "created_at": "2026-01-01 00:00:00.000000",
+                "updated_at": "2026-01-01 00:00:00.000000",
+            }
+        ).encode()
+        + b"\n"
+    )
     import hashlib
 
     def change(members: dict[str, bytes]) -> dict[str, bytes]:
         members["data/accounts.jsonl"] = line
         manifest = json.loads(members[c.MANIFEST])
-        manifest["members"]["accounts"].update(count=1, bytes=len(line), sha256=hashlib.sha256(line).hexdigest())
+        manifest["members"]["accounts"].update(
+            count=1, bytes=len(line), sha256=hashlib.sha256(line).hexdigest()
+        )
         members[c.MANIFEST] = json.dumps(manifest).encode()
         return members
+
     bad = _rezip(rep.export(), tmp_path / "fields.sdrdesk", change)
     _refused(mine, bad, capsys, "invalid accounts record (id has the wrong type)")
 
@@ -132,6 +146,7 @@ def test_path_traversal(pair, tmp_path: Path, capsys, name: str) -> None:  # typ
     def change(members: dict[str, bytes]) -> dict[str, bytes]:
         members[name] = b"{}\n"
         return members
+
     bad = _rezip(rep.export(), tmp_path / "traversal.sdrdesk", change)
     _refused(mine, bad, capsys, "may be unsafe to unpack")
     assert not (tmp_path.parent / "evil.jsonl").exists()
@@ -143,6 +158,7 @@ def test_zip_bomb(pair, tmp_path: Path, capsys) -> None:  # type: ignore[no-unty
     def change(members: dict[str, bytes]) -> dict[str, bytes]:
         members["data/accounts.jsonl"] = b" " * (64 << 20)  # 64 MiB of spaces: ~64 KiB deflated
         return members
+
     bad = _rezip(rep.export(), tmp_path / "bomb.sdrdesk", change)
     assert bad.stat().st_size < 1 << 20
     _refused(mine, bad, capsys, "zip bomb")
@@ -154,6 +170,7 @@ def test_extra_or_missing_member(pair, tmp_path: Path, capsys) -> None:  # type:
     def change(members: dict[str, bytes]) -> dict[str, bytes]:
         members.pop("data/accounts.jsonl")
         return members
+
     bad = _rezip(rep.export(), tmp_path / "missing.sdrdesk", change)
     _refused(mine, bad, capsys, "parts its manifest lists")
 
@@ -167,6 +184,7 @@ def test_encrypted_round_trip_and_wrong_passphrase(pair, tmp_path: Path, capsys,
     assert "manifest.mac" in names and all(n.endswith(".enc") for n in names if n.startswith("data/"))
     assert b"Company" not in blob  # the records are not readable without the passphrase
     import io
+
     monkeypatch.setattr("sys.stdin", io.StringIO("wrong horse\n"))
     _refused(mine, out, capsys, "passphrase is wrong", "--passphrase-stdin")
     _refused(mine, out, capsys, "protected by a passphrase")
@@ -178,7 +196,7 @@ def test_encrypted_round_trip_and_wrong_passphrase(pair, tmp_path: Path, capsys,
 
 
 def test_encrypted_manifest_or_frames_changed_are_refused(pair, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    rep, mine = pair
+    rep, _mine = pair
     out = rep.export(passphrase="pw-123456")
     bad = _rezip(out, tmp_path / "renamed.sdrdesk", _manifest_edit(rep_name="Somebody else"))
     with pytest.raises(c.WrongPassphrase):
@@ -189,6 +207,7 @@ def test_encrypted_manifest_or_frames_changed_are_refused(pair, tmp_path: Path, 
         data[40] ^= 1
         members["data/accounts.jsonl.enc"] = bytes(data)
         return members
+
     bad = _rezip(out, tmp_path / "flipped.sdrdesk", flip)
     with pytest.raises(c.RepFileRejected, match="did not decrypt"):
         inspect_rep_file(bad, "pw-123456")
@@ -196,6 +215,7 @@ def test_encrypted_manifest_or_frames_changed_are_refused(pair, tmp_path: Path, 
     def cut(members: dict[str, bytes]) -> dict[str, bytes]:
         members["data/accounts.jsonl.enc"] = members["data/accounts.jsonl.enc"][:-30]
         return members
+
     bad = _rezip(out, tmp_path / "cut.sdrdesk", cut)
     with pytest.raises(c.RepFileRejected):
         inspect_rep_file(bad, "pw-123456")

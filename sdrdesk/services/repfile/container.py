@@ -42,8 +42,10 @@ RATIO_FLOOR = 1 << 20
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 1 << 15, 8, 1
 SCRYPT_N_RANGE = (1 << 14, 1 << 20)
 
-_MEMBER_RE = re.compile(r"^(manifest\.json|manifest\.mac|tombstones\.jsonl(\.enc)?|"
-                        r"data/[a-z][a-z0-9_]{0,79}\.jsonl(\.enc)?)$")
+_MEMBER_RE = re.compile(
+    r"^(manifest\.json|manifest\.mac|tombstones\.jsonl(\.enc)?|"
+    r"data/[a-z][a-z0-9_]{0,79}\.jsonl(\.enc)?)$"
+)
 
 
 class RepFileRejected(SdrdeskError):
@@ -80,8 +82,14 @@ def derive_key(passphrase: str, params: dict[str, Any]) -> bytes:
         n, r, p = int(params["n"]), int(params["r"]), int(params["p"])
     except (KeyError, TypeError, ValueError) as exc:
         raise RepFileRejected("The rep file's encryption settings are damaged.") from exc
-    if (params.get("name") != "scrypt" or not SCRYPT_N_RANGE[0] <= n <= SCRYPT_N_RANGE[1]
-            or n & (n - 1) or not 1 <= r <= 32 or not 1 <= p <= 16 or len(salt) < 16):
+    if (
+        params.get("name") != "scrypt"
+        or not SCRYPT_N_RANGE[0] <= n <= SCRYPT_N_RANGE[1]
+        or n & (n - 1)
+        or not 1 <= r <= 32
+        or not 1 <= p <= 16
+        or len(salt) < 16
+    ):
         raise RepFileRejected("The rep file's encryption settings are not ones sdrdesk accepts.")
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
@@ -96,8 +104,8 @@ def check_manifest_mac(key: bytes, manifest_bytes: bytes, mac: bytes) -> None:
         AESGCM(key).decrypt(mac[:12], mac[12:], b"manifest:" + hashlib.sha256(manifest_bytes).digest())
     except (InvalidTag, ValueError) as exc:
         raise WrongPassphrase(
-            "The passphrase is wrong, or the rep file was changed after it was written. "
-            "Nothing was imported.") from exc
+            "The passphrase is wrong, or the rep file was changed after it was written. Nothing was imported."
+        ) from exc
 
 
 def _aad(file_id: str, member: str, index: int, final: bool) -> bytes:
@@ -121,8 +129,9 @@ class EncryptingWriter:
 
     def _frame(self, plain: bytes, *, final: bool) -> None:
         nonce = os.urandom(12)
-        sealed = self._aead.encrypt(nonce, zlib.compress(plain, 1),
-                                    _aad(self._file_id, self._member, self._index, final))
+        sealed = self._aead.encrypt(
+            nonce, zlib.compress(plain, 1), _aad(self._file_id, self._member, self._index, final)
+        )
         self._out.write(struct.pack(">I", len(sealed)) + nonce + sealed)
         self._index += 1
 
@@ -152,8 +161,9 @@ def decrypt_frames(raw: IO[bytes], key: bytes, file_id: str, member: str) -> Ite
                 continue
             break
         if plain is None:
-            raise WrongPassphrase(f"{member} did not decrypt: the file was changed or damaged. "
-                                  "Nothing was imported.")
+            raise WrongPassphrase(
+                f"{member} did not decrypt: the file was changed or damaged. Nothing was imported."
+            )
         inflater = zlib.decompressobj()
         try:
             chunk = inflater.decompress(plain, CHUNK + 1)

@@ -57,9 +57,16 @@ class _HashingSink:
 
 
 def export_rep_file(
-    book_path: Path, out: Path, *, clock: Clock, passphrase: str | None = None,
-    rep_name: str | None = None, progress: Progress | None = None, cancel: CancelToken | None = None,
-    kind: str = c.KIND_BOOK, only: dict[str, tuple[str, Sequence[Any]]] | None = None,
+    book_path: Path,
+    out: Path,
+    *,
+    clock: Clock,
+    passphrase: str | None = None,
+    rep_name: str | None = None,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+    kind: str = c.KIND_BOOK,
+    only: dict[str, tuple[str, Sequence[Any]]] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> ExportResult:
     """Write `book_path` to `out`. `only` limits the export to some tables, each with a
@@ -72,9 +79,19 @@ def export_rep_file(
     try:
         conn.execute("BEGIN")  # one snapshot for the whole file
         with os.fdopen(fd, "wb") as raw:
-            manifest = _write_zip(conn, raw, device=device, rep_name=name, clock=clock,
-                                  passphrase=passphrase, progress=progress, cancel=cancel,
-                                  kind=kind, only=only, extra=extra or {})
+            manifest = _write_zip(
+                conn,
+                raw,
+                device=device,
+                rep_name=name,
+                clock=clock,
+                passphrase=passphrase,
+                progress=progress,
+                cancel=cancel,
+                kind=kind,
+                only=only,
+                extra=extra or {},
+            )
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(tmp, out)
@@ -93,10 +110,20 @@ def export_rep_file(
     return ExportResult(out, counts, out.stat().st_size, passphrase is not None, manifest)
 
 
-def _write_zip(conn: sqlite3.Connection, raw: IO[bytes], *, device: str, rep_name: str, clock: Clock,
-               passphrase: str | None, progress: Progress | None, cancel: CancelToken | None,
-               kind: str, only: dict[str, tuple[str, Sequence[Any]]] | None,
-               extra: dict[str, Any]) -> dict[str, Any]:
+def _write_zip(
+    conn: sqlite3.Connection,
+    raw: IO[bytes],
+    *,
+    device: str,
+    rep_name: str,
+    clock: Clock,
+    passphrase: str | None,
+    progress: Progress | None,
+    cancel: CancelToken | None,
+    kind: str,
+    only: dict[str, tuple[str, Sequence[Any]]] | None,
+    extra: dict[str, Any],
+) -> dict[str, Any]:
     encrypted = passphrase is not None
     file_id = uuid.uuid4().hex
     kdf = c.new_kdf_params() if encrypted else None
@@ -106,11 +133,16 @@ def _write_zip(conn: sqlite3.Connection, raw: IO[bytes], *, device: str, rep_nam
     totals = {}
     for table in tables:
         where, params = (only or {}).get(table.name, ("1", ()))
-        totals[table.name] = conn.execute(f"SELECT count(*) FROM {table.name} AS t WHERE {where}", params).fetchone()[0]
-    tomb_where = "table_name IN (%s)" % ",".join("?" * len(tables)) if tables else "0"
+        totals[table.name] = conn.execute(
+            f"SELECT count(*) FROM {table.name} AS t WHERE {where}", params
+        ).fetchone()[0]
+    tomb_where = "table_name IN ({})".format(",".join("?" * len(tables))) if tables else "0"
     tomb_params = [t.name for t in tables]
-    tomb_total = 0 if only is not None else conn.execute(
-        f"SELECT count(*) FROM tombstones WHERE {tomb_where}", tomb_params).fetchone()[0]
+    tomb_total = (
+        0
+        if only is not None
+        else conn.execute(f"SELECT count(*) FROM tombstones WHERE {tomb_where}", tomb_params).fetchone()[0]
+    )
     grand_total = sum(totals.values()) + tomb_total
     done = 0
     members: dict[str, dict[str, Any]] = {}
@@ -141,23 +173,37 @@ def _write_zip(conn: sqlite3.Connection, raw: IO[bytes], *, device: str, rep_nam
                     done += len(batch)
                 if encrypted:
                     sink.close()  # type: ignore[union-attr]
-            members[stem] = {"member": member, "count": count, "sha256": hashing.sha.hexdigest(),
-                             "bytes": hashing.size}
+            members[stem] = {
+                "member": member,
+                "count": count,
+                "sha256": hashing.sha.hexdigest(),
+                "bytes": hashing.size,
+            }
             if progress is not None:
                 progress(done, grand_total)
 
         for table in tables:
             where, params = (only or {}).get(table.name, ("1", ()))
-            write_member(table.name, _table_lines(conn, table.name, table.names, device, where, params),
-                         totals[table.name])
+            write_member(
+                table.name,
+                _table_lines(conn, table.name, table.names, device, where, params),
+                totals[table.name],
+            )
         if only is None:
             write_member(c.TOMBSTONES, _tombstone_lines(conn, tomb_where, tomb_params), tomb_total)
         knowledge = {row[0]: row[1] for row in conn.execute("SELECT device_id, seen_until FROM sync_peers")}
         manifest: dict[str, Any] = {
-            "format": c.FORMAT_NAME, "format_version": c.FORMAT_VERSION, "kind": kind,
-            "schema_version": CURRENT_VERSION, "app_version": __version__, "rep_name": rep_name,
-            "device_id": device, "exported_at": exported_at, "file_id": file_id,
-            "knowledge": knowledge, "members": members,
+            "format": c.FORMAT_NAME,
+            "format_version": c.FORMAT_VERSION,
+            "kind": kind,
+            "schema_version": CURRENT_VERSION,
+            "app_version": __version__,
+            "rep_name": rep_name,
+            "device_id": device,
+            "exported_at": exported_at,
+            "file_id": file_id,
+            "knowledge": knowledge,
+            "members": members,
             "counts": {stem: v["count"] for stem, v in members.items()},
             "encryption": ({"cipher": "AES-256-GCM", "chunk": c.CHUNK, "kdf": kdf} if encrypted else None),
             **extra,
@@ -169,13 +215,15 @@ def _write_zip(conn: sqlite3.Connection, raw: IO[bytes], *, device: str, rep_nam
     return manifest
 
 
-def _table_lines(conn: sqlite3.Connection, table: str, names: Sequence[str], device: str,
-                 where: str, params: Sequence[Any]) -> Any:
+def _table_lines(
+    conn: sqlite3.Connection, table: str, names: Sequence[str], device: str, where: str, params: Sequence[Any]
+) -> Any:
     cols = ", ".join(f't."{n}"' for n in names)
     cursor = conn.execute(
         f"SELECT {cols}, o.device_id, o.updated_at FROM {table} AS t LEFT JOIN sync_origins AS o"
         f" ON o.table_name = ? AND o.record_id = t.id WHERE {where}",
-        (table, *params))
+        (table, *params),
+    )
     n = len(names)
     updated_index = list(names).index("updated_at")
     keys = list(names)
@@ -194,5 +242,6 @@ def _table_lines(conn: sqlite3.Connection, table: str, names: Sequence[str], dev
 
 def _tombstone_lines(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> Any:
     for table_name, record_id, deleted_at in conn.execute(
-            f"SELECT table_name, record_id, deleted_at FROM tombstones WHERE {where}", params):
+        f"SELECT table_name, record_id, deleted_at FROM tombstones WHERE {where}", params
+    ):
         yield _DUMPS({"table": table_name, "id": record_id, "deleted_at": deleted_at})

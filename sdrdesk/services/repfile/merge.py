@@ -65,17 +65,39 @@ class MergeReport:
     per_table: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"import_id": self.import_id, "file": self.file_name, "rep_name": self.rep_name,
-                "exported_at": self.exported_at, "backup": str(self.backup_path), "added": self.added,
-                "updated": self.updated, "deleted": self.deleted, "conflicts": len(self.conflicts),
-                "conflict_list": [{"id": x.id, "table": x.table, "record_id": x.record_id,
-                                   "kept": x.kept_side, "fields": x.differing_fields()} for x in self.conflicts],
-                "per_table": self.per_table}
+        return {
+            "import_id": self.import_id,
+            "file": self.file_name,
+            "rep_name": self.rep_name,
+            "exported_at": self.exported_at,
+            "backup": str(self.backup_path),
+            "added": self.added,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "conflicts": len(self.conflicts),
+            "conflict_list": [
+                {
+                    "id": x.id,
+                    "table": x.table,
+                    "record_id": x.record_id,
+                    "kept": x.kept_side,
+                    "fields": x.differing_fields(),
+                }
+                for x in self.conflicts
+            ],
+            "per_table": self.per_table,
+        }
 
 
-def merge_rep_file(book_path: Path, reader: RepFileReader, *, clock: Clock, backup_dir: Path,
-                   progress: Callable[[int, int], None] | None = None,
-                   cancel: CancelToken | None = None) -> MergeReport:
+def merge_rep_file(
+    book_path: Path,
+    reader: RepFileReader,
+    *,
+    clock: Clock,
+    backup_dir: Path,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: CancelToken | None = None,
+) -> MergeReport:
     """Validate `reader`'s file fully, back the book up, then merge it in one transaction."""
     total = reader.total_records()
     reader.validate(progress=(lambda d, t: progress(d // 2, t)) if progress else None, cancel=cancel)
@@ -103,7 +125,8 @@ def merge_rep_file(book_path: Path, reader: RepFileReader, *, clock: Clock, back
         except sqlite3.IntegrityError as exc:
             raise c.RepFileRejected(
                 f"{reader.path.name} refers to records it does not hold (or removes records others "
-                "still use), so it was not imported. Your book was left as it was.") from exc
+                "still use), so it was not imported. Your book was left as it was."
+            ) from exc
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -111,8 +134,13 @@ def merge_rep_file(book_path: Path, reader: RepFileReader, *, clock: Clock, back
         raise
     finally:
         conn.close()
-    log.info("merged a rep file: %d added, %d updated, %d deleted, %d conflicts",
-             report.added, report.updated, report.deleted, len(report.conflicts))
+    log.info(
+        "merged a rep file: %d added, %d updated, %d deleted, %d conflicts",
+        report.added,
+        report.updated,
+        report.deleted,
+        len(report.conflicts),
+    )
     return report
 
 
@@ -162,14 +190,34 @@ class _Merger:
         ids = [r.id for r in batch]
         marks = ",".join("?" * len(ids))
         cols = ", ".join(f'"{n}"' for n in names)
-        local = {row[0]: row[1:] for row in self.conn.execute(
-            f"SELECT id, {cols} FROM {name} WHERE id IN ({marks})", ids)}
-        origins = {r[0]: (r[1], r[2]) for r in self.conn.execute(
-            f"SELECT record_id, device_id, updated_at FROM sync_origins WHERE table_name = ? AND record_id IN ({marks})",
-            [name, *ids])} if local else {}
-        dead = {r[0]: ts(r[1]) for r in self.conn.execute(
-            f"SELECT record_id, deleted_at FROM tombstones WHERE table_name = ? AND record_id IN ({marks})",
-            [name, *ids])} if name in self.tombstoned else {}
+        local = {
+            row[0]: row[1:]
+            for row in self.conn.execute(f"SELECT id, {cols} FROM {name} WHERE id IN ({marks})", ids)
+        }
+        origins = (
+            {
+                r[0]: (r[1], r[2])
+                for r in self.conn.execute(
+                    "SELECT record_id, device_id, updated_at FROM sync_origins"
+                    f" WHERE table_name = ? AND record_id IN ({marks})",
+                    [name, *ids],
+                )
+            }
+            if local
+            else {}
+        )
+        dead = (
+            {
+                r[0]: ts(r[1])
+                for r in self.conn.execute(
+                    "SELECT record_id, deleted_at FROM tombstones"
+                    f" WHERE table_name = ? AND record_id IN ({marks})",
+                    [name, *ids],
+                )
+            }
+            if name in self.tombstoned
+            else {}
+        )
         upd_i, del_i = names.index("updated_at"), names.index("deleted_at") if "deleted_at" in names else None
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
@@ -215,7 +263,8 @@ class _Merger:
                 stats["updated"] += 1
         if inserts:
             self.conn.executemany(
-                f"INSERT INTO {name} ({cols}) VALUES ({','.join('?' * len(names))})", inserts)
+                f"INSERT INTO {name} ({cols}) VALUES ({','.join('?' * len(names))})", inserts
+            )
         if updates:
             sets = ", ".join(f'"{n}" = ?' for n in names)
             self.conn.executemany(f"UPDATE {name} SET {sets} WHERE id = ?", updates)
@@ -226,7 +275,9 @@ class _Merger:
         if theirs_o:
             self.conn.executemany(
                 "INSERT OR REPLACE INTO sync_origins (table_name, record_id, device_id, updated_at)"
-                " VALUES (?, ?, ?, ?)", theirs_o)
+                " VALUES (?, ?, ?, ?)",
+                theirs_o,
+            )
         if revived:  # edited elsewhere after it was removed here: the edit is newer, it comes back
             self.conn.executemany("DELETE FROM tombstones WHERE table_name = ? AND record_id = ?", revived)
 
@@ -250,30 +301,43 @@ class _Merger:
             record_id = self.aliases.get(table_name, {}).get(record_id, record_id)
             cols = ", ".join(f'"{n}"' for n in table.names)
             mine = self.conn.execute(f"SELECT {cols} FROM {table_name} WHERE id = ?", (record_id,)).fetchone()
-            stats = self.per_table.setdefault(table_name, {"added": 0, "updated": 0, "deleted": 0, "conflicts": 0})
+            stats = self.per_table.setdefault(
+                table_name, {"added": 0, "updated": 0, "deleted": 0, "conflicts": 0}
+            )
             if mine is not None:
                 upd_i = table.names.index("updated_at")
                 if ts(mine[upd_i]) > ts(deleted_at):
                     entry = self.conn.execute(
-                        "SELECT device_id, updated_at FROM sync_origins WHERE table_name = ? AND record_id = ?",
-                        (table_name, record_id)).fetchone()
+                        "SELECT device_id, updated_at FROM sync_origins"
+                        " WHERE table_name = ? AND record_id = ?",
+                        (table_name, record_id),
+                    ).fetchone()
                     origin_l = entry[0] if entry and entry[1] == mine[upd_i] else self.device
                     if ts(mine[upd_i]) > self.known_file.get(origin_l, ""):
-                        self.conflicts.append((table_name, record_id, "mine",
-                                               dict(zip(table.names, mine, strict=True)),
-                                               {"id": record_id, "_deleted": deleted_at}))
+                        self.conflicts.append(
+                            (
+                                table_name,
+                                record_id,
+                                "mine",
+                                dict(zip(table.names, mine, strict=True)),
+                                {"id": record_id, "_deleted": deleted_at},
+                            )
+                        )
                         stats["conflicts"] += 1
                     continue
                 self.conn.execute(f"DELETE FROM {table_name} WHERE id = ?", (record_id,))
-                self.conn.execute("DELETE FROM sync_origins WHERE table_name = ? AND record_id = ?",
-                                  (table_name, record_id))
+                self.conn.execute(
+                    "DELETE FROM sync_origins WHERE table_name = ? AND record_id = ?", (table_name, record_id)
+                )
                 del_i = table.names.index("deleted_at") if "deleted_at" in table.names else None
                 if del_i is None or mine[del_i] is None:
                     stats["deleted"] += 1
             self.conn.execute(
                 "INSERT INTO tombstones (table_name, record_id, deleted_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (table_name, record_id) DO UPDATE SET deleted_at = max(deleted_at, excluded.deleted_at)",
-                (table_name, record_id, deleted_at))
+                " ON CONFLICT (table_name, record_id)"
+                " DO UPDATE SET deleted_at = max(deleted_at, excluded.deleted_at)",
+                (table_name, record_id, deleted_at),
+            )
 
     # --- bookkeeping -------------------------------------------------------------------
 
@@ -288,8 +352,13 @@ class _Merger:
                 " ON CONFLICT (device_id) DO UPDATE SET seen_until = max(seen_until, excluded.seen_until),"
                 " rep_name = coalesce(excluded.rep_name, rep_name),"
                 " last_import_at = coalesce(excluded.last_import_at, last_import_at)",
-                (device, seen, manifest.get("rep_name") if device == self.file_device else None,
-                 now if device == self.file_device else None))
+                (
+                    device,
+                    seen,
+                    manifest.get("rep_name") if device == self.file_device else None,
+                    now if device == self.file_device else None,
+                ),
+            )
         for stats in self.per_table.values():
             self.added += stats["added"]
             self.updated += stats["updated"]
@@ -299,18 +368,51 @@ class _Merger:
             "INSERT INTO repfile_imports (id, file_name, peer_device_id, rep_name, exported_at, imported_at,"
             " backup_path, added, updated, deleted, conflicts, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (import_id, self.reader.path.name, self.file_device, manifest.get("rep_name"),
-             manifest["exported_at"], now, str(backup), self.added, self.updated, self.deleted,
-             len(self.conflicts), now, now))
+            (
+                import_id,
+                self.reader.path.name,
+                self.file_device,
+                manifest.get("rep_name"),
+                manifest["exported_at"],
+                now,
+                str(backup),
+                self.added,
+                self.updated,
+                self.deleted,
+                len(self.conflicts),
+                now,
+                now,
+            ),
+        )
         infos = []
         for table_name, record_id, side, kept, other in self.conflicts:
             conflict_id = uuid.uuid4().hex
             self.conn.execute(
                 "INSERT INTO repfile_conflicts (id, import_id, table_name, record_id, kept_side, kept, other,"
                 " status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (conflict_id, import_id, table_name, record_id, side, json.dumps(kept), json.dumps(other),
-                 "open", now, now))
+                (
+                    conflict_id,
+                    import_id,
+                    table_name,
+                    record_id,
+                    side,
+                    json.dumps(kept),
+                    json.dumps(other),
+                    "open",
+                    now,
+                    now,
+                ),
+            )
             infos.append(ConflictInfo(conflict_id, table_name, record_id, side, kept, other, "open"))
-        return MergeReport(import_id, self.reader.path.name, manifest.get("rep_name"),
-                           str(manifest["exported_at"]), backup, self.added, self.updated, self.deleted,
-                           tuple(infos), self.per_table)
+        return MergeReport(
+            import_id,
+            self.reader.path.name,
+            manifest.get("rep_name"),
+            str(manifest["exported_at"]),
+            backup,
+            self.added,
+            self.updated,
+            self.deleted,
+            tuple(infos),
+            self.per_table,
+        )

@@ -66,14 +66,17 @@ class RepFileReader:
         with self.path.open("rb") as fh:
             head = fh.read(16)
         if head == _SQLITE_MAGIC:
-            raise c.RepFileRejected(f"{name} is a book (database) file, not a rep file: open it with "
-                                    "File > Open book instead. Nothing was imported.")
+            raise c.RepFileRejected(
+                f"{name} is a book (database) file, not a rep file: open it with "
+                "File > Open book instead. Nothing was imported."
+            )
         try:
             zf = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise c.RepFileRejected(
                 f"{name} is not a readable rep file (it is damaged, truncated or another kind of "
-                "file). Nothing was imported.") from exc
+                "file). Nothing was imported."
+            ) from exc
         try:
             infos = zf.infolist()
             if len(infos) > c.MAX_MEMBERS:
@@ -84,17 +87,24 @@ class RepFileReader:
                 if not c.member_name_ok(info.filename) or info.filename in seen or info.is_dir():
                     raise c.RepFileRejected(
                         f"{name} holds a part sdrdesk never writes ({info.filename[:80]!r}); it may be "
-                        "unsafe to unpack. Nothing was imported.")
+                        "unsafe to unpack. Nothing was imported."
+                    )
                 seen.add(info.filename)
                 total += info.file_size
-                if info.file_size > c.RATIO_FLOOR and info.file_size > c.MAX_RATIO * max(info.compress_size, 1):
+                if info.file_size > c.RATIO_FLOOR and info.file_size > c.MAX_RATIO * max(
+                    info.compress_size, 1
+                ):
                     raise c.RepFileRejected(
-                        f"{name} expands far beyond its size (a zip bomb?). Nothing was imported.")
+                        f"{name} expands far beyond its size (a zip bomb?). Nothing was imported."
+                    )
             if total > c.MAX_TOTAL_BYTES:
-                raise c.RepFileRejected(f"{name} would unpack to more than sdrdesk accepts. Nothing was imported.")
+                raise c.RepFileRejected(
+                    f"{name} would unpack to more than sdrdesk accepts. Nothing was imported."
+                )
             if c.MANIFEST not in seen:
-                raise c.RepFileRejected(f"{name} has no manifest: it is not a rep file or it is damaged. "
-                                        "Nothing was imported.")
+                raise c.RepFileRejected(
+                    f"{name} has no manifest: it is not a rep file or it is damaged. Nothing was imported."
+                )
         except BaseException:
             zf.close()
             raise
@@ -111,7 +121,9 @@ class RepFileReader:
         except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
             raise c.RepFileRejected(f"{name} has a damaged manifest. Nothing was imported.") from exc
         if not isinstance(manifest, dict) or manifest.get("format") != c.FORMAT_NAME:
-            raise c.RepFileRejected(f"{name} was not written by sdrdesk (unknown manifest). Nothing was imported.")
+            raise c.RepFileRejected(
+                f"{name} was not written by sdrdesk (unknown manifest). Nothing was imported."
+            )
         version = manifest.get("format_version")
         schema = manifest.get("schema_version")
         if not isinstance(version, int) or not isinstance(schema, int):
@@ -120,15 +132,21 @@ class RepFileReader:
             raise c.RepFileRejected(
                 f"{name} was written by a newer sdrdesk (app {manifest.get('app_version', '?')}, "
                 f"file format {version}, book format {schema}; this version reads up to "
-                f"{c.FORMAT_VERSION} and {CURRENT_VERSION}). Update sdrdesk to import it. Nothing was imported.")
+                f"{c.FORMAT_VERSION} and {CURRENT_VERSION}). Update sdrdesk to import it. "
+                "Nothing was imported."
+            )
         if manifest.get("kind") not in (c.KIND_BOOK, c.KIND_COACHING):
             raise c.RepFileRejected(f"{name} is a kind of rep file this sdrdesk does not know.")
-        if not _HEX32.match(str(manifest.get("device_id", ""))) or not _DATETIME.match(
-                str(manifest.get("exported_at", ""))) or not _HEX32.match(str(manifest.get("file_id", ""))):
+        if (
+            not _HEX32.match(str(manifest.get("device_id", "")))
+            or not _DATETIME.match(str(manifest.get("exported_at", "")))
+            or not _HEX32.match(str(manifest.get("file_id", "")))
+        ):
             raise c.RepFileRejected(f"{name} has a damaged manifest (device or time). Nothing was imported.")
         knowledge = manifest.get("knowledge")
         if not isinstance(knowledge, dict) or not all(
-                _HEX32.match(str(k)) and isinstance(v, str) and _DATETIME.match(v) for k, v in knowledge.items()):
+            _HEX32.match(str(k)) and isinstance(v, str) and _DATETIME.match(v) for k, v in knowledge.items()
+        ):
             raise c.RepFileRejected(f"{name} has a damaged manifest (sync state). Nothing was imported.")
         members = manifest.get("members")
         encrypted = manifest.get("encryption") is not None
@@ -139,25 +157,36 @@ class RepFileReader:
             if stem != c.TOMBSTONES and stem not in self._tables:
                 raise c.RepFileRejected(
                     f"{name} holds records of a kind this sdrdesk does not know ({str(stem)[:40]}). "
-                    "Nothing was imported.")
-            if (not isinstance(meta, dict) or meta.get("member") != c.member_for(stem, encrypted)
-                    or not isinstance(meta.get("count"), int) or not isinstance(meta.get("bytes"), int)
-                    or not re.match(r"^[0-9a-f]{64}$", str(meta.get("sha256", "")))):
-                raise c.RepFileRejected(f"{name} has a damaged manifest ({str(stem)[:40]}). Nothing was imported.")
+                    "Nothing was imported."
+                )
+            if (
+                not isinstance(meta, dict)
+                or meta.get("member") != c.member_for(stem, encrypted)
+                or not isinstance(meta.get("count"), int)
+                or not isinstance(meta.get("bytes"), int)
+                or not re.match(r"^[0-9a-f]{64}$", str(meta.get("sha256", "")))
+            ):
+                raise c.RepFileRejected(
+                    f"{name} has a damaged manifest ({str(stem)[:40]}). Nothing was imported."
+                )
             listed.add(meta["member"])
         present = set(self._zip.namelist())
         if present != listed:
             raise c.RepFileRejected(
                 f"{name} does not hold exactly the parts its manifest lists (missing or extra parts). "
-                "Nothing was imported.")
+                "Nothing was imported."
+            )
         return manifest
 
     def _check_encryption(self, passphrase: str | None) -> bytes | None:
         settings = self.manifest.get("encryption")
         if settings is None:
             return None
-        if not isinstance(settings, dict) or settings.get("cipher") != "AES-256-GCM" or not isinstance(
-                settings.get("kdf"), dict):
+        if (
+            not isinstance(settings, dict)
+            or settings.get("cipher") != "AES-256-GCM"
+            or not isinstance(settings.get("kdf"), dict)
+        ):
             raise c.RepFileRejected(f"{self.path.name} uses encryption this sdrdesk does not know.")
         if passphrase is None:
             raise c.PassphraseRequired(f"{self.path.name} is protected by a passphrase.")
@@ -204,23 +233,30 @@ class RepFileReader:
         limit = int(meta["bytes"])
         try:
             with self._zip.open(member) as raw:
-                chunks = (c.decrypt_frames(raw, self._key, self.manifest["file_id"], member)
-                          if self._key is not None else iter(lambda: raw.read(1 << 20), b""))
+                chunks = (
+                    c.decrypt_frames(raw, self._key, self.manifest["file_id"], member)
+                    if self._key is not None
+                    else iter(lambda: raw.read(1 << 20), b"")
+                )
                 for chunk in chunks:
                     size += len(chunk)
                     if size > limit or size > c.MAX_TOTAL_BYTES:
-                        raise c.RepFileRejected(f"{member} is larger than its manifest says. Nothing was imported.")
+                        raise c.RepFileRejected(
+                            f"{member} is larger than its manifest says. Nothing was imported."
+                        )
                     sha.update(chunk)
                     yield chunk
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
             if isinstance(exc, c.RepFileRejected):
                 raise
             raise c.RepFileRejected(
-                f"{self.path.name} is damaged or truncated ({member}). Nothing was imported.") from exc
+                f"{self.path.name} is damaged or truncated ({member}). Nothing was imported."
+            ) from exc
         if size != limit or sha.hexdigest() != meta["sha256"]:
             raise c.RepFileRejected(
                 f"{self.path.name} fails its checksum ({member}): it was changed or damaged after it was "
-                "written. Nothing was imported.")
+                "written. Nothing was imported."
+            )
 
     def _lines(self, stem: str) -> Iterator[bytes]:
         pending = b""
@@ -239,7 +275,8 @@ class RepFileReader:
             raise c.RepFileRejected(f"{self.path.name} is truncated ({stem} ends mid-record).")
         if count != expected:
             raise c.RepFileRejected(
-                f"{self.path.name} holds {count} {stem} records but its manifest says {expected}.")
+                f"{self.path.name} holds {count} {stem} records but its manifest says {expected}."
+            )
 
     def records(self, stem: str) -> Iterator[Row]:
         table = self._tables[stem]
@@ -260,13 +297,19 @@ class RepFileReader:
                 table, record_id, deleted_at = record["table"], record["id"], record["deleted_at"]
             except (ValueError, KeyError, TypeError) as exc:
                 raise c.RepFileRejected(f"{self.path.name} holds a damaged deletion record.") from exc
-            if (table not in self._tables or not isinstance(record_id, str) or not _HEX32.match(record_id)
-                    or not isinstance(deleted_at, str) or not _DATETIME.match(deleted_at)):
+            if (
+                table not in self._tables
+                or not isinstance(record_id, str)
+                or not _HEX32.match(record_id)
+                or not isinstance(deleted_at, str)
+                or not _DATETIME.match(deleted_at)
+            ):
                 raise c.RepFileRejected(f"{self.path.name} holds an invalid deletion record.")
             yield table, record_id, deleted_at
 
-    def validate(self, progress: Callable[[int, int], None] | None = None,
-                 cancel: CancelToken | None = None) -> dict[str, int]:
+    def validate(
+        self, progress: Callable[[int, int], None] | None = None, cancel: CancelToken | None = None
+    ) -> dict[str, int]:
         """Stream every member once and check it; returns the record counts."""
         counts: dict[str, int] = {}
         done, total = 0, self.total_records()
@@ -301,7 +344,9 @@ def _row_checker(table: SyncTable, file_name: str) -> Callable[[Any], Row]:
     updated_index = table.names.index("updated_at")
 
     def bad(why: str) -> c.RepFileRejected:
-        return c.RepFileRejected(f"{file_name} holds an invalid {table.name} record ({why}). Nothing was imported.")
+        return c.RepFileRejected(
+            f"{file_name} holds an invalid {table.name} record ({why}). Nothing was imported."
+        )
 
     def check(record: Any) -> Row:
         if not isinstance(record, dict):

@@ -58,8 +58,13 @@ class UndoResult:
     restored_from: Path
 
 
-def inspect_rep_file(path: Path, passphrase: str | None = None, *, progress: Progress | None = None,
-                     cancel: CancelToken | None = None) -> Inspection:
+def inspect_rep_file(
+    path: Path,
+    passphrase: str | None = None,
+    *,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> Inspection:
     """Every check an import makes, without importing; raises RepFileRejected."""
     with RepFileReader(path, passphrase) as reader:
         counts = reader.validate(progress=progress, cancel=cancel)
@@ -82,19 +87,45 @@ class RepFileService:
     def identity(self, rep_name: str | None = None) -> tuple[str, str]:
         return ensure_identity(self._path, rep_name)
 
-    def export(self, out: Path, *, passphrase: str | None = None, rep_name: str | None = None,
-               progress: Progress | None = None, cancel: CancelToken | None = None) -> ExportResult:
-        return export_rep_file(self._path, out, clock=self._clock, passphrase=passphrase,
-                               rep_name=rep_name, progress=progress, cancel=cancel)
+    def export(
+        self,
+        out: Path,
+        *,
+        passphrase: str | None = None,
+        rep_name: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ExportResult:
+        return export_rep_file(
+            self._path,
+            out,
+            clock=self._clock,
+            passphrase=passphrase,
+            rep_name=rep_name,
+            progress=progress,
+            cancel=cancel,
+        )
 
     def inspect(self, path: Path, passphrase: str | None = None) -> Inspection:
         return inspect_rep_file(path, passphrase)
 
-    def import_file(self, path: Path, *, passphrase: str | None = None, progress: Progress | None = None,
-                    cancel: CancelToken | None = None) -> OpResult[MergeReport]:
+    def import_file(
+        self,
+        path: Path,
+        *,
+        passphrase: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> OpResult[MergeReport]:
         with RepFileReader(path, passphrase) as reader:
-            report = merge_rep_file(self._path, reader, clock=self._clock, backup_dir=self._backups,
-                                    progress=progress, cancel=cancel)
+            report = merge_rep_file(
+                self._path,
+                reader,
+                clock=self._clock,
+                backup_dir=self._backups,
+                progress=progress,
+                cancel=cancel,
+            )
         return OpResult(report, RELOADED)
 
     def conflicts(self, *, open_only: bool = True) -> list[ConflictInfo]:
@@ -104,7 +135,8 @@ class RepFileService:
                 "SELECT c.id, c.table_name, c.record_id, c.kept_side, c.kept, c.other, c.status"
                 " FROM repfile_conflicts c JOIN repfile_imports i ON i.id = c.import_id"
                 + (" WHERE c.status = 'open'" if open_only else "")
-                + " ORDER BY i.imported_at DESC, c.table_name, c.record_id").fetchall()
+                + " ORDER BY i.imported_at DESC, c.table_name, c.record_id"
+            ).fetchall()
         finally:
             conn.close()
         return [ConflictInfo(r[0], r[1], r[2], r[3], json.loads(r[4]), json.loads(r[5]), r[6]) for r in rows]
@@ -115,8 +147,10 @@ class RepFileService:
             conn.execute("BEGIN IMMEDIATE")
             info = self._conflict(conn, conflict_id)
             now = stamp(self._clock.now())
-            conn.execute("UPDATE repfile_conflicts SET status = 'kept', resolved_at = ?, updated_at = ?"
-                         " WHERE id = ?", (now, now, info.id))
+            conn.execute(
+                "UPDATE repfile_conflicts SET status = 'kept', resolved_at = ?, updated_at = ? WHERE id = ?",
+                (now, now, info.id),
+            )
             conn.execute("COMMIT")
         finally:
             if conn.in_transaction:
@@ -139,27 +173,44 @@ class RepFileService:
             if "_deleted" in info.other:
                 if exists:
                     conn.execute(f"DELETE FROM {info.table} WHERE id = ?", (info.record_id,))
-                conn.execute("INSERT OR REPLACE INTO tombstones (table_name, record_id, deleted_at) VALUES (?,?,?)",
-                             (info.table, info.record_id, now))
+                conn.execute(
+                    "INSERT OR REPLACE INTO tombstones (table_name, record_id, deleted_at) VALUES (?,?,?)",
+                    (info.table, info.record_id, now),
+                )
             else:
                 values = {n: info.other.get(n) for n in table.names}
                 values["updated_at"] = now
                 names = list(values)
                 if exists:
-                    conn.execute(f"UPDATE {info.table} SET {', '.join(f'{chr(34)}{n}{chr(34)} = ?' for n in names)}"
-                                 " WHERE id = ?", [*values.values(), info.record_id])
+                    conn.execute(
+                        f"UPDATE {info.table} SET {', '.join(f'{chr(34)}{n}{chr(34)} = ?' for n in names)}"
+                        " WHERE id = ?",
+                        [*values.values(), info.record_id],
+                    )
                 else:
-                    conn.execute(f"INSERT INTO {info.table} ({', '.join(names)}) VALUES"
-                                 f" ({','.join('?' * len(names))})", list(values.values()))
-                conn.execute("DELETE FROM tombstones WHERE table_name = ? AND record_id = ?",
-                             (info.table, info.record_id))
-            conn.execute("DELETE FROM sync_origins WHERE table_name = ? AND record_id = ?",
-                         (info.table, info.record_id))
-            conn.execute("UPDATE repfile_conflicts SET status = 'took_other', resolved_at = ?,"
-                         " updated_at = ? WHERE id = ?", (now, now, info.id))
+                    conn.execute(
+                        f"INSERT INTO {info.table} ({', '.join(names)}) VALUES"
+                        f" ({','.join('?' * len(names))})",
+                        list(values.values()),
+                    )
+                conn.execute(
+                    "DELETE FROM tombstones WHERE table_name = ? AND record_id = ?",
+                    (info.table, info.record_id),
+                )
+            conn.execute(
+                "DELETE FROM sync_origins WHERE table_name = ? AND record_id = ?",
+                (info.table, info.record_id),
+            )
+            conn.execute(
+                "UPDATE repfile_conflicts SET status = 'took_other', resolved_at = ?,"
+                " updated_at = ? WHERE id = ?",
+                (now, now, info.id),
+            )
             conn.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
-            raise SdrdeskError("The other version refers to records that are gone; it was not taken.") from exc
+            raise SdrdeskError(
+                "The other version refers to records that are gone; it was not taken."
+            ) from exc
         finally:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -169,7 +220,9 @@ class RepFileService:
     def _conflict(self, conn: sqlite3.Connection, conflict_id: str) -> ConflictInfo:
         matches = conn.execute(
             "SELECT id, table_name, record_id, kept_side, kept, other, status FROM repfile_conflicts"
-            " WHERE id LIKE ? || '%'", (conflict_id.lower(),)).fetchall()
+            " WHERE id LIKE ? || '%'",
+            (conflict_id.lower(),),
+        ).fetchall()
         if len(matches) != 1:
             raise RecordNotFound(f"No single conflict matches {conflict_id!r}.")
         r = matches[0]
@@ -179,8 +232,9 @@ class RepFileService:
         """(import id, file name, backup) of the newest merge whose backup still exists."""
         conn = connect_ro(self._path)
         try:
-            rows = conn.execute("SELECT id, file_name, backup_path FROM repfile_imports"
-                                " ORDER BY imported_at DESC, rowid DESC").fetchall()
+            rows = conn.execute(
+                "SELECT id, file_name, backup_path FROM repfile_imports ORDER BY imported_at DESC, rowid DESC"
+            ).fetchall()
         finally:
             conn.close()
         for import_id, name, backup in rows:

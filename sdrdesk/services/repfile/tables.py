@@ -17,12 +17,18 @@ from sdrdesk.storage import models as _models  # noqa: F401  (registers every mo
 from sdrdesk.storage.base import Base, UtcDateTime
 
 # Tables that describe this install or this book's sync bookkeeping, never another device's.
-SYNC_LOCAL_TABLES: frozenset[str] = frozenset({
-    "tombstones", "sync_device", "sync_peers", "sync_origins",
-    "repfile_imports", "repfile_conflicts",
-    "import_mappings",  # remembered CSV column mappings: a preference of this install
-    "call_note_drafts",  # notes typed during a call on this laptop, not yet a record
-})
+SYNC_LOCAL_TABLES: frozenset[str] = frozenset(
+    {
+        "tombstones",
+        "sync_device",
+        "sync_peers",
+        "sync_origins",
+        "repfile_imports",
+        "repfile_conflicts",
+        "import_mappings",  # remembered CSV column mappings: a preference of this install
+        "call_note_drafts",  # notes typed during a call on this laptop, not yet a record
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -55,9 +61,17 @@ class SyncTable:
 
 
 def _kind(type_: Any) -> str:
-    for cls, kind in ((UtcDateTime, "datetime"), (Uuid, "uuid"), (Boolean, "bool"), (Date, "date"),
-                      (Integer, "int"), (Float, "float"), (JSON, "json"), (Text, "str"),
-                      (String, "str")):
+    for cls, kind in (
+        (UtcDateTime, "datetime"),
+        (Uuid, "uuid"),
+        (Boolean, "bool"),
+        (Date, "date"),
+        (Integer, "int"),
+        (Float, "float"),
+        (JSON, "json"),
+        (Text, "str"),
+        (String, "str"),
+    ):
         if isinstance(type_, cls):
             return kind
     return "any"
@@ -96,8 +110,9 @@ def synced_tables() -> tuple[SyncTable, ...]:
         cols = table.columns
         if "id" not in cols or "updated_at" not in cols or [c.name for c in table.primary_key] != ["id"]:
             continue
-        columns = tuple(SyncColumn(c.name, _kind(c.type), bool(c.nullable), _default(c, _kind(c.type)))
-                        for c in cols)
+        columns = tuple(
+            SyncColumn(c.name, _kind(c.type), bool(c.nullable), _default(c, _kind(c.type))) for c in cols
+        )
         fks = {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
         unique = []
         for constraint in table.constraints:
