@@ -183,6 +183,8 @@ def _write_zip(
                 progress(done, grand_total)
 
         for table in tables:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
             where, params = (only or {}).get(table.name, ("1", ()))
             write_member(
                 table.name,
