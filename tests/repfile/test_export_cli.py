@@ -63,7 +63,8 @@ def test_an_existing_file_is_replaced_only_when_the_new_one_is_complete(devices,
     token.cancel()
     with pytest.raises(OperationCancelled):
         rep.service.export(out, cancel=token)
-    assert out.read_bytes() == b"previous" and [p.name for p in tmp_path.iterdir() if p.is_file()] == [out.name]
+    assert out.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == [out.name]
     rep.service.export(out)
     assert zipfile.is_zipfile(out)
 

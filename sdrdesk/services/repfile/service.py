@@ -19,7 +19,7 @@ from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.errors import RecordNotFound, SdrdeskError
 from sdrdesk.services.repfile import container as c
 from sdrdesk.services.repfile.export import ExportResult, export_rep_file, stamp
-from sdrdesk.services.repfile.identity import connect_ro, connect_rw, ensure_identity
+from sdrdesk.services.repfile.identity import connect_ro, connect_rw, ensure_identity, read_identity
 from sdrdesk.services.repfile.merge import ConflictInfo, MergeReport, merge_rep_file
 from sdrdesk.services.repfile.reader import RepFileReader
 from sdrdesk.services.repfile.tables import tables_by_name
@@ -87,6 +87,14 @@ class RepFileService:
     def identity(self, rep_name: str | None = None) -> tuple[str, str]:
         return ensure_identity(self._path, rep_name)
 
+    def _own_device(self) -> str | None:
+        conn = connect_ro(self._path)
+        try:
+            found = read_identity(conn)
+        finally:
+            conn.close()
+        return found[0] if found else None
+
     def export(
         self,
         out: Path,
@@ -118,6 +126,13 @@ class RepFileService:
         cancel: CancelToken | None = None,
     ) -> OpResult[MergeReport]:
         with RepFileReader(path, passphrase) as reader:
+            meant_for = reader.manifest.get("coaching_for")
+            if reader.manifest["kind"] == c.KIND_COACHING and meant_for != self._own_device():
+                raise c.RepFileRejected(
+                    f"{Path(path).name} holds coaching notes for "
+                    f"{reader.manifest.get('coaching_for_name') or 'another rep'}, not for this book. "
+                    "Nothing was imported."
+                )
             report = merge_rep_file(
                 self._path,
                 reader,
