@@ -60,7 +60,7 @@ BUILTIN_LAYOUTS: dict[str, LayoutSpec] = {
         Column(Area.RightDockWidgetArea,
                (("pane.timeline", "pane.research"),
                 ("pane.coaching", "pane.qualification", "pane.handoff")),
-               width=60, heights=(55, 45)),
+               width=60, heights=(35, 65)),
     ), hidden=("pane.today", "pane.script", "pane.call")),
 }
 

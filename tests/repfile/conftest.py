@@ -6,6 +6,7 @@ import pytest
 
 from sdrdesk.domain.clock import FakeClock
 from tests.repfile.helpers import T0, Device
+from tests.ui.conftest import make_app  # noqa: F401  (the wired-app fixture, for the UI tests here)
 
 
 @pytest.fixture

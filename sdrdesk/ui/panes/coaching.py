@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -68,6 +71,7 @@ class CoachingPane(Pane):
         self.form_host = QWidget(self.editor)
         self.form = QFormLayout(self.form_host)
         self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.save_card_button = QPushButton("Save scorecard", self.editor)
         self.save_card_button.setObjectName("coaching.save_scorecard")
         self.save_card_button.clicked.connect(self.save_scorecard)
@@ -94,9 +98,24 @@ class CoachingPane(Pane):
         about.addWidget(QLabel("About:", self))
         about.addWidget(self.subject_box, 1)
         layout.addLayout(about)
-        layout.addWidget(self.editor)
-        layout.addWidget(self.only_selected)
-        layout.addWidget(self.list, 1)
+        scroller = QScrollArea(self)
+        scroller.setObjectName("coaching.editor.scroll")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(self.editor)
+        self.scroller = scroller
+        lower = QWidget(self)
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.only_selected)
+        lower_layout.addWidget(self.list, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("coaching.splitter")
+        self.splitter.addWidget(scroller)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout.addWidget(self.splitter, 1)
         ctx.bus.sig_focus_changed.connect(self._on_bus_focus_changed)
 
     def wants(self, changes: Changes) -> bool:
@@ -116,7 +135,7 @@ class CoachingPane(Pane):
         ws = self.workspace
         if ws is None:
             return
-        self.editor.setVisible(self.coaching)
+        self.scroller.setVisible(self.coaching)
         if self.coaching:
             info = ws.coaching_of
             self.header.setText(f"Coaching {info.rep_name}: notes and scorecards are saved in your own "
@@ -187,7 +206,6 @@ class CoachingPane(Pane):
                 widget = box
             widget.setObjectName(f"coaching.q.{q.id}")
             label = QLabel(q.text, self.form_host)
-            label.setWordWrap(True)
             self.form.addRow(label, widget)
             self.answer_widgets[q.id] = widget
 
