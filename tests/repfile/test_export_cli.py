@@ -27,8 +27,10 @@ def test_manifest_names_everything_and_checks_each_member(devices) -> None:  # t
         assert manifest["rep_name"] == "rep" and len(manifest["device_id"]) == 32
         assert manifest["exported_at"].startswith("2026-03-10 09:00")
         assert manifest["counts"]["accounts"] == 3
-        lines = zf.read("data/accounts.jsonl").decode().splitlines()
-        assert [json.loads(line)["name"] for line in lines] == ["Co 0", "Co 1", "Co 2"]
+        header, *lines = zf.read("data/accounts.jsonl").decode().splitlines()
+        columns = json.loads(header)["columns"]
+        assert columns[-1] == "_o" and "name" in columns
+        assert [json.loads(line)[columns.index("name")] for line in lines] == ["Co 0", "Co 1", "Co 2"]
         assert "tombstones.jsonl" in zf.namelist()
 
 

@@ -83,17 +83,9 @@ def test_tampered_record_fails_its_checksum(pair, tmp_path: Path, capsys) -> Non
 
 def test_invalid_record_field_is_refused(pair, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     rep, mine = pair
-    line = (
-        json.dumps(
-            {
-                "id": "z" * 32,
-                "name": "Bad",
-                "created_at": "2026-01-01 00:00:00.000000",
-                "updated_at": "2026-01-01 00:00:00.000000",
-            }
-        ).encode()
-        + b"\n"
-    )
+    header = json.dumps({"table": "accounts", "columns": ["id", "name", "created_at", "updated_at"]})
+    row = json.dumps(["z" * 32, "Bad", "2026-01-01 00:00:00.000000", "2026-01-01 00:00:00.000000"])
+    line = f"{header}\n{row}\n".encode()
     import hashlib
 
     def change(members: dict[str, bytes]) -> dict[str, bytes]:

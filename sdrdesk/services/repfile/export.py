@@ -151,26 +151,30 @@ def _write_zip(
 
         def write_member(stem: str, rows: Any, count_hint: int) -> None:
             nonlocal done
+            iter_rows = iter(rows)
             member = c.member_for(stem, encrypted)
             with zf.open(member, "w", force_zip64=True) as dest:
                 sink = c.EncryptingWriter(dest, key, file_id, member) if encrypted else dest
                 hashing = _HashingSink(sink)
                 count = 0
                 batch: list[str] = []
-                for line in rows:
+                base = done
+                header = next(iter_rows)
+                batch.append(header)
+                for line in iter_rows:
                     batch.append(line)
                     count += 1
                     if len(batch) >= 2000:
                         hashing.write("\n".join(batch).encode() + b"\n")
                         batch.clear()
-                        done += 2000
+                        done = base + count
                         if cancel is not None:
                             cancel.raise_if_cancelled()
                         if progress is not None:
                             progress(done, grand_total)
                 if batch:
                     hashing.write("\n".join(batch).encode() + b"\n")
-                    done += len(batch)
+                done = base + count
                 if encrypted:
                     sink.close()  # type: ignore[union-attr]
             members[stem] = {
@@ -220,30 +224,31 @@ def _write_zip(
 def _table_lines(
     conn: sqlite3.Connection, table: str, names: Sequence[str], device: str, where: str, params: Sequence[Any]
 ) -> Any:
+    """A header line naming the columns, then one JSON array per row built by SQLite itself
+    (json_array is C; the last element is the device that made the row when not this one)."""
+    yield _DUMPS({"table": table, "columns": [*names, "_o"]})
     cols = ", ".join(f't."{n}"' for n in names)
-    cursor = conn.execute(
-        f"SELECT {cols}, o.device_id, o.updated_at FROM {table} AS t LEFT JOIN sync_origins AS o"
-        f" ON o.table_name = ? AND o.record_id = t.id WHERE {where}",
-        (table, *params),
-    )
-    n = len(names)
-    updated_index = list(names).index("updated_at")
-    keys = list(names)
-    dumps = _DUMPS
+    has_origins = conn.execute("SELECT 1 FROM sync_origins WHERE table_name = ? LIMIT 1", (table,)).fetchone()
+    if has_origins:
+        sql = (f"SELECT json_array({cols}, CASE WHEN o.device_id != ? AND o.updated_at = t.updated_at"
+               f" THEN o.device_id END) FROM {table} AS t LEFT JOIN sync_origins AS o"
+               f" ON o.table_name = ? AND o.record_id = t.id WHERE {where}")
+        args: tuple[Any, ...] = (device, table, *params)
+    else:
+        sql = f"SELECT json_array({cols}, NULL) FROM {table} AS t WHERE {where}"
+        args = tuple(params)
+    cursor = conn.execute(sql, args)
     while True:
-        rows = cursor.fetchmany(1000)
+        rows = cursor.fetchmany(2000)
         if not rows:
             return
-        for row in rows:
-            record = dict(zip(keys, row[:n], strict=False))
-            origin = row[n]
-            if origin is not None and origin != device and row[n + 1] == row[updated_index]:
-                record["_o"] = origin
-            yield dumps(record)
+        for (line,) in rows:
+            yield line
 
 
 def _tombstone_lines(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> Any:
-    for table_name, record_id, deleted_at in conn.execute(
-        f"SELECT table_name, record_id, deleted_at FROM tombstones WHERE {where}", params
+    yield _DUMPS({"table": c.TOMBSTONES, "columns": ["table", "id", "deleted_at"]})
+    for (line,) in conn.execute(
+        f"SELECT json_array(table_name, record_id, deleted_at) FROM tombstones WHERE {where}", params
     ):
-        yield _DUMPS({"table": table_name, "id": record_id, "deleted_at": deleted_at})
+        yield line

@@ -163,7 +163,7 @@ class _Merger:
         table = self.tables[stem]
         batch: list[Row] = []
         stats = self.per_table.setdefault(stem, {"added": 0, "updated": 0, "deleted": 0, "conflicts": 0})
-        for row in self.reader.records(stem):
+        for row in self.reader.records(stem, checked=False):
             batch.append(row)
             if len(batch) >= BATCH:
                 self._batch(table, batch, stats)

@@ -260,7 +260,7 @@ class RepFileReader:
 
     def _lines(self, stem: str) -> Iterator[bytes]:
         pending = b""
-        count = 0
+        count = -1  # the first line is the header
         expected = int(self.manifest["members"][stem]["count"])
         for chunk in self._chunks(stem):
             pending += chunk
@@ -268,34 +268,49 @@ class RepFileReader:
             pending = lines.pop()
             if len(pending) > c.MAX_LINE_BYTES:
                 raise c.RepFileRejected(f"{self.path.name} holds a record larger than sdrdesk accepts.")
-            for line in lines:
-                count += 1
-                yield line
+            count += len(lines)
+            yield from lines
         if pending:
             raise c.RepFileRejected(f"{self.path.name} is truncated ({stem} ends mid-record).")
         if count != expected:
             raise c.RepFileRejected(
-                f"{self.path.name} holds {count} {stem} records but its manifest says {expected}."
+                f"{self.path.name} holds {max(count, 0)} {stem} records but its manifest says {expected}."
             )
 
-    def records(self, stem: str) -> Iterator[Row]:
-        table = self._tables[stem]
-        check = _row_checker(table, self.path.name)
-        for line in self._lines(stem):
+    def _header(self, stem: str, lines: Iterator[bytes]) -> list[str]:
+        try:
+            header = json.loads(next(lines))
+            columns = header["columns"]
+        except (StopIteration, ValueError, KeyError, TypeError) as exc:
+            raise c.RepFileRejected(f"{self.path.name} has a damaged {stem} part (no header).") from exc
+        if (header.get("table") != stem or not isinstance(columns, list) or len(set(columns)) != len(columns)
+                or not all(isinstance(x, str) for x in columns)):
+            raise c.RepFileRejected(f"{self.path.name} has a damaged {stem} part (header).")
+        return columns
+
+    def records(self, stem: str, *, checked: bool = True) -> Iterator[Row]:
+        """Rows of `stem` in this sdrdesk's column order. `checked=False` skips the per-field
+        type checks (the merge's second pass, after `validate()`); structure is always checked."""
+        lines = self._lines(stem)
+        make = _row_maker(self._tables[stem], self._header(stem, lines), self.path.name, checked)
+        loads = json.loads
+        for line in lines:
             try:
-                record = json.loads(line)
+                values = loads(line)
             except ValueError as exc:
                 raise c.RepFileRejected(f"{self.path.name} holds a damaged {stem} record.") from exc
-            yield check(record)
+            yield make(values)
 
     def tombstones(self) -> Iterator[tuple[str, str, str]]:
         if c.TOMBSTONES not in self.manifest["members"]:
             return
-        for line in self._lines(c.TOMBSTONES):
+        lines = self._lines(c.TOMBSTONES)
+        if self._header(c.TOMBSTONES, lines) != ["table", "id", "deleted_at"]:
+            raise c.RepFileRejected(f"{self.path.name} has a damaged deletion list.")
+        for line in lines:
             try:
-                record = json.loads(line)
-                table, record_id, deleted_at = record["table"], record["id"], record["deleted_at"]
-            except (ValueError, KeyError, TypeError) as exc:
+                table, record_id, deleted_at = json.loads(line)
+            except (ValueError, TypeError) as exc:
                 raise c.RepFileRejected(f"{self.path.name} holds a damaged deletion record.") from exc
             if (
                 table not in self._tables
@@ -314,7 +329,7 @@ class RepFileReader:
         counts: dict[str, int] = {}
         done, total = 0, self.total_records()
         for stem in self.stems():
-            rows = self.tombstones() if stem == c.TOMBSTONES else self.records(stem)
+            rows = self.tombstones() if stem == c.TOMBSTONES else self.records(stem, checked=True)
             n = 0
             for _ in rows:
                 n += 1
@@ -337,64 +352,91 @@ class RepFileReader:
         self.close()
 
 
-def _row_checker(table: SyncTable, file_name: str) -> Callable[[Any], Row]:
-    columns = table.columns
-    known = set(table.names) | {"_o"}
-    id_index = table.names.index("id")
-    updated_index = table.names.index("updated_at")
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_float(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _is_bool(v: Any) -> bool:
+    return v in (0, 1) and isinstance(v, int)
+
+
+def _is_json(v: Any) -> bool:
+    if not isinstance(v, str):
+        return False
+    try:
+        json.loads(v)
+    except ValueError:
+        return False
+    return True
+
+
+_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "str": _is_str,
+    "uuid": lambda v: isinstance(v, str) and bool(_HEX32.match(v)),
+    "datetime": lambda v: isinstance(v, str) and bool(_DATETIME.match(v)),
+    "date": lambda v: isinstance(v, str) and bool(_DATE.match(v)),
+    "int": _is_int,
+    "float": _is_float,
+    "bool": _is_bool,
+    "json": _is_json,
+    "any": lambda v: isinstance(v, str | int | float),
+}
+
+
+def _row_maker(table: SyncTable, columns: list[str], file_name: str, checked: bool) -> Callable[[Any], Row]:
+    """Turns one file row (a JSON array in the header's column order) into a `Row` in this
+    sdrdesk's column order, defaults filled in; refuses what does not fit the table."""
 
     def bad(why: str) -> c.RepFileRejected:
         return c.RepFileRejected(
             f"{file_name} holds an invalid {table.name} record ({why}). Nothing was imported."
         )
 
-    def check(record: Any) -> Row:
-        if not isinstance(record, dict):
-            raise bad("not a record")
-        if not known.issuperset(record):
-            raise bad(f"unknown field {sorted(set(record) - known)[0][:40]!r}")
-        values = []
-        for col in columns:
-            value = record.get(col.name, MISSING)
-            if value is MISSING:
-                if col.default is MISSING:
-                    raise bad(f"missing {col.name}")
-                value = col.default
-            elif value is None:
-                if not col.nullable:
-                    raise bad(f"{col.name} is empty")
-            else:
-                kind = col.kind
-                if kind == "str":
-                    ok = isinstance(value, str)
-                elif kind == "uuid":
-                    ok = isinstance(value, str) and bool(_HEX32.match(value))
-                elif kind == "datetime":
-                    ok = isinstance(value, str) and bool(_DATETIME.match(value))
-                elif kind == "int":
-                    ok = isinstance(value, int) and not isinstance(value, bool)
-                elif kind == "float":
-                    ok = isinstance(value, int | float) and not isinstance(value, bool)
-                elif kind == "bool":
-                    ok = value in (0, 1) and not isinstance(value, float)
-                    value = int(value)
-                elif kind == "date":
-                    ok = isinstance(value, str) and bool(_DATE.match(value))
-                elif kind == "json":
-                    ok = isinstance(value, str)
-                    if ok:
-                        try:
-                            json.loads(value)
-                        except ValueError:
-                            ok = False
-                else:
-                    ok = isinstance(value, str | int | float)
-                if not ok:
-                    raise bad(f"{col.name} has the wrong type")
-            values.append(value)
-        origin = record.get("_o")
-        if origin is not None and not (isinstance(origin, str) and _HEX32.match(origin)):
-            raise bad("origin")
-        return Row(values[id_index], tuple(values), ts(values[updated_index]), origin)
+    known = set(table.names) | {"_o"}
+    unknown = [x for x in columns if x not in known]
+    if unknown:
+        raise bad(f"unknown field {unknown[0][:40]!r}")
+    position = {name: i for i, name in enumerate(columns)}
+    width = len(columns)
+    origin_at = position.get("_o")
+    plan: list[tuple[int | None, Any]] = []  # (index in the file row, default when absent)
+    checks: list[tuple[int, str, bool, Callable[[Any], bool]]] = []
+    for col in table.columns:
+        index = position.get(col.name)
+        if index is None and col.default is MISSING:
+            raise bad(f"missing {col.name}")
+        plan.append((index, col.default))
+        if index is not None:
+            checks.append((index, col.name, col.nullable, _CHECKS[col.kind]))
+    id_index = table.names.index("id")
+    updated_index = table.names.index("updated_at")
 
-    return check
+    def make(raw: Any) -> Row:
+        if not isinstance(raw, list) or len(raw) != width:
+            raise bad("not a record")
+        if checked:
+            for index, name, nullable, ok in checks:
+                value = raw[index]
+                if value is None:
+                    if not nullable:
+                        raise bad(f"{name} is empty")
+                elif not ok(value):
+                    raise bad(f"{name} has the wrong type")
+        values = tuple(raw[i] if i is not None else d for i, d in plan)
+        origin = raw[origin_at] if origin_at is not None else None
+        if origin is not None and (not isinstance(origin, str) or not _HEX32.match(origin)):
+            raise bad("origin")
+        record_id, updated = values[id_index], values[updated_index]
+        if not checked and (not isinstance(record_id, str) or not isinstance(updated, str)):
+            raise bad("id")
+        return Row(record_id, values, ts(updated), origin)
+
+    return make

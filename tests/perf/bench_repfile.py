@@ -1,0 +1,133 @@
+"""Benchmark rep files beside SQLite's backup API copying the same book in the same run.
+
+    .venv/bin/python tests/perf/bench_repfile.py [--accounts 10000] [--runs 2]
+
+Not collected by pytest. Generates (once) a book of N accounts, 3N contacts and 10N
+activities at /tmp/sdrdesk-bench/repfile-<N>.db, then runs each step in its own child
+process so its peak RSS is its own:
+
+- backup: `sqlite3.Connection.backup` of the book into a new file (the yardstick);
+- export: `sdrdesk rep export` path (streamed zip of JSON Lines, deflate level 1);
+- export-encrypted: the same with a passphrase (scrypt + AES-GCM frames);
+- merge-identical: the file merged into a copy of the same book (checks, backup, merge);
+- merge-empty: the file merged into a new empty book.
+
+Budgets (the issue's): export <= 12x backup, merge into identical <= 20x, into empty <= 30x.
+Run it at two sizes to see that peak RSS does not grow with the book.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BUDGET = {"export": 12, "merge-identical": 20, "merge-empty": 30}
+
+
+def _book(accounts: int) -> Path:
+    path = Path(f"/tmp/sdrdesk-bench/repfile-{accounts // 1000}k.db")
+    if not path.exists():
+        from sdrdesk.services.book_generator import BookSize, write_book
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        print(f"generating {path} ...", file=sys.stderr)
+        write_book(path, BookSize(accounts, accounts * 3, accounts * 10), seed=7)
+    from sdrdesk.storage.engine import open_book
+
+    open_book(path).close()  # upgrade to the current schema
+    return path
+
+
+def _step(name: str, book: Path, work: Path, rep_file: Path) -> dict[str, float]:
+    from sdrdesk.domain.clock import SystemClock
+    from sdrdesk.services.repfile.service import RepFileService
+    from sdrdesk.storage.engine import open_book
+
+    clock = SystemClock()
+    started = time.perf_counter()
+    if name == "backup":
+        target = work / "backup.db"
+        src = sqlite3.connect(f"{book.resolve().as_uri()}?mode=ro", uri=True)
+        dst = sqlite3.connect(target)
+        src.backup(dst)
+        dst.close()
+        src.close()
+    elif name in ("export", "export-encrypted"):
+        service = RepFileService(book, clock, work / "backups")
+        out = rep_file if name == "export" else work / "encrypted.sdrdesk"
+        service.export(out, passphrase="bench passphrase" if name == "export-encrypted" else None)
+    elif name == "merge-identical":
+        copy = work / "identical.db"
+        src = sqlite3.connect(book)
+        dst = sqlite3.connect(copy)
+        src.backup(dst)
+        dst.close()
+        src.close()
+        started = time.perf_counter()  # the copy is set-up, not the merge
+        report = RepFileService(copy, clock, work / "backups").import_file(rep_file).value
+        assert report.added == 0 and report.updated == 0, report.as_dict()
+    elif name == "merge-empty":
+        empty = work / "empty.db"
+        open_book(empty).close()
+        started = time.perf_counter()
+        report = RepFileService(empty, clock, work / "backups").import_file(rep_file).value
+        assert report.added > 0
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--accounts", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--book", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(_step(args.step, args.book, args.work, args.work / "rep.sdrdesk")))
+        return 0
+    book = _book(args.accounts)
+    records = sqlite3.connect(book).execute(
+        "SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM contacts)"
+        " + (SELECT count(*) FROM contact_phones) + (SELECT count(*) FROM activities)"
+        " + (SELECT count(*) FROM tasks)").fetchone()[0]
+    print(f"book {book.name}: {book.stat().st_size / 1e6:.0f} MB, ~{records:,} records; "
+          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    results: dict[str, list[dict[str, float]]] = {}
+    steps = ["backup", "export", "export-encrypted", "merge-identical", "merge-empty"]
+    with tempfile.TemporaryDirectory(prefix="sdrdesk-bench-repfile-") as tmp:
+        for _ in range(args.runs):
+            work = Path(tmp) / "run"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir()
+            for step in steps:
+                out = subprocess.run(
+                    [sys.executable, __file__, "--step", step, "--book", str(book), "--work", str(work)],
+                    capture_output=True, text=True, cwd=ROOT, check=True)
+                results.setdefault(step, []).append(json.loads(out.stdout.strip().splitlines()[-1]))
+            size = (work / "rep.sdrdesk").stat().st_size
+    backup = min(r["seconds"] for r in results["backup"])
+    print(f"rep file: {size / 1e6:.1f} MB")
+    print(f"{'step':<18}{'best s':>8}{'runs s':>16}{'x backup':>10}{'budget':>8}{'peak RSS MB':>13}")
+    for step in steps:
+        times = [r["seconds"] for r in results[step]]
+        best = min(times)
+        budget = BUDGET.get(step)
+        print(f"{step:<18}{best:>8.2f}{' / '.join(f'{t:.2f}' for t in times):>16}{best / backup:>9.1f}x"
+              f"{(str(budget) + 'x') if budget else '':>8}{max(r['rss_mb'] for r in results[step]):>13.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
