@@ -16,6 +16,10 @@ def test_round_trip_into_an_empty_install_keeps_every_field(tmp_path: Path, cloc
     write_book(source, BookSize(accounts=30, contacts=80, activities=200), seed=3, now=T0)
     open_book(source).close()  # upgrade the generated book to the current schema
     _add_every_kind(source)
+    with sqlite3.connect(source) as conn:  # reals must survive to the last bit
+        conn.execute("UPDATE accounts SET annual_revenue = 0.1 + 0.2 WHERE rowid = 1")
+        conn.execute("UPDATE accounts SET annual_revenue = 123456789.123456789 WHERE rowid = 2")
+    conn.close()
     rep = RepFileService(source, clock, tmp_path / "backups")
     out = tmp_path / "rep.sdrdesk"
     exported = rep.export(out, rep_name="Alice")

@@ -192,7 +192,15 @@ def _write_zip(
             where, params = (only or {}).get(table.name, ("1", ()))
             write_member(
                 table.name,
-                _table_lines(conn, table.name, table.names, device, where, params),
+                _table_lines(
+                    conn,
+                    table.name,
+                    table.names,
+                    device,
+                    where,
+                    params,
+                    frozenset(col.name for col in table.columns if col.kind == "float"),
+                ),
                 totals[table.name],
             )
         if only is None:
@@ -222,17 +230,31 @@ def _write_zip(
 
 
 def _table_lines(
-    conn: sqlite3.Connection, table: str, names: Sequence[str], device: str, where: str, params: Sequence[Any]
+    conn: sqlite3.Connection,
+    table: str,
+    names: Sequence[str],
+    device: str,
+    where: str,
+    params: Sequence[Any],
+    floats: frozenset[str] = frozenset(),
 ) -> Any:
     """A header line naming the columns, then one JSON array per row built by SQLite itself
     (json_array is C; the last element is the device that made the row when not this one)."""
     yield _DUMPS({"table": table, "columns": [*names, "_o"]})
-    cols = ", ".join(f't."{n}"' for n in names)
+    cols = ", ".join(
+        # SQLite's JSON writes reals with 15 digits; 17 round-trip every double exactly.
+        f"""CASE WHEN t."{n}" IS NULL THEN NULL ELSE json(printf('%!.17g', t."{n}")) END"""
+        if n in floats
+        else f't."{n}"'
+        for n in names
+    )
     has_origins = conn.execute("SELECT 1 FROM sync_origins WHERE table_name = ? LIMIT 1", (table,)).fetchone()
     if has_origins:
-        sql = (f"SELECT json_array({cols}, CASE WHEN o.device_id != ? AND o.updated_at = t.updated_at"
-               f" THEN o.device_id END) FROM {table} AS t LEFT JOIN sync_origins AS o"
-               f" ON o.table_name = ? AND o.record_id = t.id WHERE {where}")
+        sql = (
+            f"SELECT json_array({cols}, CASE WHEN o.device_id != ? AND o.updated_at = t.updated_at"
+            f" THEN o.device_id END) FROM {table} AS t LEFT JOIN sync_origins AS o"
+            f" ON o.table_name = ? AND o.record_id = t.id WHERE {where}"
+        )
         args: tuple[Any, ...] = (device, table, *params)
     else:
         sql = f"SELECT json_array({cols}, NULL) FROM {table} AS t WHERE {where}"

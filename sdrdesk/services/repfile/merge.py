@@ -27,7 +27,7 @@ from sdrdesk.domain.clock import Clock
 from sdrdesk.services.repfile import container as c
 from sdrdesk.services.repfile.export import stamp
 from sdrdesk.services.repfile.identity import connect_rw, ensure_identity
-from sdrdesk.services.repfile.reader import RepFileReader, Row, ts
+from sdrdesk.services.repfile.reader import RepFileReader, ts
 from sdrdesk.services.repfile.tables import SyncTable, tables_by_name
 from sdrdesk.storage.backup import backup_copy
 
@@ -161,39 +161,41 @@ class _Merger:
 
     def table(self, stem: str) -> Any:
         table = self.tables[stem]
-        batch: list[Row] = []
         stats = self.per_table.setdefault(stem, {"added": 0, "updated": 0, "deleted": 0, "conflicts": 0})
-        for row in self.reader.records(stem, checked=False):
-            batch.append(row)
-            if len(batch) >= BATCH:
-                self._batch(table, batch, stats)
-                yield len(batch)
-                batch = []
-        if batch:
-            self._batch(table, batch, stats)
-            yield len(batch)
+        for batch in self.reader.batches(stem, checked=False):
+            for start in range(0, len(batch.values), BATCH):
+                values = batch.values[start : start + BATCH]
+                self._batch(table, values, batch.origins[start : start + BATCH], stats)
+                yield len(values)
 
-    def _remap(self, table: SyncTable, row: Row) -> Row:
+    def _remap(self, table: SyncTable, values: tuple[Any, ...]) -> tuple[Any, ...]:
         if not self.aliases or not table.foreign_keys:
-            return row
-        values = list(row.values)
-        changed = False
+            return values
+        out = list(values)
         for i, name in enumerate(table.names):
             ref = table.foreign_keys.get(name)
-            if ref and values[i] is not None and values[i] in self.aliases.get(ref, {}):
-                values[i] = self.aliases[ref][values[i]]
-                changed = True
-        return Row(row.id, tuple(values), row.updated_at, row.origin) if changed else row
+            if ref and out[i] is not None and out[i] in self.aliases.get(ref, {}):
+                out[i] = self.aliases[ref][out[i]]
+        return tuple(out)
 
-    def _batch(self, table: SyncTable, batch: list[Row], stats: dict[str, int]) -> None:
+    def _batch(
+        self,
+        table: SyncTable,
+        batch: list[tuple[Any, ...]],
+        origins_r: list[str | None],
+        stats: dict[str, int],
+    ) -> None:
         name, names = table.name, table.names
-        ids = [r.id for r in batch]
+        id_i = names.index("id")
+        ids = [v[id_i] for v in batch]
         marks = ",".join("?" * len(ids))
         cols = ", ".join(f'"{n}"' for n in names)
-        local = {
-            row[0]: row[1:]
-            for row in self.conn.execute(f"SELECT id, {cols} FROM {name} WHERE id IN ({marks})", ids)
-        }
+        local_rows = self.conn.execute(f"SELECT {cols} FROM {name} WHERE id IN ({marks})", ids).fetchall()
+        if len(local_rows) == len(batch):  # the common case of a re-sync: skip what is equal
+            known = set(local_rows)
+            if all(v in known for v in batch):
+                return
+        local = {row[id_i]: row for row in local_rows}
         origins = (
             {
                 r[0]: (r[1], r[2])
@@ -218,46 +220,51 @@ class _Merger:
             if name in self.tombstoned
             else {}
         )
-        upd_i, del_i = names.index("updated_at"), names.index("deleted_at") if "deleted_at" in names else None
+        upd_i = names.index("updated_at")
+        del_i = names.index("deleted_at") if "deleted_at" in names else None
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         new_origins: list[tuple[Any, ...]] = []
         revived: list[tuple[str, str]] = []
-        for row in batch:
-            row = self._remap(table, row)
-            origin_r = row.origin or self.file_device
-            if row.id in dead and dead[row.id] >= row.updated_at:
+        for values, origin in zip(batch, origins_r, strict=True):
+            mine = local.get(values[id_i])
+            if mine is not None and mine == values:
+                continue
+            values = self._remap(table, values)
+            rid = values[id_i]
+            origin_r = origin or self.file_device
+            updated_r = ts(values[upd_i])
+            if rid in dead and dead[rid] >= updated_r:
                 continue  # deleted here after this version was made: never resurrect
-            mine = local.get(row.id)
             if mine is None:
-                if table.unique and self._alias_unique(table, row):
+                if table.unique and self._alias_unique(table, values):
                     continue
-                inserts.append(row.values)
-                if row.id in dead:
-                    revived.append((name, row.id))
-                new_origins.append((name, row.id, origin_r, row.values[upd_i]))
-                if del_i is None or row.values[del_i] is None:
+                inserts.append(values)
+                if rid in dead:
+                    revived.append((name, rid))
+                new_origins.append((name, rid, origin_r, values[upd_i]))
+                if del_i is None or values[del_i] is None:
                     stats["added"] += 1
                 continue
-            if mine == row.values:
+            if mine == values:
                 continue
-            entry = origins.get(row.id)
+            entry = origins.get(rid)
             mine_updated = mine[upd_i]
             origin_l = entry[0] if entry and entry[1] == mine_updated else self.device
             ts_l = ts(mine_updated)
-            remote_wins = (row.updated_at, origin_r) > (ts_l, origin_l)
-            remote_new = origin_r != self.device and row.updated_at > self.known_local.get(origin_r, "")
+            remote_wins = (updated_r, origin_r) > (ts_l, origin_l)
+            remote_new = origin_r != self.device and updated_r > self.known_local.get(origin_r, "")
             local_new = ts_l > self.known_file.get(origin_l, "")
             if remote_new and local_new:
-                theirs, ours = dict(zip(names, row.values, strict=True)), dict(zip(names, mine, strict=True))
+                theirs, ours = dict(zip(names, values, strict=True)), dict(zip(names, mine, strict=True))
                 kept, other = (theirs, ours) if remote_wins else (ours, theirs)
-                self.conflicts.append((name, row.id, "file" if remote_wins else "mine", kept, other))
+                self.conflicts.append((name, rid, "file" if remote_wins else "mine", kept, other))
                 stats["conflicts"] += 1
             if not remote_wins:
                 continue
-            updates.append((*row.values, row.id))
-            new_origins.append((name, row.id, origin_r, row.values[upd_i]))
-            if del_i is not None and mine[del_i] is None and row.values[del_i] is not None:
+            updates.append((*values, rid))
+            new_origins.append((name, rid, origin_r, values[upd_i]))
+            if del_i is not None and mine[del_i] is None and values[del_i] is not None:
                 stats["deleted"] += 1
             else:
                 stats["updated"] += 1
@@ -281,15 +288,16 @@ class _Merger:
         if revived:  # edited elsewhere after it was removed here: the edit is newer, it comes back
             self.conn.executemany("DELETE FROM tombstones WHERE table_name = ? AND record_id = ?", revived)
 
-    def _alias_unique(self, table: SyncTable, row: Row) -> bool:
+    def _alias_unique(self, table: SyncTable, row: tuple[Any, ...]) -> bool:
+        record_id = row[table.names.index("id")]
         for columns in table.unique:
-            values = [row.values[table.names.index(col)] for col in columns]
+            values = [row[table.names.index(col)] for col in columns]
             if any(v is None for v in values):
                 continue
             where = " AND ".join(f'"{col}" = ?' for col in columns)
             found = self.conn.execute(f"SELECT id FROM {table.name} WHERE {where}", values).fetchone()
-            if found and found[0] != row.id:
-                self.aliases.setdefault(table.name, {})[row.id] = found[0]
+            if found and found[0] != record_id:
+                self.aliases.setdefault(table.name, {})[record_id] = found[0]
                 return True
         return False
 

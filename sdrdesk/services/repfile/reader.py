@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,12 @@ def ts(value: str) -> str:
     if len(value) == 26:
         return value
     return (value if "." in value else value + ".").ljust(26, "0")
+
+
+@dataclass(frozen=True)
+class Batch:
+    values: list[tuple[Any, ...]]  # rows in the table's column order, defaults filled in
+    origins: list[str | None]  # per row: the device that made it, when not the file's own
 
 
 @dataclass(frozen=True)
@@ -258,7 +265,8 @@ class RepFileReader:
                 "written. Nothing was imported."
             )
 
-    def _lines(self, stem: str) -> Iterator[bytes]:
+    def _blocks(self, stem: str) -> Iterator[list[bytes]]:
+        """The member's complete lines, a chunk at a time (the header line first)."""
         pending = b""
         count = -1  # the first line is the header
         expected = int(self.manifest["members"][stem]["count"])
@@ -269,7 +277,8 @@ class RepFileReader:
             if len(pending) > c.MAX_LINE_BYTES:
                 raise c.RepFileRejected(f"{self.path.name} holds a record larger than sdrdesk accepts.")
             count += len(lines)
-            yield from lines
+            if lines:
+                yield lines
         if pending:
             raise c.RepFileRejected(f"{self.path.name} is truncated ({stem} ends mid-record).")
         if count != expected:
@@ -277,35 +286,66 @@ class RepFileReader:
                 f"{self.path.name} holds {max(count, 0)} {stem} records but its manifest says {expected}."
             )
 
-    def _header(self, stem: str, lines: Iterator[bytes]) -> list[str]:
+    def _lines(self, stem: str) -> Iterator[bytes]:
+        for block in self._blocks(stem):
+            yield from block
+
+    def _header(self, stem: str, line: bytes) -> list[str]:
         try:
-            header = json.loads(next(lines))
+            header = json.loads(line)
             columns = header["columns"]
-        except (StopIteration, ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError) as exc:
             raise c.RepFileRejected(f"{self.path.name} has a damaged {stem} part (no header).") from exc
-        if (header.get("table") != stem or not isinstance(columns, list) or len(set(columns)) != len(columns)
-                or not all(isinstance(x, str) for x in columns)):
+        if (
+            header.get("table") != stem
+            or not isinstance(columns, list)
+            or len(set(columns)) != len(columns)
+            or not all(isinstance(x, str) for x in columns)
+        ):
             raise c.RepFileRejected(f"{self.path.name} has a damaged {stem} part (header).")
         return columns
 
-    def records(self, stem: str, *, checked: bool = True) -> Iterator[Row]:
-        """Rows of `stem` in this sdrdesk's column order. `checked=False` skips the per-field
-        type checks (the merge's second pass, after `validate()`); structure is always checked."""
-        lines = self._lines(stem)
-        make = _row_maker(self._tables[stem], self._header(stem, lines), self.path.name, checked)
-        loads = json.loads
-        for line in lines:
+    def _parsed(self, stem: str) -> Iterator[tuple[list[str], list[Any]]]:
+        """(header columns, rows) per chunk: each chunk's lines parsed in one `json.loads`."""
+        columns: list[str] | None = None
+        for block in self._blocks(stem):
+            if columns is None:
+                columns = self._header(stem, block[0])
+                block = block[1:]
+                if not block:
+                    continue
             try:
-                values = loads(line)
+                rows = json.loads(b"[" + b",".join(block) + b"]")
             except ValueError as exc:
                 raise c.RepFileRejected(f"{self.path.name} holds a damaged {stem} record.") from exc
-            yield make(values)
+            if len(rows) != len(block):
+                raise c.RepFileRejected(f"{self.path.name} holds a damaged {stem} record.")
+            yield columns, rows
+        if columns is None:
+            raise c.RepFileRejected(f"{self.path.name} has a damaged {stem} part (no header).")
+
+    def batches(self, stem: str, *, checked: bool = True) -> Iterator[Batch]:
+        """Rows of `stem` in this sdrdesk's column order, a chunk at a time. `checked=False`
+        skips the per-field checks (the merge's second pass, after `validate()`); the
+        structure and the checksum are always checked."""
+        make = None
+        for columns, rows in self._parsed(stem):
+            if make is None:
+                make = _batch_maker(self._tables[stem], columns, self.path.name, checked)
+            yield make(rows)
+
+    def records(self, stem: str, *, checked: bool = True) -> Iterator[Row]:
+        names = self._tables[stem].names
+        id_i, upd_i = names.index("id"), names.index("updated_at")
+        for batch in self.batches(stem, checked=checked):
+            for values, origin in zip(batch.values, batch.origins, strict=True):
+                yield Row(values[id_i], values, ts(values[upd_i]), origin)
 
     def tombstones(self) -> Iterator[tuple[str, str, str]]:
         if c.TOMBSTONES not in self.manifest["members"]:
             return
         lines = self._lines(c.TOMBSTONES)
-        if self._header(c.TOMBSTONES, lines) != ["table", "id", "deleted_at"]:
+        if self._header(c.TOMBSTONES, next(lines, b"")) != ["table", "id", "deleted_at"]:
             raise c.RepFileRejected(f"{self.path.name} has a damaged deletion list.")
         for line in lines:
             try:
@@ -329,11 +369,12 @@ class RepFileReader:
         counts: dict[str, int] = {}
         done, total = 0, self.total_records()
         for stem in self.stems():
-            rows = self.tombstones() if stem == c.TOMBSTONES else self.records(stem, checked=True)
             n = 0
-            for _ in rows:
-                n += 1
-                if n % 5000 == 0:
+            if stem == c.TOMBSTONES:
+                n = sum(1 for _ in self.tombstones())
+            else:
+                for batch in self.batches(stem, checked=True):
+                    n += len(batch.values)
                     if cancel is not None:
                         cancel.raise_if_cancelled()
                     if progress is not None:
@@ -352,48 +393,53 @@ class RepFileReader:
         self.close()
 
 
-def _is_str(v: Any) -> bool:
-    return isinstance(v, str)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_float(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _is_bool(v: Any) -> bool:
-    return v in (0, 1) and isinstance(v, int)
-
-
-def _is_json(v: Any) -> bool:
-    if not isinstance(v, str):
-        return False
-    try:
-        json.loads(v)
-    except ValueError:
-        return False
-    return True
-
-
-_CHECKS: dict[str, Callable[[Any], bool]] = {
-    "str": _is_str,
-    "uuid": lambda v: isinstance(v, str) and bool(_HEX32.match(v)),
-    "datetime": lambda v: isinstance(v, str) and bool(_DATETIME.match(v)),
-    "date": lambda v: isinstance(v, str) and bool(_DATE.match(v)),
-    "int": _is_int,
-    "float": _is_float,
-    "bool": _is_bool,
-    "json": _is_json,
-    "any": lambda v: isinstance(v, str | int | float),
+_NONE = type(None)
+_TYPES: dict[str, set[type]] = {
+    "str": {str}, "uuid": {str}, "datetime": {str}, "date": {str}, "json": {str},
+    "int": {int}, "float": {int, float}, "bool": {int}, "any": {str, int, float},
+}
+_BLOCK = {
+    "uuid": re.compile(r"(?:[0-9a-f]{32}\n)*[0-9a-f]{32}"),
+    "datetime": re.compile(r"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?\n)*"
+                           r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?"),
+    "date": re.compile(r"(?:\d{4}-\d\d-\d\d\n)*\d{4}-\d\d-\d\d"),
 }
 
 
-def _row_maker(table: SyncTable, columns: list[str], file_name: str, checked: bool) -> Callable[[Any], Row]:
-    """Turns one file row (a JSON array in the header's column order) into a `Row` in this
-    sdrdesk's column order, defaults filled in; refuses what does not fit the table."""
+def _column_problem(values: tuple[Any, ...], kind: str, nullable: bool) -> str | None:
+    """Why a column of a batch does not fit (checked a column at a time, mostly in C)."""
+    types = set(map(type, values))
+    present: Any = values
+    if _NONE in types:
+        if not nullable:
+            return "is empty"
+        types.discard(_NONE)
+        present = [v for v in values if v is not None]
+    if not types:
+        return None
+    if not types <= _TYPES[kind]:
+        return "has the wrong type"
+    if kind == "bool" and not set(present) <= {0, 1}:
+        return "has the wrong type"
+    pattern = _BLOCK.get(kind)
+    if pattern is not None:
+        joined = "\n".join(present)
+        if joined.count("\n") != len(present) - 1 or not pattern.fullmatch(joined):
+            return "has the wrong type"
+    if kind == "json":
+        try:
+            for v in present:
+                json.loads(v)
+        except ValueError:
+            return "has the wrong type"
+    return None
+
+
+def _batch_maker(
+    table: SyncTable, columns: list[str], file_name: str, checked: bool
+) -> Callable[[list[Any]], Batch]:
+    """Turns file rows (JSON arrays in the header's column order) into rows in this sdrdesk's
+    column order, defaults filled in; refuses what does not fit the table."""
 
     def bad(why: str) -> c.RepFileRejected:
         return c.RepFileRejected(
@@ -407,36 +453,37 @@ def _row_maker(table: SyncTable, columns: list[str], file_name: str, checked: bo
     position = {name: i for i, name in enumerate(columns)}
     width = len(columns)
     origin_at = position.get("_o")
-    plan: list[tuple[int | None, Any]] = []  # (index in the file row, default when absent)
-    checks: list[tuple[int, str, bool, Callable[[Any], bool]]] = []
+    plan: list[tuple[int | None, Any]] = []
+    checks: list[tuple[int, str, bool, str]] = []
     for col in table.columns:
         index = position.get(col.name)
         if index is None and col.default is MISSING:
             raise bad(f"missing {col.name}")
         plan.append((index, col.default))
         if index is not None:
-            checks.append((index, col.name, col.nullable, _CHECKS[col.kind]))
-    id_index = table.names.index("id")
-    updated_index = table.names.index("updated_at")
+            checks.append((index, col.name, col.nullable, col.kind))
+    complete = all(i is not None for i, _ in plan)
+    getter = itemgetter(*[i for i, _ in plan]) if complete else None
+    id_at = position["id"]
 
-    def make(raw: Any) -> Row:
-        if not isinstance(raw, list) or len(raw) != width:
+    def make(rows: list[Any]) -> Batch:
+        if set(map(type, rows)) != {list} or set(map(len, rows)) != {width}:
             raise bad("not a record")
+        cols = list(zip(*rows, strict=True))
         if checked:
-            for index, name, nullable, ok in checks:
-                value = raw[index]
-                if value is None:
-                    if not nullable:
-                        raise bad(f"{name} is empty")
-                elif not ok(value):
-                    raise bad(f"{name} has the wrong type")
-        values = tuple(raw[i] if i is not None else d for i, d in plan)
-        origin = raw[origin_at] if origin_at is not None else None
-        if origin is not None and (not isinstance(origin, str) or not _HEX32.match(origin)):
+            for index, name, nullable, kind in checks:
+                problem = _column_problem(cols[index], kind, nullable)
+                if problem:
+                    raise bad(f"{name} {problem}")
+        elif _column_problem(cols[id_at], "uuid", False):
+            raise bad("id has the wrong type")
+        if getter is not None:
+            values = list(map(getter, rows))
+        else:
+            values = [tuple(r[i] if i is not None else d for i, d in plan) for r in rows]
+        origins: list[str | None] = list(cols[origin_at]) if origin_at is not None else [None] * len(rows)
+        if origin_at is not None and _column_problem(cols[origin_at], "uuid", True):
             raise bad("origin")
-        record_id, updated = values[id_index], values[updated_index]
-        if not checked and (not isinstance(record_id, str) or not isinstance(updated, str)):
-            raise bad("id")
-        return Row(record_id, values, ts(updated), origin)
+        return Batch(values, origins)
 
     return make
