@@ -33,6 +33,7 @@ from sdrdesk.storage.backup import backup_copy
 
 log = logging.getLogger(__name__)
 BATCH = 500
+CACHE_KIB = 96 * 1024  # a bounded page cache for the merge connection
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def merge_rep_file(
     device, _name = ensure_identity(book_path)
     backup = backup_copy(book_path, backup_dir, reason="before-repfile-import")
     conn = connect_rw(book_path)
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # random-order keys: keep the indexes in memory
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("PRAGMA defer_foreign_keys = ON")

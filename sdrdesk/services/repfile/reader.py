@@ -22,7 +22,7 @@ from typing import Any
 
 from sdrdesk.domain.cancel import CancelToken
 from sdrdesk.services.repfile import container as c
-from sdrdesk.services.repfile.tables import MISSING, SyncTable, tables_by_name
+from sdrdesk.services.repfile.tables import MISSING, SyncTable, merge_order, tables_by_name
 from sdrdesk.storage.migrations import CURRENT_VERSION
 
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
@@ -224,7 +224,7 @@ class RepFileReader:
     def stems(self) -> list[str]:
         """Tables in the file, in this sdrdesk's foreign-key order, tombstones last."""
         members = self.manifest["members"]
-        ordered = [name for name in self._tables if name in members]
+        ordered = merge_order([name for name in self._tables if name in members])
         return ordered + ([c.TOMBSTONES] if c.TOMBSTONES in members else [])
 
     def total_records(self) -> int:
