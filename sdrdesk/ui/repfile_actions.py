@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QProgressDialog, QSize
 from sdrdesk.domain.cancel import CancelToken, OperationCancelled
 from sdrdesk.domain.errors import KeychainUnavailable
 from sdrdesk.services.repfile import container
-from sdrdesk.services.repfile.service import inspect_rep_file, is_encrypted
+from sdrdesk.services.repfile.service import inspect_rep_file, locked_by
 from sdrdesk.services.secrets import SecretStore
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
@@ -174,13 +174,13 @@ class RepFileActions(QObject):
     def passphrase_for(self, path: Path) -> tuple[bool, str | None]:
         """(go on?, passphrase) for reading `path`: the keychain's, else asked."""
         try:
-            needed = is_encrypted(path)
+            device = locked_by(path)
         except container.RepFileRejected as exc:  # refused before any question is asked
             self.ctx.bus.sig_error.emit(exc)
             return False, None
-        if not needed:
+        if device is None:
             return True, None
-        name = f"rep-file:{path.name}"
+        name = f"rep-file:{device}"  # one passphrase per sending install
         remembered = self.secrets.get(name)
         if remembered:
             try:

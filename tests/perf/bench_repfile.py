@@ -84,7 +84,8 @@ def _step(name: str, book: Path, work: Path, rep_file: Path) -> dict[str, float]
         report = RepFileService(empty, clock, work / "backups").import_file(rep_file).value
         assert report.added > 0
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return {"seconds": seconds, "cpu": cpu, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "cpu": cpu, "rss_mb": rss}
 
 
 def main() -> int:

@@ -116,3 +116,31 @@ def test_coaching_banner_note_scorecard_and_notes_back_to_the_rep(
     # The rep's side: import the notes, and see them beside the call and in the inbox.
     report = rep.import_(notes_file)
     assert report.added == 2
+
+
+def test_passphrases_are_remembered_only_in_the_keychain(make_app, qtbot, devices, memory_keyring,
+                                                         tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import keyring
+    from keyring.backends.null import Keyring as NullKeyring
+
+    rep = devices("rep")
+    rep.add_account("Secret Co")
+    locked = rep.export(passphrase="open sesame")
+    prompter = ScriptedPrompter("open sesame", True)  # the passphrase, then "remember it?"
+    parts = make_app(prompter=prompter)
+    assert parts.repfile.passphrase_for(locked) == (True, "open sesame")
+    assert list(memory_keyring.secrets.values()) == ["open sesame"]  # in the keychain only
+    settings_file = Path(parts.ctx.settings.file_name)
+    assert not settings_file.exists() or "open sesame" not in settings_file.read_text()
+    assert parts.repfile.passphrase_for(locked) == (True, "open sesame")  # not asked again
+    assert prompter.asked == [("secret", "Rep file passphrase"), ("confirm", "Remember passphrase")]
+    # No keychain: asked each time, told why, nothing stored anywhere.
+    keyring.set_keyring(NullKeyring())
+    parts2 = make_app(tmp_path / "second", prompter=ScriptedPrompter("open sesame", "open sesame"))
+    told: list[str] = []
+    parts2.ctx.bus.sig_status_message.connect(told.append)
+    assert parts2.repfile.passphrase_for(locked) == (True, "open sesame")
+    assert parts2.repfile.passphrase_for(locked) == (True, "open sesame")
+    assert any("No keychain" in t for t in told)
+    # An unprotected file asks nothing.
+    assert parts2.repfile.passphrase_for(rep.export()) == (True, None)

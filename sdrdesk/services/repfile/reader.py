@@ -196,7 +196,8 @@ class RepFileReader:
         ):
             raise c.RepFileRejected(f"{self.path.name} uses encryption this sdrdesk does not know.")
         if passphrase is None:
-            raise c.PassphraseRequired(f"{self.path.name} is protected by a passphrase.")
+            raise c.PassphraseRequired(f"{self.path.name} is protected by a passphrase.",
+                                       detail=str(self.manifest["device_id"]))
         key = c.derive_key(passphrase, settings["kdf"])
         c.check_manifest_mac(key, self.manifest_bytes, self._zip.read(c.MANIFEST_MAC))
         return key

@@ -73,11 +73,17 @@ def inspect_rep_file(
 
 def is_encrypted(path: Path) -> bool:
     """True when `path` needs a passphrase (the manifest is readable without one)."""
+    return locked_by(path) is not None
+
+
+def locked_by(path: Path) -> str | None:
+    """The device id of an encrypted file's writer (its passphrase's keychain name), else None.
+    Raises RepFileRejected for a file that is refused before any passphrase is asked."""
     try:
         RepFileReader(path).close()
-    except c.PassphraseRequired:
-        return True
-    return False
+    except c.PassphraseRequired as exc:
+        return str(exc.detail)
+    return None
 
 
 class RepFileService:
