@@ -11,11 +11,11 @@ live in the domain modules, so adding a value needs no migration.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, Uuid, event, insert
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from sdrdesk.storage.base import Base, RecordMixin, UtcDateTime
 
@@ -431,3 +431,16 @@ CoachingNote.rep_name = mapped_column(String(200), nullable=True)  # type: ignor
 CoachingNote.subject_label = mapped_column(String(300), nullable=True)  # type: ignore[attr-defined]
 
 ALL_MODELS = (*ALL_MODELS, RepFileImport, RepFileConflict, Scorecard)
+
+
+@event.listens_for(Session, "after_flush")
+def _record_tombstones(session: Session, _context: object) -> None:
+    """A record removed outright leaves a tombstone, so rep-file sync deletes it elsewhere too
+    (the app normally flags `deleted_at` instead; this catches `session.delete`)."""
+    gone = [obj for obj in session.deleted if isinstance(obj, RecordMixin)]
+    if gone:
+        now = datetime.now(UTC)
+        session.connection().execute(
+            insert(Tombstone).prefix_with("OR REPLACE"),
+            [{"table_name": obj.__tablename__, "record_id": obj.id, "deleted_at": now} for obj in gone],
+        )

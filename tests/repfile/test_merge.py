@@ -178,3 +178,24 @@ def test_undo_import_restores_the_book_as_it_was(devices) -> None:  # type: igno
     assert synced_rows(b.path) != before
     b.service.undo_last_import()
     assert synced_rows(b.path) == before and b.row("accounts", mine) is not None
+
+
+def test_a_record_removed_outright_leaves_a_tombstone_that_travels(devices) -> None:  # type: ignore[no-untyped-def]
+    import uuid as _uuid
+
+    from sdrdesk.storage import models as m
+    from sdrdesk.storage.unit_of_work import uow_factory_for
+
+    a, b = devices("a"), devices("b")
+    rid = a.add_account("Short-lived")
+    b.import_(a.export())
+    book = open_book(a.path)
+    try:
+        with uow_factory_for(book.session_factory)() as uow:
+            uow.session.delete(uow.session.get(m.Account, _uuid.UUID(rid)))
+            uow.commit()
+    finally:
+        book.close()
+    assert a.row("accounts", rid) is None
+    report = b.import_(a.export())
+    assert report.deleted == 1 and b.row("accounts", rid) is None
