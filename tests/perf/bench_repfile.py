@@ -10,6 +10,8 @@ process so its peak RSS is its own:
 - export: `sdrdesk rep export` path (streamed zip of JSON Lines, deflate level 1);
 - export-encrypted: the same with a passphrase (scrypt + AES-GCM frames);
 - merge-identical: the file merged into a copy of the same book (checks, backup, merge);
+- floor-empty: the same rows copied into a new empty book by SQLite alone (INSERT ... SELECT
+  from the attached book): the floor this schema's indexes and FTS5 triggers set;
 - merge-empty: the file merged into a new empty book.
 
 Budgets (the issue's): export <= 12x backup, merge into identical <= 20x, into empty <= 30x.
@@ -77,6 +79,25 @@ def _step(name: str, book: Path, work: Path, rep_file: Path) -> dict[str, float]
         started, cpu = time.perf_counter(), time.process_time()  # the copy is set-up, not the merge
         report = RepFileService(copy, clock, work / "backups").import_file(rep_file).value
         assert report.added == 0 and report.updated == 0, report.as_dict()
+    elif name == "floor-empty":
+        # The same rows copied table to table by SQLite alone (INSERT ... SELECT in the merge's
+        # order, one transaction): what this schema's indexes and search triggers cost.
+        from sdrdesk.services.repfile.tables import merge_order, synced_tables
+
+        empty = work / "floor.db"
+        open_book(empty).close()
+        started, cpu = time.perf_counter(), time.process_time()
+        conn = sqlite3.connect(empty, isolation_level=None)
+        conn.execute("PRAGMA cache_size = -98304")
+        conn.execute(f"ATTACH DATABASE '{book.resolve().as_uri()}?mode=ro' AS src")
+        conn.execute("BEGIN")
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        tables = {t.name: t for t in synced_tables()}
+        for name in merge_order(list(tables)):
+            cols = ", ".join(f'"{c}"' for c in tables[name].names)
+            conn.execute(f"INSERT INTO main.{name} ({cols}) SELECT {cols} FROM src.{name}")
+        conn.execute("COMMIT")
+        conn.close()
     elif name == "merge-empty":
         empty = work / "empty.db"
         open_book(empty).close()
@@ -107,7 +128,7 @@ def main() -> int:
     print(f"book {book.name}: {book.stat().st_size / 1e6:.0f} MB, ~{records:,} records; "
           f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     results: dict[str, list[dict[str, float]]] = {}
-    steps = ["backup", "export", "export-encrypted", "merge-identical", "merge-empty"]
+    steps = ["backup", "export", "export-encrypted", "merge-identical", "floor-empty", "merge-empty"]
     with tempfile.TemporaryDirectory(prefix="sdrdesk-bench-repfile-") as tmp:
         for _ in range(args.runs):
             work = Path(tmp) / "run"
