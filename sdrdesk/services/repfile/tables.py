@@ -117,9 +117,10 @@ def synced_tables() -> tuple[SyncTable, ...]:
         if "id" not in cols or "updated_at" not in cols or [c.name for c in table.primary_key] != ["id"]:
             continue
         columns = tuple(
-            SyncColumn(c.name, _kind(c.type), bool(c.nullable), _default(c, _kind(c.type))) for c in cols
+            SyncColumn(str(c.name), _kind(c.type), bool(c.nullable), _default(c, _kind(c.type))) for c in cols
         )
-        fks = {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
+        # Plain str: SQLAlchemy's quoted_name is a str subclass sqlite3 would try to adapt per row.
+        fks = {str(fk.parent.name): str(fk.column.table.name) for fk in table.foreign_keys}
         unique = []
         for constraint in table.constraints:
             names = tuple(c.name for c in getattr(constraint, "columns", ()))
@@ -128,7 +129,7 @@ def synced_tables() -> tuple[SyncTable, ...]:
         for index in table.indexes:
             if index.unique:
                 unique.append(tuple(c.name for c in index.columns))
-        tables.append(SyncTable(table.name, columns, fks, tuple(unique)))
+        tables.append(SyncTable(str(table.name), columns, fks, tuple(tuple(map(str, u)) for u in unique)))
     return tuple(tables)
 
 
