@@ -39,6 +39,7 @@ from sdrdesk.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
     from sdrdesk.ui.book_controller import BookController
+    from sdrdesk.ui.repfile_actions import RepFileActions
     from sdrdesk.ui.single_instance import SingleInstance
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class AppParts:
     errors: ErrorReporter
     paths: DataPaths
     books: BookController = field(init=False)  # set by complete_app
+    repfile: RepFileActions = field(init=False)  # set by complete_app
 
 
 def ensure_qapplication() -> QApplication:
@@ -112,6 +114,9 @@ def complete_app(parts: AppParts) -> AppParts:
     parts.window.sig_restore_backup_requested.connect(books.offer_restore)
     parts.app.installEventFilter(FileOpenEventFilter(books))
     parts.books = books
+    from sdrdesk.ui.repfile_actions import RepFileActions
+
+    parts.repfile = RepFileActions(parts.window, ctx, books)
     return parts
 
 
@@ -193,12 +198,17 @@ class _FirstPaintTrigger(QObject):
 def _open_startup_book(parts: AppParts, args: argparse.Namespace) -> None:
     book, is_demo = parts.books.startup_book(getattr(args, "demo", False))
     requested = getattr(args, "open_file", None)
+    coach = getattr(args, "coach", None)
+    if coach:
+        parts.books.own_book = book
+        parts.repfile.open_for_coaching(Path(coach))
+        return
     if requested and Path(requested).suffix.lower() != ".sdrdesk":
         parts.books.open_file(Path(requested))
         return
     parts.books.open(book, is_demo=is_demo)
     if requested:
-        parts.books.open_file(Path(requested))  # explains that rep files come later
+        parts.books.open_file(Path(requested))  # asks: merge into my book, or coach
 
 
 def _warm_imports() -> None:

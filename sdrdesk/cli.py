@@ -40,6 +40,8 @@ def build_parser(commands: dict[str, ModuleType]) -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the demo book (its own file)")
     parser.add_argument("--open", metavar="FILE", dest="open_file",
                         help="open this book file (what a double-click on a file runs)")
+    parser.add_argument("--coach", metavar="FILE",
+                        help="open a rep file read-only for coaching (notes go to your own book)")
     parser.add_argument("--screenshot", metavar="PNG",
                         help="start, load the book, render the main window to PNG and exit")
     parser.add_argument("--self-test", action="store_true",

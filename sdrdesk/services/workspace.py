@@ -31,6 +31,13 @@ from sdrdesk.services.qualification import (
     QualificationService,
     wire_disqualified_hook,
 )
+from sdrdesk.services.repfile.coaching import (
+    CoachingInfo,
+    CoachingService,
+    discard_copy,
+    materialize_rep_file,
+)
+from sdrdesk.services.repfile.service import RepFileService
 from sdrdesk.services.research import ResearchService
 from sdrdesk.services.scripts import ScriptService
 from sdrdesk.services.sequences import SequenceService
@@ -44,7 +51,9 @@ log = logging.getLogger(__name__)
 
 
 class Workspace:
-    def __init__(self, book: Book, uow_factory: UowFactory, clock: Clock, *, is_demo: bool = False) -> None:
+    def __init__(self, book: Book, uow_factory: UowFactory, clock: Clock, *, is_demo: bool = False,
+                 backup_dir: Path | None = None, coaching: CoachingInfo | None = None,
+                 notes_book: Path | None = None) -> None:
         self.book = book  # services and commands only; panes use the services below
         self.uow_factory = uow_factory  # services and commands only
         self.clock = clock
@@ -72,6 +81,11 @@ class Workspace:
         # "disqualified: <why>", the sequence records the exit and keeps <why> as its detail.
         wire_disqualified_hook(self.qualification, lambda contact_id, reason: self.sequences.end_for_contact(
             contact_id, "disqualified", reason.partition(": ")[2]))
+        self.repfile = RepFileService(book.path, clock, backup_dir or book.path.parent / "backups")
+        # Coaching mode: this workspace is a read-only copy of a rep's file; notes and
+        # scorecards go to the manager's own book (`notes_book`).
+        self.coaching_of = coaching
+        self.coaching = CoachingService(notes_book or book.path, book.path, clock, rep=coaching)
 
     @property
     def path(self) -> Path:
@@ -115,12 +129,15 @@ class Workspace:
     def close(self) -> None:
         self.browse.close()
         self.book.close()
+        if self.coaching_of is not None:
+            discard_copy(self.coaching_of)
 
 
 def open_workspace(path: Path, clock: Clock, *, read_only: bool = False, is_demo: bool = False,
                    backup_dir: Path | None = None) -> Workspace:
     book = open_book(path, read_only=read_only, backup_dir=backup_dir)
-    workspace = Workspace(book, uow_factory_for(book.session_factory), clock, is_demo=is_demo)
+    workspace = Workspace(book, uow_factory_for(book.session_factory), clock, is_demo=is_demo,
+                          backup_dir=backup_dir)
     if not book.read_only and len(workspace.drafts):
         try:  # notes a previous session could not save (busy or full book, killed meanwhile)
             workspace.drafts.replay(workspace.calls.save_draft)
@@ -136,3 +153,18 @@ def restore_workspace(workspace: Workspace, backup: Path, clock: Clock, *,
     workspace.close()
     restored = restore_backup(path, backup)
     return open_workspace(path, clock, is_demo=is_demo, backup_dir=backup_dir), restored
+
+
+def open_coaching_workspace(rep_file: Path, clock: Clock, *, manager_book: Path,
+                            passphrase: str | None = None) -> Workspace:
+    """A rep's file, read-only by construction: checked, loaded into a temporary copy, and that
+    copy opened with its own read-only engine. Notes go to `manager_book`."""
+    open_book(manager_book).close()  # create or upgrade the manager's own book first
+    info = materialize_rep_file(rep_file, clock, passphrase)
+    try:
+        book = open_book(info.copy, read_only=True)
+    except BaseException:
+        discard_copy(info)
+        raise
+    return Workspace(book, uow_factory_for(book.session_factory), clock, coaching=info,
+                     notes_book=manager_book)

@@ -11,11 +11,24 @@ live in the domain modules, so adding a value needs no migration.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    event,
+    insert,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from sdrdesk.storage.base import Base, RecordMixin, UtcDateTime
 
@@ -433,6 +446,8 @@ Account.extra_fields = mapped_column(Text)  # JSON {column: value} of the file's
 Contact.external_id = mapped_column(String(100))
 Contact.extra_fields = mapped_column(Text)
 Contact.other_emails = mapped_column(Text)  # addresses after the first, one per line
+
+
 # -- sequences (issue 13) -------------------------------------------------------------------
 
 class ContactZone(Base):
@@ -445,3 +460,111 @@ class ContactZone(Base):
     id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), primary_key=True)  # the contact's
     zone_key: Mapped[str] = mapped_column(String(300))
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# --- issue 15: rep file (sync state, tombstones, conflicts) and coaching -------------------
+
+
+class Tombstone(Base):
+    """A record removed outright (not just flagged `deleted_at`): sync must delete it too."""
+
+    __tablename__ = "tombstones"
+    table_name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SyncDevice(Base):
+    """This book's own identity in rep files: one row (id 1), made on the first export/import."""
+
+    __tablename__ = "sync_device"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    rep_name: Mapped[str | None] = mapped_column(String(200))
+
+
+class SyncPeer(Base):
+    """What this book knows of another device's edits: everything it made up to `seen_until`
+    (that device's clock), learnt directly or through a third book."""
+
+    __tablename__ = "sync_peers"
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    seen_until: Mapped[datetime] = mapped_column(UtcDateTime)
+    rep_name: Mapped[str | None] = mapped_column(String(200))
+    last_import_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SyncOrigin(Base):
+    """Which device made a record's current version, when a merge brought it in. A row whose
+    `updated_at` no longer matches was edited here since, so this device is its origin."""
+
+    __tablename__ = "sync_origins"
+    table_name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class RepFileImport(RecordMixin, Base):
+    """One merge of a rep file: counts, and the backup that "Undo import" restores."""
+
+    __tablename__ = "repfile_imports"
+    file_name: Mapped[str] = mapped_column(String(500))
+    peer_device_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    rep_name: Mapped[str | None] = mapped_column(String(200))
+    exported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    backup_path: Mapped[str] = mapped_column(String(1000))
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    deleted: Mapped[int] = mapped_column(Integer, default=0)
+    conflicts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RepFileConflict(RecordMixin, Base):
+    """A record changed on both sides since the last sync: both versions, the kept one first."""
+
+    __tablename__ = "repfile_conflicts"
+    import_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repfile_imports.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(80))
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kept_side: Mapped[str] = mapped_column(String(10))  # "mine" or "file"
+    kept: Mapped[dict[str, Any]] = mapped_column(JSON)
+    other: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open / kept / took_other
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Scorecard(RecordMixin, Base):
+    """A manager's rubric answers on one call, qualification or handoff of a rep."""
+
+    __tablename__ = "scorecards"
+    rep_device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    rep_name: Mapped[str | None] = mapped_column(String(200))
+    subject_type: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    subject_label: Mapped[str | None] = mapped_column(String(300))
+    rubric_id: Mapped[str] = mapped_column(String(80))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    author: Mapped[str] = mapped_column(String(200))
+
+
+# Coaching notes name the rep they are about and a label for their record (migration 11).
+CoachingNote.rep_device_id = mapped_column(Uuid, index=True, nullable=True)  # type: ignore[attr-defined]
+CoachingNote.rep_name = mapped_column(String(200), nullable=True)  # type: ignore[attr-defined]
+CoachingNote.subject_label = mapped_column(String(300), nullable=True)  # type: ignore[attr-defined]
+
+ALL_MODELS = (*ALL_MODELS, RepFileImport, RepFileConflict, Scorecard)
+
+
+@event.listens_for(Session, "after_flush")
+def _record_tombstones(session: Session, _context: object) -> None:
+    """A record removed outright leaves a tombstone, so rep-file sync deletes it elsewhere too
+    (the app normally flags `deleted_at` instead; this catches `session.delete`)."""
+    gone = [obj for obj in session.deleted if isinstance(obj, RecordMixin)]
+    if gone:
+        now = datetime.now(UTC)
+        session.connection().execute(
+            insert(Tombstone).prefix_with("OR REPLACE"),
+            [{"table_name": obj.__tablename__, "record_id": obj.id, "deleted_at": now} for obj in gone],
+        )

@@ -13,21 +13,33 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from sdrdesk.domain.errors import RepFileNotSupported
 from sdrdesk.services.book_generator import DEMO_SIZE, write_book
 from sdrdesk.services.paths import DataPaths
-from sdrdesk.services.workspace import GoodBackup, Restored, Workspace, open_workspace, restore_workspace
+from sdrdesk.services.workspace import (
+    GoodBackup,
+    Restored,
+    Workspace,
+    open_coaching_workspace,
+    open_workspace,
+    restore_workspace,
+)
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
 
 log = logging.getLogger(__name__)
 
 REP_FILE_SUFFIX = ".sdrdesk"
+MERGE_CHOICE = "Merge into my book"
+COACH_CHOICE = "Open for coaching"
 
 
 class BookController(QObject):
     sig_open_failed = Signal(object)
     """Opening a book failed; carries the exception (already reported to the user)."""
+    sig_merge_requested = Signal(object)
+    """A rep file should be merged into the open book (carries its Path)."""
+    sig_coach_requested = Signal(object)
+    """A rep file should be opened for coaching (carries its Path)."""
 
     def __init__(self, ctx: PaneContext, paths: DataPaths, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +48,7 @@ class BookController(QObject):
         self.offer_restore_on_damage = True  # --screenshot asks nothing: it reports and exits 1
         self._announced_damage: Workspace | None = None
         ctx.bus.sig_error.connect(self._on_bus_error)  # "malformed" met by any later read or write
+        self.own_book: Path | None = None  # the last book of the user's own (not a rep's file)
 
     def startup_book(self, demo: bool) -> tuple[Path, bool]:
         """Which book to open at start: the demo when asked or when no data exists yet."""
@@ -51,13 +64,35 @@ class BookController(QObject):
     def open_file(self, path: Path) -> None:
         """What the OS asks us to open (file association, macOS open event, `--open`)."""
         if path.suffix.lower() == REP_FILE_SUFFIX:
-            exc = RepFileNotSupported(
-                f"{path.name} is an sdrdesk rep file. Importing rep files comes in a later "
-                "version of sdrdesk; the file was left unchanged.")
-            self.ctx.bus.sig_error.emit(exc)
-            self.sig_open_failed.emit(exc)
+            choice = self.ctx.prompter.choose(
+                "Open rep file",
+                f"{path.name} is an sdrdesk rep file. Merge its records into your book, or open it "
+                "read-only to coach the rep who sent it?",
+                [MERGE_CHOICE, COACH_CHOICE])
+            if choice == MERGE_CHOICE:
+                self.sig_merge_requested.emit(path)
+            elif choice == COACH_CHOICE:
+                self.sig_coach_requested.emit(path)
             return
         self.open(path)
+
+    def open_coaching(self, rep_file: Path, passphrase: str | None = None) -> None:
+        """Open a rep's file read-only for coaching; notes go to the user's own book."""
+        self.ctx.bus.sig_status_message.emit(f"Opening {rep_file.name} for coaching…")
+        current = self.ctx.workspace
+        manager_book = self.own_book or (current.path if current is not None and current.coaching_of is None
+                                         else self.startup_book(False)[0])
+        clock = self.ctx.clock
+
+        def work() -> Workspace:
+            return open_coaching_workspace(rep_file, clock, manager_book=manager_book, passphrase=passphrase)
+
+        self.own_book = manager_book
+        self.ctx.runner.run(work, self._on_opened, self._on_failed, serial_db=True)
+
+    def close_coaching(self) -> None:
+        """Back to the user's own book."""
+        self.open(self.own_book or self.startup_book(False)[0])
 
     def open(self, path: Path, *, is_demo: bool = False, read_only: bool = False) -> None:
         self.ctx.bus.sig_status_message.emit(
@@ -83,12 +118,15 @@ class BookController(QObject):
         if previous is not None and previous is not workspace:
             self.ctx.bus.sig_book_closing.emit(previous)  # pending drafts go to the old book
         self.ctx.workspace = workspace
-        if not workspace.is_demo:
+        if workspace.coaching_of is None:
+            self.own_book = workspace.path
+        if not workspace.is_demo and workspace.coaching_of is None:
             self.ctx.settings.set(S.LAST_BOOK, str(workspace.path))
         self.ctx.undo_stack.clear()
         self.ctx.bus.sig_book_opened.emit(workspace)
         self.ctx.bus.sig_status_message.emit(
-            f"Opened {workspace.path.name}" + (" (read-only)" if workspace.read_only else ""))
+            f"Coaching {workspace.coaching_of.rep_name} (read-only)" if workspace.coaching_of
+            else f"Opened {workspace.path.name}" + (" (read-only)" if workspace.read_only else ""))
         if previous is not None and previous is not workspace:
             previous.close()
 
