@@ -34,7 +34,7 @@ from sdrdesk.domain.cancel import CancelToken
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.focus import Focus
 from sdrdesk.services import book_queries as bq
-from sdrdesk.services.book_queries import BookFilters, BookIds, FilterOptions, QueryKind
+from sdrdesk.services.book_queries import BookFilters, BookIds, FilterOptions
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.models.book_tables import AccountTableModel, ContactTableModel
@@ -76,11 +76,13 @@ def run_book_search(request: BookRequest, cancel: CancelToken,
 class AccountsPane(Pane):
     OBJECT_NAME = "pane.accounts"
     TITLE = "Accounts and contacts"
+    RANKED = (bq.RELEVANCE, False)
 
     def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self._account_sort: tuple[str, bool] = ("name", False)
+        self._account_sort: tuple[str, bool] = ("name", False)  # the rep's column choice
         self._contact_sort: tuple[str, bool] = ("name", False)
+        self._relevance = True  # best match first while a query is typed, until a header is clicked
         self._last_result: BookIds | None = None
         self._last_minute = -1
         self._warmed: Workspace | None = None  # the book whose name ranks were built
@@ -204,7 +206,10 @@ class AccountsPane(Pane):
         if ws is None:
             return None
         filters = self.filter_bar.filters()
-        return BookRequest(ws, self.search_edit.text(), filters, self._account_sort, self._contact_sort)
+        text = self.search_edit.text()
+        if self._relevance and bq.parse_query(text).searches:
+            return BookRequest(ws, text, filters, self.RANKED, self.RANKED)
+        return BookRequest(ws, text, filters, self._account_sort, self._contact_sort)
 
     def run_search_now(self) -> None:
         request = self.current_request()
@@ -213,10 +218,7 @@ class AccountsPane(Pane):
 
     @Slot(str)
     def _on_search_text_edited(self, text: str) -> None:
-        if bq.parse_query(text).kind is QueryKind.TOO_SHORT:
-            self.search.cancel()
-            self.status.setText("Keep typing: one letter matches almost everything")
-            return
+        self._relevance = True  # a new query: best match first again
         request = self.current_request()
         if request is not None:
             self.search.request(request)
@@ -247,7 +249,22 @@ class AccountsPane(Pane):
         if result.contacts is not None:
             self.tabs.setTabText(CONTACTS_TAB, f"Contacts {len(result.contacts):,}")
         self.status.setText(search_status(result))
+        self._show_sort_indicators(request)
         self._show_current_table()
+
+    def _show_sort_indicators(self, request: BookRequest) -> None:
+        """No indicator while ranked by relevance; the column's otherwise."""
+        for view, model, (key, descending) in (
+                (self.accounts_view, self.accounts_model, request.account_sort),
+                (self.contacts_view, self.contacts_model, request.contact_sort)):
+            section = next((i for i, c in enumerate(model.columns) if c.key == key), -1)
+            order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+            header = view.horizontalHeader()
+            if header.sortIndicatorSection() != section or header.sortIndicatorOrder() != order:
+                header.blockSignals(True)  # showing the order, not asking for one
+                header.setSortIndicator(section, order)
+                header.blockSignals(False)
+                header.viewport().update()
 
     def _restore_current(self, view: QTableView, model: PagedTableModel, record_id: object) -> None:
         try:
@@ -286,12 +303,20 @@ class AccountsPane(Pane):
     @Slot(str, bool)
     def _on_accounts_sort_requested(self, key: str, descending: bool) -> None:
         self._account_sort = (key, descending)
+        self._leave_relevance()
         self.run_search_now()
 
     @Slot(str, bool)
     def _on_contacts_sort_requested(self, key: str, descending: bool) -> None:
         self._contact_sort = (key, descending)
+        self._leave_relevance()
         self.run_search_now()
+
+    def _leave_relevance(self) -> None:
+        """A header click sorts both tables by their columns until the query changes."""
+        if self._relevance and bq.parse_query(self.search_edit.text()).searches:
+            # The other table keeps the column its header shows (name until clicked).
+            self._relevance = False
 
     # -- selection, focus and keys ----------------------------------------------------
     def _current_view(self) -> QTableView:
