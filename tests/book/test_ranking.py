@@ -151,3 +151,21 @@ def test_the_name_index_follows_renames_tombstones_and_numbers(ranked_book: Work
     assert _ranked(ranked_book, "sun")[0] == ["Sunrise Ltd", "Big Sunset Co", "Rain Inc"]
     assert _ranked(ranked_book, "+33")[1] == []
     assert _ranked(ranked_book, "+1")[1] == []
+
+
+def test_a_typo_that_finds_nothing_suggests_the_closest_names(ranked_book: Workspace) -> None:
+    found = ranked_book.browse.search("Jonh", NO_FILTER, RANKED, RANKED)
+    assert (found.accounts, found.contacts) == ([], [])
+    assert found.suggestions[0] == "John Okafor"
+    assert ranked_book.browse.search("okafr", NO_FILTER, RANKED, RANKED).suggestions == ("John Okafor",)
+    assert set(ranked_book.browse.search("sumit logistcs", NO_FILTER, RANKED, RANKED).suggestions[:2]) == {
+        "Summit Logistics AG", "Summit Logistics GmbH"}  # names starting with the corrected words first
+    assert ranked_book.browse.search("xqzvw", NO_FILTER, RANKED, RANKED).suggestions == ()  # nothing close
+    assert ranked_book.browse.search("okafor", NO_FILTER, RANKED, RANKED).suggestions == ()  # found
+
+
+def test_the_status_line_offers_the_suggestions(qapp) -> None:  # type: ignore[no-untyped-def]
+    from sdrdesk.ui.widgets.book_table import search_status
+
+    found = bq.BookIds(bq.parse_query("jonh"), [], [], suggestions=("John Okafor", "Johnson Freight"))
+    assert search_status(found) == "No matches. Did you mean John Okafor, Johnson Freight?"
