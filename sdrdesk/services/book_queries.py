@@ -10,6 +10,7 @@ would cost more than the query.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import uuid
@@ -25,6 +26,7 @@ from sdrdesk.domain.phones import format_for_display, timezones_for_e164
 from sdrdesk.storage.search import (
     ParsedQuery,
     QueryKind,
+    fold,
     fts_available,
     install_fold_function,
     like_clause,
@@ -606,6 +608,75 @@ def suggest_names(conn: sqlite3.Connection, query: ParsedQuery, words: Sequence[
             if len(found) >= MAX_SUGGESTIONS:
                 return tuple(found[:MAX_SUGGESTIONS])
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked result as the CLI and the quick switcher show it."""
+
+    kind: str  # "account" or "contact"
+    rowid: int
+    id: uuid.UUID
+    name: str
+    company: str  # the contact's account; "" for an account
+    matched: tuple[str, ...]  # which fields hold the typed words: "name", "e-mail", "notes"...
+
+
+_HIT_SQL = {
+    "account": """
+        SELECT a.rowid, a.id, a.name, '', a.name, coalesce(a.domain, '') || ' ' || coalesce(a.website, ''),
+               a.industry, coalesce(a.city, '') || ' ' || coalesce(a.region, ''), NULL, NULL,
+               coalesce(a.phone_e164, ''),
+               coalesce(a.notes, '') || ' ' || coalesce(a.research_notes, '')
+        FROM accounts a WHERE a.rowid IN ({marks})""",
+    "contact": """
+        SELECT c.rowid, c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')),
+               coalesce(a.name, ''), trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')),
+               coalesce(a.name, '') || ' ' || coalesce(a.domain, ''), NULL, NULL, c.title, c.email,
+               (SELECT group_concat(coalesce(p.search_digits, '') || ' ' || coalesce(p.e164, ''), ' ')
+                FROM contact_phones p WHERE p.contact_id = c.id AND p.deleted_at IS NULL),
+               c.notes
+        FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.rowid IN ({marks})""",
+}
+_HIT_FIELDS = {"account": ("name", "domain", "industry", "place", "title", "e-mail", "phone", "notes"),
+               "contact": ("name", "company", "industry", "place", "title", "e-mail", "phone", "notes")}
+
+
+def search_hits(uow: SqlUnitOfWork, kind: str, rowids: Sequence[int], query: ParsedQuery) -> list[SearchHit]:
+    """Rows for `rowids` (in their order) with the fields the query matched in each."""
+    if not rowids:
+        return []
+    rows = {r[0]: r for r in raw_connection(uow).execute(
+        _HIT_SQL[kind].format(marks=_placeholders(len(rowids))), list(rowids))}
+    hits = []
+    for rowid in rowids:
+        row = rows.get(rowid)
+        if row is None:
+            continue
+        fields = dict(zip(_HIT_FIELDS[kind], row[4:], strict=True))
+        hits.append(SearchHit(kind, rowid, uuid.UUID(row[1]), row[2] or "(no name)", row[3],
+                              _matched_fields(fields, query)))
+    return hits
+
+
+def _matched_fields(fields: dict[str, str | None], query: ParsedQuery) -> tuple[str, ...]:
+    if query.kind is QueryKind.PHONE:
+        digits = query.terms[0]
+        phone = fields.get("phone") or ""
+        tokens = phone.replace("+", " ").split()
+        if query.international:
+            return ("phone",) if any(t.startswith("+" + digits) for t in phone.split()) else ()
+        return ("phone",) if any(t.startswith(digits) for t in tokens) else ()
+    if query.kind is QueryKind.SHORT:
+        return ("name",)
+    matched = []
+    for label, text in fields.items():
+        if not text:
+            continue
+        words = [fold(w) for w in re.findall(r"[^\W_]+", text)]
+        if any(any(w.startswith(t) for w in words) for t in query.terms):
+            matched.append(label)
+    return tuple(matched)
 
 
 def _placeholders(n: int) -> str:

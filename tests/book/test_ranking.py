@@ -169,3 +169,27 @@ def test_the_status_line_offers_the_suggestions(qapp) -> None:  # type: ignore[n
 
     found = bq.BookIds(bq.parse_query("jonh"), [], [], suggestions=("John Okafor", "Johnson Freight"))
     assert search_status(found) == "No matches. Did you mean John Okafor, Johnson Freight?"
+
+
+def test_cli_prints_the_same_ranked_results(ranked_book: Workspace,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from sdrdesk import cli
+
+    path = str(ranked_book.path)
+    assert cli.main(["search", "summit log", "--data", path, "--limit", "3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [(r["kind"], r["name"]) for r in out["results"]] == [
+        ("account", "Summit Logistics AG"), ("account", "Summit Logistics GmbH"),
+        ("account", "Big Summit Logistics")]
+    assert out["results"][0]["matched"] == ["name"] and out["accounts"] == 5
+    assert cli.main(["search", "+44", "--data", path]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "0 accounts, 1 contacts"
+    assert lines[1].startswith("contact ") and lines[1].endswith("John Okafor  (Sun Corp)  [phone]")
+    assert cli.main(["search", "jonh", "--data", path]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("Did you mean John Okafor")
+    assert cli.main(["search", "x", "--data", str(ranked_book.path.parent / "missing.db")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("sdrdesk search: there is no book at") and err.count("\n") == 1
