@@ -34,6 +34,7 @@ from sdrdesk.storage.search import (
     parse_query,
     prefix_range,
 )
+from sdrdesk.storage.search import text_tier as text_tier  # for the UI, which imports no storage
 
 if TYPE_CHECKING:  # no SQLAlchemy import for panes built before the first paint
     from sdrdesk.storage.unit_of_work import SqlUnitOfWork
@@ -620,18 +621,21 @@ class SearchHit:
     name: str
     company: str  # the contact's account; "" for an account
     matched: tuple[str, ...]  # which fields hold the typed words: "name", "e-mail", "notes"...
+    account_id: uuid.UUID | None  # the account itself, or the contact's
 
 
 _HIT_SQL = {
     "account": """
-        SELECT a.rowid, a.id, a.name, '', a.name, coalesce(a.domain, '') || ' ' || coalesce(a.website, ''),
+        SELECT a.rowid, a.id, a.name, '', a.id,
+               a.name, coalesce(a.domain, '') || ' ' || coalesce(a.website, ''),
                a.industry, coalesce(a.city, '') || ' ' || coalesce(a.region, ''), NULL, NULL,
                coalesce(a.phone_e164, ''),
                coalesce(a.notes, '') || ' ' || coalesce(a.research_notes, '')
         FROM accounts a WHERE a.rowid IN ({marks})""",
     "contact": """
         SELECT c.rowid, c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')),
-               coalesce(a.name, ''), trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')),
+               coalesce(a.name, ''), c.account_id,
+               trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')),
                coalesce(a.name, '') || ' ' || coalesce(a.domain, ''), NULL, NULL, c.title, c.email,
                (SELECT group_concat(coalesce(p.search_digits, '') || ' ' || coalesce(p.e164, ''), ' ')
                 FROM contact_phones p WHERE p.contact_id = c.id AND p.deleted_at IS NULL),
@@ -653,9 +657,9 @@ def search_hits(uow: SqlUnitOfWork, kind: str, rowids: Sequence[int], query: Par
         row = rows.get(rowid)
         if row is None:
             continue
-        fields = dict(zip(_HIT_FIELDS[kind], row[4:], strict=True))
+        fields = dict(zip(_HIT_FIELDS[kind], row[5:], strict=True))
         hits.append(SearchHit(kind, rowid, uuid.UUID(row[1]), row[2] or "(no name)", row[3],
-                              _matched_fields(fields, query)))
+                              _matched_fields(fields, query), uuid.UUID(row[4]) if row[4] else None))
     return hits
 
 

@@ -115,6 +115,20 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(QueryKind.TERMS, terms)
 
 
+def text_tier(text: str, query: ParsedQuery) -> int | None:
+    """The name tier of `book_queries.name_tiers` for any text (a command's title): 0 starts
+    with the first word and every word is whole, 1 starts with it, 2 every word whole, 3 every
+    word starts a word; None when a word is missing. Same rules, no index."""
+    words = [fold(w) for w in _WORD.findall(text)]
+    if not query.terms or not words:
+        return None
+    if not all(any(w.startswith(t) for w in words) for t in query.terms):
+        return None
+    whole = all(t in words for t in query.terms)
+    starts = words[0].startswith(query.terms[0])
+    return (0 if whole else 1) if starts else (2 if whole else 3)
+
+
 def prefix_range(prefix: str) -> tuple[str, str]:
     """(low, high) with `low <= x < high` for every x starting with `prefix` (NOCASE order)."""
     low = prefix.lower()
