@@ -97,7 +97,11 @@ class AccountsPane(Pane):
         self.search.sig_search_failed.connect(self._on_search_failed)
         self.search.sig_busy_changed.connect(self._on_search_busy_changed)
 
+        self._pending_focus: tuple[PagedTableModel, int] | None = None
         self._build_widgets()
+        for model in (self.accounts_model, self.contacts_model):
+            model.dataChanged.connect(lambda *_a, m=model: self._on_rows_arrived(m))
+            model.modelReset.connect(self._forget_pending_focus)
         self.accounts_model.sig_sort_requested.connect(self._on_accounts_sort_requested)
         self.contacts_model.sig_sort_requested.connect(self._on_contacts_sort_requested)
 
@@ -342,9 +346,11 @@ class AccountsPane(Pane):
     def _on_view_current_row_changed(self, model: PagedTableModel, current: QModelIndex) -> None:
         if not current.isValid():
             return
-        row = model.row_at(current.row())
+        row = model.cached_row(current.row())  # never a query on the GUI thread while paging
         if row is None:
+            self._pending_focus = (model, current.row())  # announced when its page arrives
             return
+        self._pending_focus = None
         if model is self.contacts_model:
             self.ctx.bus.set_focus(Focus(row.account_id, row.id))
             return
@@ -354,6 +360,22 @@ class AccountsPane(Pane):
         self.ctx.bus.set_focus(Focus(account_id, None))
         self.read(lambda ws: ws.browse.best_contact(account_id),
                   lambda contact_id: self._on_best_contact(account_id, contact_id))
+
+    def _on_rows_arrived(self, model: PagedTableModel) -> None:
+        pending = self._pending_focus
+        if pending is None or pending[0] is not model:
+            return
+        view = self.contacts_view if model is self.contacts_model else self.accounts_view
+        current = view.currentIndex()
+        if not current.isValid() or current.row() != pending[1]:
+            self._pending_focus = None  # the rep moved on; that row announced itself
+            return
+        if model.cached_row(current.row()) is not None:
+            self._on_view_current_row_changed(model, current)
+
+    @Slot()
+    def _forget_pending_focus(self) -> None:
+        self._pending_focus = None
 
     def _on_best_contact(self, account_id: uuid.UUID, contact_id: uuid.UUID | None) -> None:
         if contact_id is not None and self.ctx.bus.focus == Focus(account_id, None):
