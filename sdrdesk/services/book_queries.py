@@ -331,26 +331,49 @@ def _short_contacts(conn: sqlite3.Connection, query: ParsedQuery, source: str, w
 
 # -- relevance ------------------------------------------------------------------------------
 
-def name_tiers(conn: sqlite3.Connection, table: str, query: ParsedQuery) -> dict[int, int]:
+def name_tiers(conn: sqlite3.Connection, table: str, query: ParsedQuery,
+               vocabulary: Sequence[str] | None = None) -> dict[int, int]:
     """rowid -> tier for the rows whose name holds every typed word (lower is better):
     0 the name starts with the first word and every word is whole, 1 it starts with it,
     2 every word is a whole word of the name, 3 every word starts a word of the name.
     Rows matched elsewhere (e-mail, title, phone, company, notes) have no tier: they follow.
 
-    Three queries of the small name index (migration 12): a fraction of the full-text
-    lookup, where bm25 over every match cost 2.5-5x the lookup on the big book."""
+    Up to three queries of the small name index (migration 12), where bm25 over every match
+    cost 2.5-5x the full-text lookup on the big book. With the names' `vocabulary` (sorted
+    folded words) the whole-word query is skipped when it cannot differ from the prefix one
+    (each word is a name word with no longer word after it) or must find nothing."""
     if query.kind is not QueryKind.TERMS or not name_index_available(conn):
         return {}
     fts = _NAME_FTS[table]
     sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH ?"
     anywhere, words, start = query.name_matches()
     tiers = dict.fromkeys((r for (r,) in conn.execute(sql, (anywhere,))), 3)
-    if tiers:
+    if not tiers:
+        return tiers
+    whole = _whole_words(query.terms, vocabulary)
+    if whole is None:
         for (r,) in conn.execute(sql, (words,)):
             tiers[r] = 2
-        for (r,) in conn.execute(sql, (start,)):
-            tiers[r] -= 2
+    elif whole:
+        tiers = dict.fromkeys(tiers, 2)
+    for (r,) in conn.execute(sql, (start,)):
+        tiers[r] -= 2
     return tiers
+
+
+def _whole_words(terms: Sequence[str], vocabulary: Sequence[str] | None) -> bool | None:
+    """True: every name matching the terms as prefixes holds them as whole words; False: none
+    does (a term is no name word); None: unknown, ask the index."""
+    if vocabulary is None or any(len(t) < 2 or t.isdigit() for t in terms):
+        return None  # the vocabulary leaves such words out
+    always = True
+    for term in terms:
+        at = bisect_left(vocabulary, term)
+        if at == len(vocabulary) or vocabulary[at] != term:
+            return False  # no name has this word whole
+        if at + 1 < len(vocabulary) and vocabulary[at + 1].startswith(term):
+            always = False  # "smith" and "smithson": some names hold only the longer word
+    return True if always else None
 
 
 def by_relevance(ordered: list[int], tiers: dict[int, int]) -> list[int]:
@@ -491,6 +514,16 @@ class SortCache:
                 self._words = (fingerprint, _vocabulary(conn) if name_index_available(conn) else [])
             return self._words[1]
 
+    def fresh_name_words(self) -> list[str] | None:
+        """`name_words` if built (by the warm-up) and still current, else None: a search never
+        waits for a rebuild."""
+        with self._lock:
+            if self._words is None:
+                return None
+            conn = self._conn
+            fingerprint = (_fingerprint(conn, "accounts"), _fingerprint(conn, "contacts"))
+            return self._words[1] if self._words[0] == fingerprint else None
+
     def name_index_available(self, conn: sqlite3.Connection) -> bool:
         with self._lock:
             if self._names is None:
@@ -548,7 +581,7 @@ def search_book(uow: SqlUnitOfWork, text: str, filters: BookFilters = BookFilter
         if key == "name":
             return cache.matches(conn, table, match, descending, fts_table=fts_table)
         ordered = cache.matches(conn, table, match, False, fts_table=fts_table)
-        return by_relevance(ordered, name_tiers(conn, table, query))
+        return by_relevance(ordered, name_tiers(conn, table, query, cache.fresh_name_words()))
 
     def general_by(table: str, key: str, descending: bool) -> list[int]:
         if table == "accounts":

@@ -69,6 +69,8 @@ NO_FILTER = BookFilters()
 
 def _ranked(ws: Workspace, text: str, cache: bool = True,
             filters: BookFilters = NO_FILTER) -> tuple[list[str], list[str]]:
+    if cache:
+        ws.browse.warm_up()  # the name ranks and words, as the pane warms them after opening
     found = ws.browse.search(text, filters, RANKED, RANKED) if cache else None
     with ws.uow_factory() as uow:
         if found is None:  # the general SQL path (no sort cache)
