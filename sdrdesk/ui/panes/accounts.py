@@ -21,7 +21,6 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QStackedWidget,
     QTabBar,
@@ -43,7 +42,7 @@ from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
 from sdrdesk.ui.search_controller import SearchController
 from sdrdesk.ui.widgets.book_filters import BookFilterBar
-from sdrdesk.ui.widgets.book_table import book_table_view, search_status
+from sdrdesk.ui.widgets.book_table import StatusLabel, book_table_view, search_status
 
 if TYPE_CHECKING:
     from sdrdesk.services.workspace import Workspace
@@ -131,7 +130,7 @@ class AccountsPane(Pane):
         self.tabs.addTab("Accounts")
         self.tabs.addTab("Contacts")
         self.tabs.setDrawBase(False)
-        self.status = QLabel(self)
+        self.status = StatusLabel(self)
         self.status.setObjectName("book.status")
         self.status.setForegroundRole(self.status.foregroundRole())
 
@@ -148,8 +147,7 @@ class AccountsPane(Pane):
 
         bar = QHBoxLayout()
         bar.addWidget(self.tabs)
-        bar.addStretch(1)
-        bar.addWidget(self.status)
+        bar.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
