@@ -75,8 +75,8 @@ QUERIES: tuple[tuple[str, str, str], ...] = (
     ("+44", "cp", r"\+44"), ("+33", "cp", r"\+33"), ("+49 30", "cp", r"\+4930"),
     ("+61 4", "cp", r"\+614"), ("+1 212", "cp", r"\+1212"), ("+1 416", "cp", r"\+1416"),
     ("+49", "cp", r"\+49"), ("+61", "cp", r"\+61"),
-    # "030" dialled: Berlin (+49 30) or north-east France (03 0x = +33 30x); both are right
-    ("030", "cp", r"\+(4930|3330)"), ("416", "cp", r"\+1416"),
+    # "030" as dialled: Berlin (+49 30), north-east France (+33 30) or Melbourne (+61 3 0): all right
+    ("030", "cp", r"\+(4930|3330|6130)"), ("416", "cp", r"\+1416"),
     # typos that find nothing: the suggestion
     ("smitt", "s", "Smith"), ("tremblya", "s", "Tremblay"), ("sumit logistcs", "s", r"^Summit Logistics"),
     ("muler", "s", "Müller"), ("okafr", "s", "Okafor"),
