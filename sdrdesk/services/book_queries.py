@@ -192,7 +192,7 @@ def _text_search(conn: sqlite3.Connection, query: ParsedQuery, table: str, alias
         return (f"(SELECT rowid AS r FROM {fts_table} WHERE {fts_table} MATCH ?) f "
                 f"CROSS JOIN {table} {alias} ON {alias}.rowid = f.r")
     if query.uses_name_index:  # no FTS5: the stored E.164 text itself
-        where.append(f"{_E164_EXISTS[table]} LIKE ?")
+        where.append(_E164_LIKE[table])
         params.append(f"+{query.terms[0]}%")
         return f"{table} {alias}"
     install_fold_function(conn)
@@ -202,10 +202,10 @@ def _text_search(conn: sqlite3.Connection, query: ParsedQuery, table: str, alias
     return f"{table} {alias}"
 
 
-_E164_EXISTS = {
-    "accounts": "a.phone_e164",
-    "contacts": "(SELECT group_concat(p.e164, ' +') FROM contact_phones p "
-                "WHERE p.contact_id = c.id AND p.deleted_at IS NULL)",
+_E164_LIKE = {
+    "accounts": "a.phone_e164 LIKE ?",
+    "contacts": "EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id "
+                "AND p.deleted_at IS NULL AND p.e164 LIKE ?)",
 }
 
 

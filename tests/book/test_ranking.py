@@ -195,3 +195,13 @@ def test_cli_prints_the_same_ranked_results(ranked_book: Workspace,
     assert cli.main(["search", "x", "--data", str(ranked_book.path.parent / "missing.db")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("sdrdesk search: there is no book at") and err.count("\n") == 1
+
+
+def test_without_fts5_the_fallback_agrees(ranked_book: Workspace) -> None:
+    with ranked_book.uow_factory() as uow:
+        conn = bq.raw_connection(uow)
+        for text in ("+44", "+33", "+1", "ma", "j", "J O", "summit log", "sun"):
+            query = bq.parse_query(text)
+            for ids in (bq.contact_ids, bq.account_ids):
+                assert ids(conn, query, NO_FILTER, RELEVANCE, use_fts=False) == \
+                    ids(conn, query, NO_FILTER, RELEVANCE, use_fts=True), (text, ids.__name__)
