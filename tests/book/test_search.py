@@ -218,3 +218,14 @@ def test_rows_newer_than_the_ranks_sort_last_rather_than_fail(workspace: Workspa
         assert _names(workspace, "northwind", cache)[1] == ["Nora Body", "Jane Doe", "Aaron Aardvark"]
     finally:
         cache.close()
+
+
+@pytest.mark.parametrize("sort", [("name", False), (bq.RELEVANCE, False)])
+def test_one_or_two_letters_fold_accents_both_ways(workspace: Workspace, cache, sort) -> None:  # type: ignore[no-untyped-def]
+    for typed in ("mu", "mü", "MÜ", "Mu"):
+        accounts, contacts = _names(workspace, typed, cache, account_sort=sort, contact_sort=sort)
+        assert accounts == ["Müller Logistik AG"], typed
+        assert contacts == ["Jürgen Müller"], typed  # by last name
+    assert _names(workspace, "ju", cache, account_sort=sort, contact_sort=sort)[1] == ["Jürgen Müller"]
+    assert _names(workspace, "m", cache, account_sort=sort, contact_sort=sort)[0] == [
+        "Mystery Co", "Müller Logistik AG"]  # NOCASE order: plain letters, then accented spellings
