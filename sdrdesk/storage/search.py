@@ -5,8 +5,8 @@ the `unicode61` tokenizer cuts them) and each word becomes a quoted prefix term,
 `AND (`, `-` or `NEAR(` can never raise a syntax error. Input with no word left matches
 nothing. Phone-looking input ("(416) 555-0199", "+49 30 1234") collapses to its digits and
 matches the contact's phone column, which holds the raw, E.164 and national digit strings.
-A number typed with `+` means E.164: it matches the `e164` column of the name index only
-(migration 12), so `+44` never finds a `+33` number. A pasted number keeps working with a
+A number typed with `+` means E.164: it matches the E.164 index only (migration 12), so
+`+44` never finds a `+33` number. A pasted number keeps working with a
 `tel:` prefix, an extension ("x 12", "ext. 12") or the UK-style "(0)" after the country code.
 One or two letters search names only (`QueryKind.SHORT`): a name-ordered range scan, never
 the whole text index, where a 1-letter prefix matches most rows.
@@ -59,23 +59,23 @@ class ParsedQuery:
     def fts_match(self, phone_column: str | None = None) -> str:
         """The FTS5 MATCH expression: every word as a quoted prefix term, all required.
 
-        For an international number this is the name index's `e164` column."""
+        For an international number it is meant for the E.164 index (migration 12)."""
         if not self.searches:
             raise ValueError(f"a {self.kind.value} query has no MATCH expression")
         if self.kind is QueryKind.PHONE and self.international:
-            return f'e164 : "{self.terms[0]}"*'
+            return f'"{self.terms[0]}"*'  # for the E.164 index (one column)
         if self.kind is QueryKind.PHONE and phone_column:
             return f'{phone_column} : "{self.terms[0]}"*'
         return " ".join(f'"{term}"*' for term in self.terms)
 
     def name_matches(self) -> tuple[str, str, str]:
-        """MATCH expressions over the name index's `name` column, for ranking: (every term as
-        a prefix anywhere in the name, every term a whole word, the name starts with the first
-        term and holds the others)."""
+        """MATCH expressions over the name index (columns `first`, `rest`), for ranking: (every
+        term starts a word of the name, every term is a whole word of it, the first word starts
+        with the first term and the name holds the others)."""
         prefixes = " ".join(f'"{t}"*' for t in self.terms)
         words = " ".join(f'"{t}"' for t in self.terms)
-        start = " ".join([f'^"{self.terms[0]}"*', *(f'"{t}"*' for t in self.terms[1:])])
-        return f"name : ({prefixes})", f"name : ({words})", f"name : ({start})"
+        start = " ".join([f'first : "{self.terms[0]}"*', *(f'"{t}"*' for t in self.terms[1:])])
+        return prefixes, words, start
 
 
 def fold(text: str) -> str:
@@ -148,10 +148,10 @@ def fts_available(conn: sqlite3.Connection) -> bool:
 
 
 def name_index_available(conn: sqlite3.Connection) -> bool:
-    """True when the book carries the name index of migration 12 (a read-only book opened
-    without migrating may not)."""
-    return conn.execute("SELECT count(*) FROM sqlite_master WHERE name IN "
-                        "('account_name_fts', 'contact_name_fts')").fetchone()[0] == 2
+    """True when the book carries the name and E.164 indexes of migration 12 (a read-only
+    book opened without migrating may not)."""
+    return conn.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('account_name_fts', "
+                        "'contact_name_fts', 'account_e164_fts', 'contact_e164_fts')").fetchone()[0] == 4
 
 
 FOLD_FUNCTION = "sdr_fold"

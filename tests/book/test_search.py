@@ -36,9 +36,9 @@ def test_phone_looking_input_becomes_digits_for_the_phone_column() -> None:
     parsed = parse_query("(416) 555-0199")
     assert parsed.kind is QueryKind.PHONE and parsed.terms == ("4165550199",)
     assert parsed.fts_match(phone_column="phone") == 'phone : "4165550199"*'
-    typed_with_plus = parse_query("+1 (416) 555-0199")  # E.164: the name index's e164 column
-    assert typed_with_plus.international and typed_with_plus.terms == ("14165550199",)
-    assert typed_with_plus.fts_match(phone_column="phone") == 'e164 : "14165550199"*'
+    typed_with_plus = parse_query("+1 (416) 555-0199")  # E.164 digits, for the E.164 index only
+    assert typed_with_plus.international and typed_with_plus.uses_name_index
+    assert typed_with_plus.fts_match(phone_column="phone") == '"14165550199"*'
     assert parse_query("j").kind is QueryKind.SHORT
 
 
