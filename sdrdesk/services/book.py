@@ -65,6 +65,13 @@ class BookService:
         if cache is not None:
             cache.prepare()
 
+    def warm_up_names(self) -> None:
+        """Read the names' words (for "Did you mean" and the ranking) ahead of need; off the GUI
+        thread, a little after start-up so it never competes with the first pages."""
+        cache = self._sort_cache()
+        if cache is not None:
+            cache.name_words()
+
     def records_changed(self) -> None:
         """Accounts or contacts changed: the next search re-reads the name ranks."""
         if self._cache is not None:

@@ -522,12 +522,11 @@ class SortCache:
         return ranks
 
     def prepare(self) -> None:
-        """Build both tables' ranks and the name words now (a background job after the first
-        listing), so the rep's first keystrokes do not pay for them."""
+        """Build both tables' ranks now (a background job after the first listing), so the
+        rep's first keystrokes do not pay for them."""
         with self._lock:
             for table in _DEFAULT_ORDER:
                 self._fresh(table).ranks()
-        self.name_words()
 
     def all_ids(self, table: str, descending: bool) -> list[int]:
         with self._lock:
@@ -565,8 +564,8 @@ class SortCache:
     def name_words(self) -> list[str]:
         """The folded words of every account and contact name, sorted (for "Did you mean").
 
-        Read from the name index's vocabulary (~0.1 s at 400k names: a background warm-up
-        builds it) and kept until a name table changes."""
+        Read from the name index's vocabulary (~0.1 s at 400k names: `BookService.warm_up_names`
+        builds it a little after start-up) and kept until a name table changes."""
         with self._lock:
             conn = self._conn
             fingerprint = (_fingerprint(conn, "accounts"), _fingerprint(conn, "contacts"))

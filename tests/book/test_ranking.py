@@ -71,6 +71,7 @@ def _ranked(ws: Workspace, text: str, cache: bool = True,
             filters: BookFilters = NO_FILTER) -> tuple[list[str], list[str]]:
     if cache:
         ws.browse.warm_up()  # the name ranks and words, as the pane warms them after opening
+        ws.browse.warm_up_names()
     found = ws.browse.search(text, filters, RANKED, RANKED) if cache else None
     with ws.uow_factory() as uow:
         if found is None:  # the general SQL path (no sort cache)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ACCOUNTS_TAB, CONTACTS_TAB = 0, 1
+NAMES_WARM_UP_MS = 3000  # the names' words for ranking and typos: after start-up has settled
 _NAV_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -239,6 +240,7 @@ class AccountsPane(Pane):
             self._warmed = request.workspace  # warm the name ranks while the rep reads the list
             self.read(lambda ws: ws.browse.warm_up(), lambda _none: None,
                       lambda exc: log.info("ranks: %s", type(exc).__name__))
+            QTimer.singleShot(NAMES_WARM_UP_MS, self._warm_up_names)
         for model, view, ids in ((self.accounts_model, self.accounts_view, result.accounts),
                                  (self.contacts_model, self.contacts_view, result.contacts)):
             if ids is None:
@@ -358,6 +360,11 @@ class AccountsPane(Pane):
         self.ctx.bus.set_focus(Focus(account_id, None))
         self.read(lambda ws: ws.browse.best_contact(account_id),
                   lambda contact_id: self._on_best_contact(account_id, contact_id))
+
+    def _warm_up_names(self) -> None:
+        if self.ctx.workspace is not None:
+            self.read(lambda ws: ws.browse.warm_up_names(), lambda _none: None,
+                      lambda exc: log.info("name words: %s", type(exc).__name__))
 
     def _on_rows_arrived(self, model: PagedTableModel) -> None:
         pending = self._pending_focus
