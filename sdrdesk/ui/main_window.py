@@ -220,6 +220,9 @@ class MainWindow(QMainWindow):
             focus.setShortcut(QKeySequence(spec.shortcut))
             focus.triggered.connect(lambda _=False, name=spec.object_name: self.focus_pane(name))
             self.addAction(focus)
+        self.quick_switcher_action = self._action(self.view_menu, "&Quick switcher…", QKeySequence("Ctrl+K"),
+                                                  self.show_quick_switcher)
+        self.quick_switcher_action.setObjectName("action.quick_switcher")
         self.view_menu.addSeparator()
         self.layout_menu = self.view_menu.addMenu("&Layouts")
         self.layout_menu.aboutToShow.connect(self._fill_layout_menu)
@@ -284,6 +287,14 @@ class MainWindow(QMainWindow):
         reset = menu.addAction("&Reset layout")
         reset.setObjectName("action.layout.reset")
         reset.triggered.connect(self.reset_layout)
+
+    def show_quick_switcher(self) -> None:
+        """Ctrl+K: jump to a record or run a command (ui/widgets/quick_switcher.py)."""
+        from sdrdesk.ui.widgets.quick_switcher import QuickSwitcher  # imports the service DTOs: on first use
+
+        if getattr(self, "quick_switcher", None) is None:
+            self.quick_switcher = QuickSwitcher(self.ctx, self, self)
+        self.quick_switcher.open()
 
     # -- layouts ----------------------------------------------------------------------
     def apply_layout(self, name: str) -> None:
