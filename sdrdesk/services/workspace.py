@@ -18,6 +18,7 @@ from sdrdesk.domain.clock import Clock
 from sdrdesk.services.book import BookService
 from sdrdesk.services.calls import CallService
 from sdrdesk.services.csv_import.service import ImportService
+from sdrdesk.services.metrics import MetricsService
 from sdrdesk.services.objections import ObjectionService
 from sdrdesk.services.research import ResearchService
 from sdrdesk.services.scripts import ScriptService
@@ -42,6 +43,7 @@ class Workspace:
         self.scripts = ScriptService(uow_factory, clock)
         self.objections = ObjectionService(uow_factory, clock)
         self.imports = ImportService(uow_factory, clock)
+        self.metrics = MetricsService(uow_factory, clock)  # issue 17: metrics and review
 
     @property
     def path(self) -> Path:
