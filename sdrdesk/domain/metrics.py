@@ -27,7 +27,7 @@ REPLY_DISPOSITIONS: tuple[str, ...] = (
 POSITIVE_REPLY_DISPOSITIONS: tuple[str, ...] = ("positive_reply", "interested", "meeting_booked")
 BOUNCE_DISPOSITIONS: tuple[str, ...] = ("bounced",)
 REPLY_CHANNELS: tuple[str, ...] = ("email", "linkedin")
-# A source with at least this many records or touches in the period and no meeting booked is
+# A group with at least this many records created in the period and no meeting booked is
 # "volume without meetings".
 VOLUME_WITHOUT_MEETINGS_MIN = 50
 
@@ -89,19 +89,24 @@ METRICS: tuple[MetricDef, ...] = (
 )
 METRIC_BY_KEY: dict[str, MetricDef] = {m.key: m for m in METRICS}
 
+# The review follows a cohort: the contacts created (imported or added) in the period, from
+# then up to today, so a source is judged by what its records became.
 REVIEW_COLUMNS: tuple[MetricDef, ...] = (
-    MetricDef("created", "Created", Unit.COUNT, "Contacts created (imported or added) in the period."),
-    MetricDef("touched", "Touched", Unit.COUNT,
-              "Contacts with at least one call, e-mail or LinkedIn touch in the period."),
-    MetricDef("emails", "E-mails", Unit.COUNT, "E-mails sent in the period."),
-    MetricDef("bounce_rate", "Bounce rate", Unit.RATE, "Bounced ÷ e-mails sent."),
-    MetricDef("reply_rate", "Reply rate", Unit.RATE, "Replies ÷ e-mails sent."),
-    MetricDef("booked", "Booked", Unit.COUNT, "Meetings booked in the period."),
-    MetricDef("accepted", "Accepted", Unit.COUNT, "Meetings accepted by an AE in the period."),
-    MetricDef("rejected", "Rejected", Unit.COUNT, "Meetings rejected by an AE in the period."),
+    MetricDef("created", "Created", Unit.COUNT,
+              "Contacts created (imported or added) in the period: the cohort the row follows."),
+    MetricDef("worked", "Worked", Unit.COUNT,
+              "Of those, contacts with at least one call, e-mail or LinkedIn touch so far."),
+    MetricDef("emailed", "E-mailed", Unit.COUNT, "Of those, contacts sent at least one e-mail."),
+    MetricDef("bounce_rate", "Bounce rate", Unit.RATE,
+              "Contacts with a bounced e-mail ÷ contacts e-mailed."),
+    MetricDef("reply_rate", "Reply rate", Unit.RATE,
+              "Contacts who replied (e-mail or LinkedIn) ÷ contacts worked."),
+    MetricDef("booked", "Booked", Unit.COUNT, "Meetings booked with these contacts so far."),
+    MetricDef("accepted", "Accepted", Unit.COUNT,
+              "Of those meetings, accepted by an AE as an opportunity (and not rejected later)."),
+    MetricDef("rejected", "Rejected", Unit.COUNT, "Of those meetings, rejected by an AE."),
     MetricDef("opportunity_rate", "Opp. rate", Unit.RATE,
-              "Accepted meetings ÷ contacts touched: how many worked prospects became an "
-              "opportunity."),
+              "Accepted meetings ÷ contacts created: how many records became an opportunity."),
     MetricDef("pipeline", "Pipeline", Unit.MONEY, "Opportunity value of the accepted meetings."),
 )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,26 +34,36 @@ def _in(values: Sequence[str]) -> str:
 
 
 # SQL fragments, built once from the domain's definitions (constants, never user input).
-_OUT = "direction IS NOT 'inbound'"
+# They read `activity_rollup` (migration 14): live activities counted per UTC quarter-hour
+# and (kind, disposition, direction, long_call); '' stands for a missing value.
+_OUT = "direction <> 'inbound'"
 _CALL = "kind = 'call'"
 _CONNECT = f"({_CALL} AND disposition IN {_in(d.CONNECT_DISPOSITIONS)})"
 _CONVERSATION = (f"({_CALL} AND (disposition IN {_in(d.CONVERSATION_DISPOSITIONS)} OR "
-                 f"(disposition IN {_in(d.CONNECT_DISPOSITIONS)} AND "
-                 f"duration_seconds >= {int(d.CONVERSATION_MIN_SECONDS)})))")
+                 f"(disposition IN {_in(d.CONNECT_DISPOSITIONS)} AND long_call)))")
 _EMAIL = f"(kind = 'email' AND {_OUT})"
 _BOUNCE = f"({_EMAIL} AND disposition IN {_in(d.BOUNCE_DISPOSITIONS)})"
 _POSITIVE = f"(kind IN {_in(d.REPLY_CHANNELS)} AND disposition IN {_in(d.POSITIVE_REPLY_DISPOSITIONS)})"
 _REPLY = (f"(kind IN {_in(d.REPLY_CHANNELS)} AND (direction = 'inbound' OR disposition IN "
           f"{_in(d.REPLY_DISPOSITIONS + d.POSITIVE_REPLY_DISPOSITIONS)}))")
-_TOUCH = f"(kind IN ('call', 'email', 'linkedin') AND {_OUT})"
+ROLLUP_LONG_CALL_SECONDS = 120  # frozen in migration 14's triggers
+
+
+def _sum(condition: str) -> str:
+    return f"coalesce(sum(CASE WHEN {condition} THEN n END), 0)"
+
 
 ACTIVITY_SQL = f"""
-SELECT count(*), coalesce(sum({_CALL}), 0), coalesce(sum({_CONNECT}), 0),
-       coalesce(sum({_CONVERSATION}), 0), coalesce(sum({_EMAIL}), 0), coalesce(sum({_BOUNCE}), 0),
-       coalesce(sum({_REPLY}), 0), coalesce(sum({_POSITIVE}), 0)
-FROM activities INDEXED BY ix_activities_live_metrics
-WHERE deleted_at IS NULL AND occurred_at >= :s AND occurred_at < :e
+SELECT coalesce(sum(n), 0), {_sum(_CALL)}, {_sum(_CONNECT)}, {_sum(_CONVERSATION)},
+       {_sum(_EMAIL)}, {_sum(_BOUNCE)}, {_sum(_REPLY)}, {_sum(_POSITIVE)}
+FROM activity_rollup WHERE bucket >= :s AND bucket < :e
 """
+
+
+def _bucket(moment: datetime) -> str:
+    """The rollup bucket an instant on a quarter-hour starts (period bounds always are)."""
+    return stamp(moment)[:16]
+
 
 _BOOKED_AT = "coalesce(booked_at, created_at)"
 
@@ -133,12 +143,14 @@ class MetricsReport:
 
 @dataclass(frozen=True)
 class ReviewRow:
+    """One group of the review: the contacts created in the period, followed up to now."""
+
     group: str
     created: int
-    touched: int
-    emails: int
-    bounced: int
-    replies: int
+    worked: int
+    emailed: int
+    bounced: int  # contacts with a bounced e-mail
+    replied: int  # contacts who replied
     booked: int
     accepted: int
     rejected: int
@@ -149,26 +161,20 @@ class ReviewRow:
 
     @property
     def bounce_rate(self) -> float | None:
-        return d.ratio(self.bounced, self.emails)
+        return d.ratio(self.bounced, self.emailed)
 
     @property
     def reply_rate(self) -> float | None:
-        return d.ratio(self.replies, self.emails)
+        return d.ratio(self.replied, self.worked)
 
     @property
     def opportunity_rate(self) -> float | None:
-        return d.ratio(self.accepted, self.touched)
-
-    def value(self, key: str) -> float | None:
-        return float(getattr(self, key))
+        return d.ratio(self.accepted, self.created)
 
     def cells(self, currency: str = "") -> tuple[str, ...]:
         """The row as the review table shows it, in `REVIEW_COLUMNS` order."""
-        out = []
-        for col in d.REVIEW_COLUMNS:
-            raw = getattr(self, col.key) if col.key != "pipeline" else self.pipeline
-            out.append(d.format_value(raw, col.unit, currency))
-        return tuple(out)
+        return tuple(d.format_value(getattr(self, col.key), col.unit, currency)
+                     for col in d.REVIEW_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -228,7 +234,7 @@ def _bounds(start: datetime, end: datetime, now: datetime) -> dict[str, str]:
 
 
 def activity_counts(conn: sqlite3.Connection, start: datetime, end: datetime) -> tuple[int, ...]:
-    row = conn.execute(ACTIVITY_SQL, {"s": stamp(start), "e": stamp(end)}).fetchone()
+    row = conn.execute(ACTIVITY_SQL, {"s": _bucket(start), "e": _bucket(end)}).fetchone()
     return tuple(int(x) for x in row)
 
 
@@ -248,13 +254,12 @@ def _daily(conn: sqlite3.Connection, period: Period) -> tuple[DayActivity, ...]:
     for i, day in enumerate(days):
         a, b = d.day_bounds(day, zone)
         values.append("(?, ?, ?)")
-        params += [str(i), stamp(a), stamp(b)]
+        params += [str(i), _bucket(a), _bucket(b)]
     sql = (f"WITH days(i, s, e) AS (VALUES {', '.join(values)}) "
-           f"SELECT days.i, coalesce(sum({_CALL}), 0), coalesce(sum({_CONNECT}), 0), "
-           f"coalesce(sum({_EMAIL}), 0), coalesce(sum(kind = 'linkedin' AND {_OUT}), 0) "
-           "FROM days JOIN activities INDEXED BY ix_activities_live_metrics "
-           "ON occurred_at >= days.s AND occurred_at < days.e "
-           "WHERE deleted_at IS NULL GROUP BY days.i")
+           f"SELECT days.i, {_sum(_CALL)}, {_sum(_CONNECT)}, {_sum(_EMAIL)}, "
+           f"{_sum(f'kind = {chr(39)}linkedin{chr(39)} AND {_OUT}')} "
+           "FROM days JOIN activity_rollup ON bucket >= days.s AND bucket < days.e "
+           "GROUP BY days.i")
     found = {int(r[0]): r[1:] for r in conn.execute(sql, params)}
     out = []
     for i, day in enumerate(days):
@@ -316,57 +321,63 @@ _PEOPLE_JOIN = ("JOIN contacts c ON c.id = p.contact_id "
                 "LEFT JOIN source_labels sl ON sl.id = coalesce(c.source_label_id, acc.source_label_id)")
 
 
+def _exists(condition: str) -> str:
+    return ("EXISTS (SELECT 1 FROM activities a INDEXED BY ix_activities_live_contact "
+            f"WHERE a.contact_id = cohort.id AND a.deleted_at IS NULL AND {condition})")
+
+
+# The rollup's '' for a missing value is NULL on the activities themselves.
+_A_OUT = "a.direction IS NOT 'inbound'"
+_WORKED = f"a.kind IN ('call', 'email', 'linkedin') AND {_A_OUT}"
+_EMAILED = f"a.kind = 'email' AND {_A_OUT}"
+_BOUNCED = f"a.kind = 'email' AND a.disposition IN {_in(d.BOUNCE_DISPOSITIONS)} AND {_A_OUT}"
+_REPLIED = (f"a.kind IN {_in(d.REPLY_CHANNELS)} AND (a.direction = 'inbound' OR a.disposition IN "
+            f"{_in(d.REPLY_DISPOSITIONS + d.POSITIVE_REPLY_DISPOSITIONS)})")
+_FINAL_ACCEPTED = "(accepted_at IS NOT NULL AND (rejected_at IS NULL OR rejected_at < accepted_at))"
+_FINAL_REJECTED = "(rejected_at IS NOT NULL AND NOT {_FINAL_ACCEPTED})".replace(
+    "{_FINAL_ACCEPTED}", _FINAL_ACCEPTED)
+
+
 def _review_sql(dimension: Dimension) -> str:
+    """The cohort of contacts created in the period, grouped, followed up to now."""
     key = _GROUP_SQL[dimension]
     return f"""
-WITH act AS (
-    SELECT contact_id, sum({_EMAIL}) AS emails, sum({_BOUNCE}) AS bounced,
-           sum({_REPLY}) AS replies, max({_TOUCH}) AS touched
-    FROM activities INDEXED BY ix_activities_live_metrics
-    WHERE deleted_at IS NULL AND occurred_at >= :s AND occurred_at < :e AND contact_id IS NOT NULL
-    GROUP BY contact_id
+WITH cohort AS (
+    SELECT c.id AS id, {key} AS g
+    FROM contacts c INDEXED BY ix_contacts_created_at
+    LEFT JOIN accounts acc ON acc.id = c.account_id
+    LEFT JOIN source_labels sl ON sl.id = coalesce(c.source_label_id, acc.source_label_id)
+    WHERE c.deleted_at IS NULL AND c.created_at >= :s AND c.created_at < :e
 ), mt AS (
-    SELECT contact_id, sum({_within(_BOOKED_AT)}) AS booked, sum({_ACCEPTED}) AS accepted,
-           sum({_REJECTED}) AS rejected, sum({_PIPELINE}) AS pipeline
-    FROM meetings WHERE deleted_at IS NULL
-      AND ({_within(_BOOKED_AT)} OR {_ACCEPTED} OR {_REJECTED})
+    SELECT contact_id, count(*) AS booked, sum({_FINAL_ACCEPTED}) AS accepted,
+           sum({_FINAL_REJECTED}) AS rejected,
+           sum(CASE WHEN {_FINAL_ACCEPTED} THEN coalesce(opportunity_value, 0) ELSE 0 END) AS pipeline
+    FROM meetings
+    WHERE deleted_at IS NULL AND coalesce(booked_at, created_at) <= :now
+      AND contact_id IN (SELECT id FROM cohort)
     GROUP BY contact_id
-), cr AS (
-    SELECT id AS contact_id FROM contacts
-    WHERE deleted_at IS NULL AND created_at >= :s AND created_at < :e
 )
-SELECT g, sum(created), sum(touched), sum(emails), sum(bounced), sum(replies), sum(booked),
-       sum(accepted), sum(rejected), sum(pipeline)
-FROM (
-    SELECT {key} AS g, 0 AS created, p.touched, p.emails, p.bounced, p.replies,
-           0 AS booked, 0 AS accepted, 0 AS rejected, 0 AS pipeline
-    FROM act p {_PEOPLE_JOIN}
-    UNION ALL
-    SELECT {key}, 0, 0, 0, 0, 0, p.booked, p.accepted, p.rejected, p.pipeline
-    FROM mt p {_PEOPLE_JOIN}
-    UNION ALL
-    SELECT {key}, 1, 0, 0, 0, 0, 0, 0, 0, 0
-    FROM cr p {_PEOPLE_JOIN}
-)
-GROUP BY g
+SELECT cohort.g, count(*), sum({_exists(_WORKED)}), sum({_exists(_EMAILED)}),
+       sum({_exists(_BOUNCED)}), sum({_exists(_REPLIED)}), coalesce(sum(mt.booked), 0),
+       coalesce(sum(mt.accepted), 0), coalesce(sum(mt.rejected), 0), coalesce(sum(mt.pipeline), 0)
+FROM cohort LEFT JOIN mt ON mt.contact_id = cohort.id
+GROUP BY cohort.g
 """
 
 
 def rank_rows(rows: Sequence[ReviewRow]) -> tuple[ReviewRow, ...]:
     """Best first: opportunity rate, then pipeline, then meetings booked; flag volume without
-    meetings (at least `VOLUME_WITHOUT_MEETINGS_MIN` records or touches and none booked)."""
+    meetings (at least `VOLUME_WITHOUT_MEETINGS_MIN` records created and none booked)."""
     def key(r: ReviewRow) -> tuple[float, float, int, int, str]:
         rate = r.opportunity_rate
-        return (-(rate if rate is not None else -1.0), -r.pipeline, -r.booked, -r.touched, r.group)
+        return (-(rate if rate is not None else -1.0), -r.pipeline, -r.booked, -r.created, r.group)
 
     out = []
     for i, r in enumerate(sorted(rows, key=key), start=1):
-        volume = max(r.created, r.touched)
-        flagged = volume >= d.VOLUME_WITHOUT_MEETINGS_MIN and r.booked == 0
-        reason = (f"{r.created:,} created and {r.touched:,} touched, {r.emails:,} e-mails sent, "
-                  "0 meetings booked") if flagged else ""
-        out.append(ReviewRow(r.group, r.created, r.touched, r.emails, r.bounced, r.replies,
-                             r.booked, r.accepted, r.rejected, r.pipeline, i, flagged, reason))
+        flagged = r.created >= d.VOLUME_WITHOUT_MEETINGS_MIN and r.booked == 0
+        reason = (f"{r.created:,} created, {r.worked:,} worked, {r.emailed:,} e-mailed, "
+                  f"{r.replied:,} replied, 0 meetings booked") if flagged else ""
+        out.append(replace(r, rank=i, flagged=flagged, flag_reason=reason))
     return tuple(out)
 
 
@@ -377,8 +388,8 @@ def build_review(conn: sqlite3.Connection, period: Period, dimension: Dimension,
             for g, cr, t, em, b, rp, bk, ac, rj, pl in
             conn.execute(_review_sql(dimension), _bounds(period.start, period.end, now))]
     ranked = rank_rows(rows)
-    total = ReviewRow("Total", *(sum(getattr(r, f) for r in rows) for f in (
-        "created", "touched", "emails", "bounced", "replies", "booked", "accepted", "rejected",
+    total = ReviewRow("Total", *(sum(getattr(r, f) for r in rows) for f in (  # type: ignore[arg-type]
+        "created", "worked", "emailed", "bounced", "replied", "booked", "accepted", "rejected",
         "pipeline")))
     return Review(period, dimension, ranked, total, _currency(conn))
 

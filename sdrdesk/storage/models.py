@@ -336,3 +336,17 @@ class CallNoteDraft(RecordMixin, Base):
 
 
 ALL_MODELS = (*ALL_MODELS, CallNoteDraft)
+
+
+# -- issue 17: metrics and review ------------------------------------------------------------
+class ActivityRollup(Base):
+    """Derived, not synced: live activities counted per UTC quarter-hour (migration 14 keeps it
+    exact with triggers). Metrics read it instead of every activity; never written by code."""
+
+    __tablename__ = "activity_rollup"
+    bucket: Mapped[str] = mapped_column(Text, primary_key=True)  # "YYYY-MM-DD HH:MM" (UTC)
+    kind: Mapped[str] = mapped_column(Text, primary_key=True)
+    disposition: Mapped[str] = mapped_column(Text, primary_key=True)  # "" when none
+    direction: Mapped[str] = mapped_column(Text, primary_key=True)  # "" when none
+    long_call: Mapped[int] = mapped_column(Integer, primary_key=True)  # duration >= 120 s
+    n: Mapped[int] = mapped_column(Integer)

@@ -85,21 +85,31 @@ def test_today_and_month_pace(service: MetricsService) -> None:
     assert not r.pace.on_track
 
 
-def test_review_by_source_and_persona(service: MetricsService) -> None:
-    period = service.period(PeriodKind.THIS_WEEK, ZONE)
-    review = service.review(period, Dimension.SOURCE)
-    (row,) = review.rows
-    assert (row.group, row.created, row.touched, row.emails, row.bounced, row.replies) == (
-        "Webinar", 1, 2, 3, 1, 2)
-    assert (row.booked, row.accepted, row.rejected, row.pipeline) == (3, 1, 1, 24000.0)
-    assert row.opportunity_rate == 0.5 and row.bounce_rate == pytest.approx(1 / 3)
+def test_review_follows_the_contacts_created_in_the_period(service: MetricsService) -> None:
+    week = service.review(service.period(PeriodKind.THIS_WEEK, ZONE), Dimension.SOURCE)
+    (row,) = week.rows  # only Ana was created this week; her meetings count whenever booked
+    assert (row.group, row.created, row.worked, row.emailed, row.bounced, row.replied) == (
+        "Webinar", 1, 1, 1, 0, 1)
+    assert (row.booked, row.accepted, row.rejected, row.pipeline) == (5, 1, 0, 24000.0)
+    assert row.opportunity_rate == 1.0 and row.bounce_rate == 0.0
+    period = service.period(PeriodKind.CUSTOM, ZONE, date(2026, 2, 1), date(2026, 3, 31))
+    (both,) = service.review(period, Dimension.SOURCE).rows
+    assert (both.created, both.worked, both.emailed, both.bounced, both.replied) == (2, 2, 2, 1, 1)
+    assert (both.booked, both.accepted, both.rejected, both.pipeline) == (6, 1, 1, 24000.0)
+    assert (both.bounce_rate, both.reply_rate, both.opportunity_rate) == (0.5, 0.5, 0.5)
+    assert both.cells("USD ") == ("2", "2", "2", "50.0 %", "50.0 %", "6", "1", "1", "50.0 %",
+                                  "USD 24,000")
     by_persona = {r.group: r for r in service.review(period, Dimension.PERSONA).rows}
     ana, bo = by_persona["economic buyer"], by_persona["champion"]
-    assert (ana.created, ana.emails, ana.bounced, ana.replies, ana.booked, ana.accepted) == (1, 2, 0, 2, 3, 1)
-    assert (bo.created, bo.emails, bo.bounced, bo.replies, bo.booked, bo.rejected) == (0, 1, 1, 0, 0, 1)
+    assert (ana.bounced, ana.replied, ana.booked, ana.accepted, ana.rejected) == (0, 1, 5, 1, 0)
+    assert (bo.bounced, bo.replied, bo.booked, bo.accepted, bo.rejected) == (1, 0, 1, 0, 1)
     assert bo.reply_rate == 0.0 and bo.opportunity_rate == 0.0
     tiers = service.review(period, Dimension.ICP_TIER)
-    assert [r.group for r in tiers.rows] == ["A"] and tiers.total.booked == 3
+    assert [r.group for r in tiers.rows] == ["A"] and tiers.total.booked == 6
+    assert [r.group for r in service.review(period, Dimension.COUNTRY).rows] == ["US"]
+    assert [r.group for r in service.review(period, Dimension.INDUSTRY).rows] == ["Software"]
+    empty = service.review(service.period(PeriodKind.CUSTOM, ZONE, date(2025, 1, 1), date(2025, 1, 2)))
+    assert empty.rows == () and empty.total.opportunity_rate is None
 
 
 def test_review_ranks_sources_and_flags_volume_without_meetings(uow_factory) -> None:  # type: ignore[no-untyped-def]
@@ -108,8 +118,8 @@ def test_review_ranks_sources_and_flags_volume_without_meetings(uow_factory) -> 
         labels = {name: m.SourceLabel(name=name) for name in ("Good list", "Okay list", "Bulk list")}
         s.add_all(labels.values())
         s.flush()
-        for name, people, meetings, accepted in (("Good list", 10, 4, 3), ("Okay list", 20, 3, 1),
-                                                 ("Bulk list", 80, 0, 0)):
+        for name, people, meetings, accepted in (("Okay list", 20, 3, 1), ("Bulk list", 80, 0, 0),
+                                                 ("Good list", 10, 4, 3)):
             for i in range(people):
                 c = m.Contact(first_name="P", last_name=str(i), source_label_id=labels[name].id,
                               created_at=ny(3, 9, 9))
@@ -127,13 +137,51 @@ def test_review_ranks_sources_and_flags_volume_without_meetings(uow_factory) -> 
     assert [r.group for r in review.rows] == ["Good list", "Okay list", "Bulk list"]
     assert [r.rank for r in review.rows] == [1, 2, 3]
     assert [r.group for r in review.flagged] == ["Bulk list"]
-    assert review.flagged[0].flag_reason == "80 created and 80 touched, 80 e-mails sent, 0 meetings booked"
+    assert review.flagged[0].flag_reason == (
+        "80 created, 80 worked, 80 e-mailed, 0 replied, 0 meetings booked")
     assert review.total.created == 110 and review.total.pipeline == 40000.0
 
 
-def test_rank_puts_groups_without_touches_last() -> None:
-    rows = [ReviewRow("none", 5, 0, 0, 0, 0, 0, 0, 0, 0.0), ReviewRow("some", 5, 4, 4, 0, 0, 1, 0, 0, 0.0)]
+def test_rank_puts_groups_without_records_last() -> None:
+    rows = [ReviewRow("none", 0, 0, 0, 0, 0, 2, 0, 0, 0.0), ReviewRow("some", 5, 4, 4, 0, 0, 1, 0, 0, 0.0)]
     assert [r.group for r in rank_rows(rows)] == ["some", "none"]
+
+
+def test_rollup_stays_exact_through_edits_soft_deletes_and_deletes(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    make_known_book(uow_factory)
+    svc = MetricsService(uow_factory, FakeClock(NOW))
+    week = svc.period(PeriodKind.THIS_WEEK, ZONE)
+    assert svc.report(week).number("calls") == 4
+    with uow_factory() as uow:
+        calls = uow.session.query(m.Activity).filter_by(kind="call", deleted_at=None).all()
+        voicemail = next(a for a in calls if a.disposition == "voicemail")
+        voicemail.disposition, voicemail.duration_seconds = "conversation", 300
+        no_answer = next(a for a in calls
+                         if a.disposition == "no_answer" and a.occurred_at == ny(3, 9, 0, 10))
+        no_answer.deleted_at = NOW
+        monday = next(a for a in calls if a.disposition == "connected")
+        monday.occurred_at = ny(3, 2, 11)  # moved into last week
+        uow.commit()
+    r = svc.report(week)
+    assert (r.number("calls"), r.number("connects"), r.number("conversations")) == (2, 2, 2)
+    assert svc.report(svc.period(PeriodKind.LAST_WEEK, ZONE)).number("connects") == 1
+    with uow_factory() as uow:
+        uow.session.query(m.Activity).filter(m.Activity.kind == "email").delete()
+        uow.commit()
+    assert svc.report(week).number("emails") == 0
+    with uow_factory() as uow:  # the rollup equals a recount from scratch
+        conn = uow.session.connection().connection.driver_connection
+        live = conn.execute("SELECT count(*) FROM activities WHERE deleted_at IS NULL").fetchone()[0]
+        assert conn.execute("SELECT sum(n) FROM activity_rollup").fetchone()[0] == live
+        assert conn.execute("SELECT count(*) FROM activity_rollup WHERE n < 0").fetchone()[0] == 0
+
+
+def test_rollup_threshold_matches_the_conversation_definition() -> None:
+    from sdrdesk.services.metrics import ROLLUP_LONG_CALL_SECONDS
+    from sdrdesk.storage.migrations import m0014_metrics_indexes as step
+
+    assert d.CONVERSATION_MIN_SECONDS == ROLLUP_LONG_CALL_SECONDS
+    assert f">= {ROLLUP_LONG_CALL_SECONDS}" in step.SQL
 
 
 def test_onboarding_weeks_against_ramp_goals(service: MetricsService) -> None:
