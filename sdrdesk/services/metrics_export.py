@@ -80,11 +80,13 @@ _CSS = """
 body { font-family: sans-serif; font-size: 9pt; color: #1f2328; }
 h1 { font-size: 16pt; margin-bottom: 2px; }
 h2 { font-size: 12pt; margin-top: 14px; margin-bottom: 4px; }
-p.sub { color: #57606a; margin-top: 0; }
+p.sub, span.sub { color: #57606a; margin-top: 0; }
 table { border-collapse: collapse; }
 th { background: #eceef1; text-align: left; padding: 3px 6px; }
 td { padding: 2px 6px; border-bottom: 1px solid #d0d7de; }
 td.n { text-align: right; }
+th.n { text-align: right; }
+table.review { font-size: 7.5pt; }
 tr.flag td { background: #fdecea; }
 p.flag { color: #b42318; }
 """
@@ -108,18 +110,23 @@ def review_html(bundle: ReviewBundle, *, charts: bool = True) -> str:
                      f"<td>{_e(v.definition)}</td></tr>")
     parts.append("</table>")
     if charts:
-        parts.append("<h2>Activity per day</h2><p><img src='chart:activity' width='640'></p>")
-        parts.append("<h2>Funnel</h2><p><img src='chart:funnel' width='640'></p>")
+        # The charts carry their own titles; a caption under each keeps it with its picture.
+        parts.append("<p><img src='chart:activity' width='760'><br><span class='sub'>Activity per "
+                     "day: calls, e-mails and LinkedIn messages per day in the rep's zone.</span></p>")
+        parts.append("<p><img src='chart:funnel' width='760'><br><span class='sub'>Funnel: from "
+                     "dials to meetings accepted by AEs, in the period.</span></p>")
     for dimension, review in bundle.reviews.items():
-        parts.append(f"<h2>Review by {_e(d.DIMENSION_LABELS[dimension].lower())}</h2>")
+        label = d.DIMENSION_LABELS[dimension]
+        shown = label if label.startswith("ICP") else label.lower()
+        parts.append(f"<h2>Review by {_e(shown)}</h2>")
         for row in review.flagged:
             parts.append(f"<p class='flag'>Volume without meetings: {_e(row.group)} — "
                          f"{_e(row.flag_reason)}</p>")
-        if charts and dimension is Dimension.SOURCE:
-            parts.append("<p><img src='chart:sources' width='640'></p>")
-        parts.append("<table width='100%'><tr><th>#</th>"
-                     f"<th>{_e(d.DIMENSION_LABELS[dimension])}</th>"
-                     + "".join(f"<th>{_e(c.label)}</th>" for c in d.REVIEW_COLUMNS) + "</tr>")
+        widths = ["7.5%"] * (len(d.REVIEW_COLUMNS) - 1) + ["11%"]
+        parts.append("<table class='review' width='100%'><tr><th width='3%'>#</th>"
+                     f"<th width='18.5%'>{_e(label)}</th>"
+                     + "".join(f"<th class='n' width='{w}'>{_e(c.label)}</th>"
+                               for c, w in zip(d.REVIEW_COLUMNS, widths, strict=True)) + "</tr>")
         for row in (*review.rows, review.total):
             css = " class='flag'" if row.flagged else ""
             cells = "".join(f"<td class='n'>{_e(c)}</td>" for c in row.cells(review.currency))
@@ -127,6 +134,9 @@ def review_html(bundle: ReviewBundle, *, charts: bool = True) -> str:
             label = f"<b>{_e(row.group)}</b>" if row is review.total else _e(row.group)
             parts.append(f"<tr{css}><td>{rank}</td><td>{label}</td>{cells}</tr>")
         parts.append("</table>")
+        if charts and dimension is Dimension.SOURCE:
+            parts.append("<p><img src='chart:sources' width='760'><br><span class='sub'>Meetings "
+                         "booked and accepted per source (best ranked first).</span></p>")
     parts.append("<h2>Definitions</h2><table width='100%'>")
     for col in d.REVIEW_COLUMNS:
         parts.append(f"<tr><td>{_e(col.label)}</td><td>{_e(col.definition)}</td></tr>")

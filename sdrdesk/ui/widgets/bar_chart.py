@@ -141,7 +141,7 @@ def paint_chart(painter: QPainter, rect: QRectF, data: ChartData, palette: QPale
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, data.title)
     painter.setFont(font)
     x = area.right()
-    for i in reversed(range(len(data.series))):
+    for i in reversed(range(len(data.series) if len(data.series) > 1 else 0)):
         name = data.series[i].name
         w = fm.horizontalAdvance(name)
         x -= w
