@@ -33,29 +33,12 @@ def _in(values: Sequence[str]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
-# SQL fragments, built once from the domain's definitions (constants, never user input).
-# They read `activity_rollup` (migration 14): live activities counted per UTC quarter-hour
-# and (kind, disposition, direction, long_call); '' stands for a missing value.
-_OUT = "direction <> 'inbound'"
-_CALL = "kind = 'call'"
-_CONNECT = f"({_CALL} AND disposition IN {_in(d.CONNECT_DISPOSITIONS)})"
-_CONVERSATION = (f"({_CALL} AND (disposition IN {_in(d.CONVERSATION_DISPOSITIONS)} OR "
-                 f"(disposition IN {_in(d.CONNECT_DISPOSITIONS)} AND long_call)))")
-_EMAIL = f"(kind = 'email' AND {_OUT})"
-_BOUNCE = f"({_EMAIL} AND disposition IN {_in(d.BOUNCE_DISPOSITIONS)})"
-_POSITIVE = f"(kind IN {_in(d.REPLY_CHANNELS)} AND disposition IN {_in(d.POSITIVE_REPLY_DISPOSITIONS)})"
-_REPLY = (f"(kind IN {_in(d.REPLY_CHANNELS)} AND (direction = 'inbound' OR disposition IN "
-          f"{_in(d.REPLY_DISPOSITIONS + d.POSITIVE_REPLY_DISPOSITIONS)}))")
-ROLLUP_LONG_CALL_SECONDS = 120  # frozen in migration 14's triggers
-
-
-def _sum(condition: str) -> str:
-    return f"coalesce(sum(CASE WHEN {condition} THEN n END), 0)"
-
-
-ACTIVITY_SQL = f"""
-SELECT coalesce(sum(n), 0), {_sum(_CALL)}, {_sum(_CONNECT)}, {_sum(_CONVERSATION)},
-       {_sum(_EMAIL)}, {_sum(_BOUNCE)}, {_sum(_REPLY)}, {_sum(_POSITIVE)}
+# Period metrics read `activity_rollup` (migration 14): one row per UTC quarter-hour with
+# the counters below, kept exact by triggers from the same disposition sets as the domain's.
+ACTIVITY_SQL = """
+SELECT coalesce(sum(total), 0), coalesce(sum(calls), 0), coalesce(sum(connects), 0),
+       coalesce(sum(conversations), 0), coalesce(sum(emails), 0), coalesce(sum(bounces), 0),
+       coalesce(sum(replies), 0), coalesce(sum(positive), 0)
 FROM activity_rollup WHERE bucket >= :s AND bucket < :e
 """
 
@@ -72,23 +55,33 @@ def _within(column: str) -> str:
     return f"({column} >= :s AND {column} < :e)"
 
 
-_HELD = (f"({_within('held_at')} OR (held_at IS NULL AND cancelled_at IS NULL AND no_show_at IS NULL"
-         f" AND {_within('scheduled_at')} AND scheduled_at <= :now))")
-_NO_SHOW = f"({_within('no_show_at')} AND (held_at IS NULL OR held_at < no_show_at))"
+_LIVE = "deleted_at IS NULL"
 _ACCEPTED = _within("accepted_at")
 _REJECTED = _within("rejected_at")
 _PIPELINE = (f"CASE WHEN {_ACCEPTED} AND (rejected_at IS NULL OR rejected_at < accepted_at) "
              "THEN coalesce(opportunity_value, 0) ELSE 0 END")
 
+# One range scan per lifecycle step, each on its own index (migration 14).
 MEETING_SQL = f"""
-SELECT coalesce(sum({_within(_BOOKED_AT)}), 0), coalesce(sum({_HELD}), 0),
-       coalesce(sum({_NO_SHOW}), 0), coalesce(sum({_ACCEPTED}), 0),
-       coalesce(sum({_REJECTED}), 0), coalesce(sum({_PIPELINE}), 0)
-FROM meetings WHERE deleted_at IS NULL
+SELECT
+  (SELECT count(*) FROM meetings WHERE {_LIVE} AND {_within('booked_at')})
+  + (SELECT count(*) FROM meetings INDEXED BY ix_meetings_unbooked_created_at
+     WHERE booked_at IS NULL AND {_LIVE} AND {_within('created_at')}),
+  (SELECT count(*) FROM meetings INDEXED BY ix_meetings_live_held_at WHERE {_LIVE} AND {_within('held_at')})
+  + (SELECT count(*) FROM meetings WHERE {_LIVE} AND {_within('scheduled_at')} AND scheduled_at <= :now
+     AND held_at IS NULL AND cancelled_at IS NULL AND no_show_at IS NULL),
+  (SELECT count(*) FROM meetings INDEXED BY ix_meetings_live_no_show_at WHERE {_LIVE}
+     AND {_within('no_show_at')} AND (held_at IS NULL OR held_at < no_show_at)),
+  (SELECT count(*) FROM meetings INDEXED BY ix_meetings_live_accepted_at WHERE {_LIVE} AND {_ACCEPTED}),
+  (SELECT count(*) FROM meetings INDEXED BY ix_meetings_live_rejected_at WHERE {_LIVE} AND {_REJECTED}),
+  (SELECT coalesce(sum({_PIPELINE}), 0) FROM meetings INDEXED BY ix_meetings_live_accepted_at
+     WHERE {_LIVE} AND {_ACCEPTED})
 """
 
-_CURRENCY_SQL = ("SELECT currency FROM meetings WHERE deleted_at IS NULL AND currency IS NOT NULL "
-                 "GROUP BY currency ORDER BY count(*) DESC LIMIT 1")
+# The currency of the latest accepted opportunity labels money (one index step, not a scan).
+_CURRENCY_SQL = ("SELECT currency FROM meetings INDEXED BY ix_meetings_live_accepted_at "
+                 "WHERE deleted_at IS NULL AND accepted_at IS NOT NULL AND currency IS NOT NULL "
+                 "ORDER BY accepted_at DESC LIMIT 1")
 
 
 # -- DTOs -------------------------------------------------------------------------------
@@ -256,8 +249,7 @@ def _daily(conn: sqlite3.Connection, period: Period) -> tuple[DayActivity, ...]:
         values.append("(?, ?, ?)")
         params += [str(i), _bucket(a), _bucket(b)]
     sql = (f"WITH days(i, s, e) AS (VALUES {', '.join(values)}) "
-           f"SELECT days.i, {_sum(_CALL)}, {_sum(_CONNECT)}, {_sum(_EMAIL)}, "
-           f"{_sum(f'kind = {chr(39)}linkedin{chr(39)} AND {_OUT}')} "
+           "SELECT days.i, sum(calls), sum(connects), sum(emails), sum(linkedin) "
            "FROM days JOIN activity_rollup ON bucket >= days.s AND bucket < days.e "
            "GROUP BY days.i")
     found = {int(r[0]): r[1:] for r in conn.execute(sql, params)}

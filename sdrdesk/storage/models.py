@@ -341,12 +341,16 @@ ALL_MODELS = (*ALL_MODELS, CallNoteDraft)
 # -- issue 17: metrics and review ------------------------------------------------------------
 class ActivityRollup(Base):
     """Derived, not synced: live activities counted per UTC quarter-hour (migration 14 keeps it
-    exact with triggers). Metrics read it instead of every activity; never written by code."""
+    exact with triggers). Period metrics sum these rows instead of reading every activity."""
 
     __tablename__ = "activity_rollup"
     bucket: Mapped[str] = mapped_column(Text, primary_key=True)  # "YYYY-MM-DD HH:MM" (UTC)
-    kind: Mapped[str] = mapped_column(Text, primary_key=True)
-    disposition: Mapped[str] = mapped_column(Text, primary_key=True)  # "" when none
-    direction: Mapped[str] = mapped_column(Text, primary_key=True)  # "" when none
-    long_call: Mapped[int] = mapped_column(Integer, primary_key=True)  # duration >= 120 s
-    n: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    connects: Mapped[int] = mapped_column(Integer, default=0)
+    conversations: Mapped[int] = mapped_column(Integer, default=0)
+    emails: Mapped[int] = mapped_column(Integer, default=0)
+    bounces: Mapped[int] = mapped_column(Integer, default=0)
+    replies: Mapped[int] = mapped_column(Integer, default=0)
+    positive: Mapped[int] = mapped_column(Integer, default=0)
+    linkedin: Mapped[int] = mapped_column(Integer, default=0)

@@ -148,6 +148,8 @@ def test_rank_puts_groups_without_records_last() -> None:
 
 
 def test_rollup_stays_exact_through_edits_soft_deletes_and_deletes(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    from sdrdesk.storage.migrations import m0014_metrics_indexes as step
+
     make_known_book(uow_factory)
     svc = MetricsService(uow_factory, FakeClock(NOW))
     week = svc.period(PeriodKind.THIS_WEEK, ZONE)
@@ -172,16 +174,20 @@ def test_rollup_stays_exact_through_edits_soft_deletes_and_deletes(uow_factory) 
     with uow_factory() as uow:  # the rollup equals a recount from scratch
         conn = uow.session.connection().connection.driver_connection
         live = conn.execute("SELECT count(*) FROM activities WHERE deleted_at IS NULL").fetchone()[0]
-        assert conn.execute("SELECT sum(n) FROM activity_rollup").fetchone()[0] == live
-        assert conn.execute("SELECT count(*) FROM activity_rollup WHERE n < 0").fetchone()[0] == 0
+        assert conn.execute("SELECT sum(total) FROM activity_rollup").fetchone()[0] == live
+        negative = " OR ".join(f"{c} < 0" for c in step.COUNTERS)
+        assert conn.execute(f"SELECT count(*) FROM activity_rollup WHERE {negative}").fetchone()[0] == 0
 
 
-def test_rollup_threshold_matches_the_conversation_definition() -> None:
-    from sdrdesk.services.metrics import ROLLUP_LONG_CALL_SECONDS
+def test_rollup_definitions_match_the_domains() -> None:
     from sdrdesk.storage.migrations import m0014_metrics_indexes as step
 
-    assert d.CONVERSATION_MIN_SECONDS == ROLLUP_LONG_CALL_SECONDS
-    assert f">= {ROLLUP_LONG_CALL_SECONDS}" in step.SQL
+    assert d.CONVERSATION_MIN_SECONDS == step.LONG_CALL_SECONDS
+    assert set(step.CONNECT) == set(d.CONNECT_DISPOSITIONS)
+    assert set(step.CONVERSATION) == set(d.CONVERSATION_DISPOSITIONS)
+    assert set(step.REPLY) == set(d.REPLY_DISPOSITIONS + d.POSITIVE_REPLY_DISPOSITIONS)
+    assert set(step.POSITIVE) == set(d.POSITIVE_REPLY_DISPOSITIONS)
+    assert set(step.BOUNCE) == set(d.BOUNCE_DISPOSITIONS)
 
 
 def test_onboarding_weeks_against_ramp_goals(service: MetricsService) -> None:
