@@ -10,4 +10,5 @@ COMMANDS: tuple[str, ...] = (
     "sdrdesk.commands.generate",
     "sdrdesk.commands.import_csv",
     "sdrdesk.commands.export_csv",
+    "sdrdesk.commands.report",
 )

@@ -287,10 +287,12 @@ def build_report(conn: sqlite3.Connection, period: Period, now: datetime,
                              "meetings_held", "meetings_accepted"))
     zone = ZoneInfo(period.zone)
     today = now.astimezone(zone).date()
-    month = d.period_for(PeriodKind.THIS_MONTH, now, period.zone)
-    month_booked = booked if (period.first, period.last) == (month.first, month.last) else \
-        int(meeting_counts(conn, month.start, month.end, now)[0])
-    pace = d.pace_for(int(month_booked), monthly_goal, today)
+    pace = None
+    if period.first <= today <= period.last:  # pace is about the month under way
+        month = d.period_for(PeriodKind.THIS_MONTH, now, period.zone)
+        month_booked = booked if (period.first, period.last) == (month.first, month.last) else \
+            int(meeting_counts(conn, month.start, month.end, now)[0])
+        pace = d.pace_for(int(month_booked), monthly_goal, today)
     daily = _daily(conn, period) if with_daily else ()
     return MetricsReport(period, values, daily, funnel, pace, currency)
 
