@@ -223,3 +223,23 @@ def test_pdf_has_the_review_tables_and_charts(qtbot, uow_factory, tmp_path) -> N
     assert activity_chart(bundle.report).categories[0] == "01 Feb"
     assert funnel_chart(bundle.report).series[0].values[0] == 5
     assert source_chart(bundle.reviews[Dimension.SOURCE]).categories == ("Webinar",)
+
+
+def test_metrics_preferences_are_saved(make_app, qtbot) -> None:  # type: ignore[no-untyped-def]
+    parts = make_app()
+    dialog = parts.window.show_preferences()
+    qtbot.addWidget(dialog)
+    dialog.rep_zone.setCurrentIndex(dialog.rep_zone.findData("Europe/Berlin"))
+    dialog.meeting_goal.setValue(22)
+    dialog.ramp_calls.setText("100, 200")
+    dialog.ramp_meetings.setText("1, 2, 3")
+    dialog.save()
+    settings = parts.ctx.settings
+    assert settings.get(S.REP_TIMEZONE) == "Europe/Berlin"
+    assert settings.get(S.MONTHLY_MEETING_GOAL) == 22
+    assert (settings.get(S.RAMP_CALLS_GOALS), settings.get(S.RAMP_MEETINGS_GOALS)) == ("100, 200", "1, 2, 3")
+    dialog = parts.window.show_preferences()
+    qtbot.addWidget(dialog)
+    dialog.rep_zone.setEditText("Not/AZone")
+    dialog.save()
+    assert settings.get(S.REP_TIMEZONE) == ""  # unknown: follow the system
