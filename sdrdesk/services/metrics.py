@@ -315,53 +315,65 @@ _PEOPLE_JOIN = ("JOIN contacts c ON c.id = p.contact_id "
                 "LEFT JOIN source_labels sl ON sl.id = coalesce(c.source_label_id, acc.source_label_id)")
 
 
-def _exists(condition: str) -> str:
+def _one_of(column: str, values: Sequence[str]) -> str:
+    """Equalities rather than `IN (...)`: inside a correlated subquery SQLite rebuilds the IN
+    list's ephemeral table on every row."""
+    return "(" + " OR ".join(f"{column} = '{v}'" for v in values) + ")"
+
+
+def _exists(kind: str, condition: str = "1") -> str:
+    """Does the cohort contact have a live activity of `kind` matching `condition`? One seek
+    on (contact, kind[, disposition]) per contact."""
     return ("EXISTS (SELECT 1 FROM activities a INDEXED BY ix_activities_live_contact "
-            f"WHERE a.contact_id = cohort.id AND a.deleted_at IS NULL AND {condition})")
+            f"WHERE a.contact_id = cohort.id AND a.deleted_at IS NULL AND a.kind = '{kind}' "
+            f"AND {condition})")
 
 
-# The rollup's '' for a missing value is NULL on the activities themselves.
+# The rollup's counters and these must agree (tests/metrics checks the review against them).
 _A_OUT = "a.direction IS NOT 'inbound'"
-_WORKED = f"a.kind IN ('call', 'email', 'linkedin') AND {_A_OUT}"
-_EMAILED = f"a.kind = 'email' AND {_A_OUT}"
-_BOUNCED = f"a.kind = 'email' AND a.disposition IN {_in(d.BOUNCE_DISPOSITIONS)} AND {_A_OUT}"
-_REPLIED = (f"a.kind IN {_in(d.REPLY_CHANNELS)} AND (a.direction = 'inbound' OR a.disposition IN "
-            f"{_in(d.REPLY_DISPOSITIONS + d.POSITIVE_REPLY_DISPOSITIONS)})")
+_WORKED = " OR ".join(_exists(k, _A_OUT) for k in ("call", "email", "linkedin"))
+_EMAILED = _exists("email", _A_OUT)
+_BOUNCED = " OR ".join(_exists("email", f"a.disposition = '{v}' AND {_A_OUT}")
+                       for v in d.BOUNCE_DISPOSITIONS)
+_REPLY_CONDITION = (f"(a.direction = 'inbound' OR "
+                    f"{_one_of('a.disposition', d.REPLY_DISPOSITIONS + d.POSITIVE_REPLY_DISPOSITIONS)})")
+_REPLIED = " OR ".join(_exists(k, _REPLY_CONDITION) for k in d.REPLY_CHANNELS)
 _FINAL_ACCEPTED = "(accepted_at IS NOT NULL AND (rejected_at IS NULL OR rejected_at < accepted_at))"
-_FINAL_REJECTED = "(rejected_at IS NOT NULL AND NOT {_FINAL_ACCEPTED})".replace(
-    "{_FINAL_ACCEPTED}", _FINAL_ACCEPTED)
+_FINAL_REJECTED = f"(rejected_at IS NOT NULL AND NOT {_FINAL_ACCEPTED})"
 
 
 def _review_sql(dimension: Dimension) -> str:
-    """The cohort of contacts created in the period, grouped, followed up to now."""
+    """The cohort of contacts created in the period, grouped, followed up to now.
+
+    Two grouped halves over one materialised cohort: what the contacts did (index seeks per
+    contact) and the meetings booked with them; `build_review` adds the halves up.
+    """
     key = _GROUP_SQL[dimension]
     return f"""
-WITH cohort AS (
+WITH cohort AS MATERIALIZED (
     SELECT c.id AS id, {key} AS g
     FROM contacts c INDEXED BY ix_contacts_created_at
     LEFT JOIN accounts acc ON acc.id = c.account_id
     LEFT JOIN source_labels sl ON sl.id = coalesce(c.source_label_id, acc.source_label_id)
     WHERE c.deleted_at IS NULL AND c.created_at >= :s AND c.created_at < :e
-), mt AS (
-    SELECT contact_id, count(*) AS booked, sum({_FINAL_ACCEPTED}) AS accepted,
-           sum({_FINAL_REJECTED}) AS rejected,
-           sum(CASE WHEN {_FINAL_ACCEPTED} THEN coalesce(opportunity_value, 0) ELSE 0 END) AS pipeline
-    FROM meetings
-    WHERE deleted_at IS NULL AND coalesce(booked_at, created_at) <= :now
-      AND contact_id IN (SELECT id FROM cohort)
-    GROUP BY contact_id
 )
-SELECT cohort.g, count(*), sum({_exists(_WORKED)}), sum({_exists(_EMAILED)}),
-       sum({_exists(_BOUNCED)}), sum({_exists(_REPLIED)}), coalesce(sum(mt.booked), 0),
-       coalesce(sum(mt.accepted), 0), coalesce(sum(mt.rejected), 0), coalesce(sum(mt.pipeline), 0)
-FROM cohort LEFT JOIN mt ON mt.contact_id = cohort.id
+SELECT g, count(*), sum({_WORKED}), sum({_EMAILED}), sum({_BOUNCED}), sum({_REPLIED}),
+       0, 0, 0, 0
+FROM cohort GROUP BY g
+UNION ALL
+SELECT cohort.g, 0, 0, 0, 0, 0, count(*), sum({_FINAL_ACCEPTED}), sum({_FINAL_REJECTED}),
+       sum(CASE WHEN {_FINAL_ACCEPTED} THEN coalesce(m.opportunity_value, 0) ELSE 0 END)
+FROM cohort JOIN meetings m ON m.contact_id = cohort.id
+WHERE m.deleted_at IS NULL AND coalesce(m.booked_at, m.created_at) <= :now
 GROUP BY cohort.g
 """
 
 
 def rank_rows(rows: Sequence[ReviewRow]) -> tuple[ReviewRow, ...]:
     """Best first: opportunity rate, then pipeline, then meetings booked; flag volume without
-    meetings (at least `VOLUME_WITHOUT_MEETINGS_MIN` records created and none booked)."""
+    meetings (at least `VOLUME_WITHOUT_MEETINGS_MIN` records created and none booked).
+    A group with meetings but no contacts created in the period cannot occur: meetings are
+    only counted for the cohort."""
     def key(r: ReviewRow) -> tuple[float, float, int, int, str]:
         rate = r.opportunity_rate
         return (-(rate if rate is not None else -1.0), -r.pipeline, -r.booked, -r.created, r.group)
@@ -377,10 +389,12 @@ def rank_rows(rows: Sequence[ReviewRow]) -> tuple[ReviewRow, ...]:
 
 def build_review(conn: sqlite3.Connection, period: Period, dimension: Dimension,
                  now: datetime) -> Review:
-    rows = [ReviewRow(str(g), int(cr or 0), int(t or 0), int(em or 0), int(b or 0), int(rp or 0),
-                      int(bk or 0), int(ac or 0), int(rj or 0), float(pl or 0))
-            for g, cr, t, em, b, rp, bk, ac, rj, pl in
-            conn.execute(_review_sql(dimension), _bounds(period.start, period.end, now))]
+    sums: dict[str, list[float]] = {}
+    for g, *values in conn.execute(_review_sql(dimension), _bounds(period.start, period.end, now)):
+        row = sums.setdefault(str(g), [0.0] * 9)
+        for i, v in enumerate(values):
+            row[i] += float(v or 0)
+    rows = [ReviewRow(g, *(int(v) for v in vals[:8]), float(vals[8])) for g, vals in sums.items()]
     ranked = rank_rows(rows)
     total = ReviewRow("Total", *(sum(getattr(r, f) for r in rows) for f in (  # type: ignore[arg-type]
         "created", "worked", "emailed", "bounced", "replied", "booked", "accepted", "rejected",
