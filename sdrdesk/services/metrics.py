@@ -64,11 +64,13 @@ _PIPELINE = (f"CASE WHEN {_ACCEPTED} AND (rejected_at IS NULL OR rejected_at < a
 # One range scan per lifecycle step, each on its own index (migration 14).
 MEETING_SQL = f"""
 SELECT
-  (SELECT count(*) FROM meetings WHERE {_LIVE} AND {_within('booked_at')})
+  (SELECT count(*) FROM meetings INDEXED BY ix_meetings_live_booked_at
+     WHERE {_LIVE} AND {_within('booked_at')})
   + (SELECT count(*) FROM meetings INDEXED BY ix_meetings_unbooked_created_at
      WHERE booked_at IS NULL AND {_LIVE} AND {_within('created_at')}),
   (SELECT count(*) FROM meetings INDEXED BY ix_meetings_live_held_at WHERE {_LIVE} AND {_within('held_at')})
-  + (SELECT count(*) FROM meetings WHERE {_LIVE} AND {_within('scheduled_at')} AND scheduled_at <= :now
+  + (SELECT count(*) FROM meetings INDEXED BY ix_meetings_live_scheduled
+     WHERE {_LIVE} AND {_within('scheduled_at')} AND scheduled_at <= :now
      AND held_at IS NULL AND cancelled_at IS NULL AND no_show_at IS NULL),
   (SELECT count(*) FROM meetings INDEXED BY ix_meetings_live_no_show_at WHERE {_LIVE}
      AND {_within('no_show_at')} AND (held_at IS NULL OR held_at < no_show_at)),

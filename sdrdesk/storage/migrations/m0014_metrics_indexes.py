@@ -13,7 +13,8 @@
 - `ix_activities_live_contact`: (contact, kind, disposition, direction) over live rows, so the
   review answers "has this contact bounced / replied / been worked" with index seeks.
 - `ix_contacts_created_at`: the contacts created in a period (the review's cohort).
-- Partial indexes on the meeting lifecycle timestamps, so each period count is a range scan.
+- Partial covering indexes on the meeting lifecycle timestamps (live meetings only), so each
+  period count is an index-only range scan.
 Frozen DDL: never edit a released step; add a new one.
 """
 
@@ -100,9 +101,14 @@ END;
 CREATE INDEX ix_activities_live_contact ON activities (contact_id, kind, disposition, direction)
     WHERE deleted_at IS NULL;
 CREATE INDEX ix_contacts_created_at ON contacts (created_at);
+CREATE INDEX ix_meetings_live_booked_at ON meetings (booked_at) WHERE deleted_at IS NULL;
+CREATE INDEX ix_meetings_live_scheduled ON meetings (scheduled_at, held_at, cancelled_at, no_show_at)
+    WHERE deleted_at IS NULL;
 CREATE INDEX ix_meetings_live_held_at ON meetings (held_at) WHERE deleted_at IS NULL;
-CREATE INDEX ix_meetings_live_no_show_at ON meetings (no_show_at) WHERE deleted_at IS NULL;
-CREATE INDEX ix_meetings_live_accepted_at ON meetings (accepted_at) WHERE deleted_at IS NULL;
+CREATE INDEX ix_meetings_live_no_show_at ON meetings (no_show_at, held_at) WHERE deleted_at IS NULL;
+CREATE INDEX ix_meetings_live_accepted_at ON meetings (accepted_at, rejected_at, opportunity_value)
+    WHERE deleted_at IS NULL;
 CREATE INDEX ix_meetings_live_rejected_at ON meetings (rejected_at) WHERE deleted_at IS NULL;
-CREATE INDEX ix_meetings_unbooked_created_at ON meetings (created_at) WHERE booked_at IS NULL;
+CREATE INDEX ix_meetings_unbooked_created_at ON meetings (created_at)
+    WHERE booked_at IS NULL AND deleted_at IS NULL;
 """
