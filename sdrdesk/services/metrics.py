@@ -15,13 +15,16 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sdrdesk.domain import metrics as d
 from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.metrics import Dimension, MetricDef, Pace, Period, PeriodKind, Unit
 from sdrdesk.services.book_queries import raw_connection
-from sdrdesk.storage.unit_of_work import UowFactory
+
+if TYPE_CHECKING:  # panes import the DTOs below without loading the storage stack
+    from sdrdesk.storage.unit_of_work import UowFactory
 
 
 def stamp(moment: datetime) -> str:
@@ -317,29 +320,6 @@ _PEOPLE_JOIN = ("JOIN contacts c ON c.id = p.contact_id "
                 "LEFT JOIN source_labels sl ON sl.id = coalesce(c.source_label_id, acc.source_label_id)")
 
 
-def _one_of(column: str, values: Sequence[str]) -> str:
-    """Equalities rather than `IN (...)`: inside a correlated subquery SQLite rebuilds the IN
-    list's ephemeral table on every row."""
-    return "(" + " OR ".join(f"{column} = '{v}'" for v in values) + ")"
-
-
-def _exists(kind: str, condition: str = "1") -> str:
-    """Does the cohort contact have a live activity of `kind` matching `condition`? One seek
-    on (contact, kind[, disposition]) per contact."""
-    return ("EXISTS (SELECT 1 FROM activities a INDEXED BY ix_activities_live_contact "
-            f"WHERE a.contact_id = cohort.id AND a.deleted_at IS NULL AND a.kind = '{kind}' "
-            f"AND {condition})")
-
-
-# The rollup's counters and these must agree (tests/metrics checks the review against them).
-_A_OUT = "a.direction IS NOT 'inbound'"
-_WORKED = " OR ".join(_exists(k, _A_OUT) for k in ("call", "email", "linkedin"))
-_EMAILED = _exists("email", _A_OUT)
-_BOUNCED = " OR ".join(_exists("email", f"a.disposition = '{v}' AND {_A_OUT}")
-                       for v in d.BOUNCE_DISPOSITIONS)
-_REPLY_CONDITION = (f"(a.direction = 'inbound' OR "
-                    f"{_one_of('a.disposition', d.REPLY_DISPOSITIONS + d.POSITIVE_REPLY_DISPOSITIONS)})")
-_REPLIED = " OR ".join(_exists(k, _REPLY_CONDITION) for k in d.REPLY_CHANNELS)
 _FINAL_ACCEPTED = "(accepted_at IS NOT NULL AND (rejected_at IS NULL OR rejected_at < accepted_at))"
 _FINAL_REJECTED = f"(rejected_at IS NOT NULL AND NOT {_FINAL_ACCEPTED})"
 
@@ -347,8 +327,9 @@ _FINAL_REJECTED = f"(rejected_at IS NOT NULL AND NOT {_FINAL_ACCEPTED})"
 def _review_sql(dimension: Dimension) -> str:
     """The cohort of contacts created in the period, grouped, followed up to now.
 
-    Two grouped halves over one materialised cohort: what the contacts did (index seeks per
-    contact) and the meetings booked with them; `build_review` adds the halves up.
+    Two grouped halves over one materialised cohort: what the contacts did (one key lookup
+    each in `contact_activity_rollup`, migration 14) and the meetings booked with them;
+    `build_review` adds the halves up.
     """
     key = _GROUP_SQL[dimension]
     return f"""
@@ -359,9 +340,10 @@ WITH cohort AS MATERIALIZED (
     LEFT JOIN source_labels sl ON sl.id = coalesce(c.source_label_id, acc.source_label_id)
     WHERE c.deleted_at IS NULL AND c.created_at >= :s AND c.created_at < :e
 )
-SELECT g, count(*), sum({_WORKED}), sum({_EMAILED}), sum({_BOUNCED}), sum({_REPLIED}),
-       0, 0, 0, 0
-FROM cohort GROUP BY g
+SELECT g, count(*), coalesce(sum(r.worked > 0), 0), coalesce(sum(r.emailed > 0), 0),
+       coalesce(sum(r.bounced > 0), 0), coalesce(sum(r.replied > 0), 0), 0, 0, 0, 0
+FROM cohort LEFT JOIN contact_activity_rollup r ON r.contact_id = cohort.id
+GROUP BY g
 UNION ALL
 SELECT cohort.g, 0, 0, 0, 0, 0, count(*), sum({_FINAL_ACCEPTED}), sum({_FINAL_REJECTED}),
        sum(CASE WHEN {_FINAL_ACCEPTED} THEN coalesce(m.opportunity_value, 0) ELSE 0 END)

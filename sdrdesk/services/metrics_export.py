@@ -17,7 +17,6 @@ from pathlib import Path
 
 from sdrdesk.domain import metrics as d
 from sdrdesk.domain.metrics import Dimension
-from sdrdesk.services.csv_export import neutralise
 from sdrdesk.services.metrics import MetricsReport, Review, ReviewRow
 
 
@@ -35,6 +34,8 @@ def _rate(value: float | None) -> str:
 
 
 def write_review_csv(bundle: ReviewBundle, path: Path) -> Path:
+    from sdrdesk.services.csv_export import neutralise  # (loads the storage stack)
+
     path = Path(path)
     fd, tmp_name = tempfile.mkstemp(prefix=".review-", suffix=".csv", dir=path.parent or ".")
     try:

@@ -354,3 +354,15 @@ class ActivityRollup(Base):
     replies: Mapped[int] = mapped_column(Integer, default=0)
     positive: Mapped[int] = mapped_column(Integer, default=0)
     linkedin: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContactActivityRollup(Base):
+    """Derived, not synced: per contact, live touches, e-mails sent, bounces and replies
+    (migration 14's triggers). The source review reads it instead of each contact's activities."""
+
+    __tablename__ = "contact_activity_rollup"
+    contact_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    worked: Mapped[int] = mapped_column(Integer, default=0)
+    emailed: Mapped[int] = mapped_column(Integer, default=0)
+    bounced: Mapped[int] = mapped_column(Integer, default=0)
+    replied: Mapped[int] = mapped_column(Integer, default=0)

@@ -150,7 +150,7 @@ def test_rank_puts_groups_without_records_last() -> None:
 def test_rollup_stays_exact_through_edits_soft_deletes_and_deletes(uow_factory) -> None:  # type: ignore[no-untyped-def]
     from sdrdesk.storage.migrations import m0014_metrics_indexes as step
 
-    make_known_book(uow_factory)
+    book = make_known_book(uow_factory)
     svc = MetricsService(uow_factory, FakeClock(NOW))
     week = svc.period(PeriodKind.THIS_WEEK, ZONE)
     assert svc.report(week).number("calls") == 4
@@ -169,6 +169,8 @@ def test_rollup_stays_exact_through_edits_soft_deletes_and_deletes(uow_factory) 
     assert svc.report(svc.period(PeriodKind.LAST_WEEK, ZONE)).number("connects") == 1
     with uow_factory() as uow:
         uow.session.query(m.Activity).filter(m.Activity.kind == "email").delete()
+        booking = uow.session.query(m.Activity).filter_by(disposition="meeting_booked").one()
+        booking.contact_id = book.contact_id  # a merge moves Bo's touches to Ana
         uow.commit()
     assert svc.report(week).number("emails") == 0
     with uow_factory() as uow:  # the rollup equals a recount from scratch
@@ -177,6 +179,12 @@ def test_rollup_stays_exact_through_edits_soft_deletes_and_deletes(uow_factory) 
         assert conn.execute("SELECT sum(total) FROM activity_rollup").fetchone()[0] == live
         negative = " OR ".join(f"{c} < 0" for c in step.COUNTERS)
         assert conn.execute(f"SELECT count(*) FROM activity_rollup WHERE {negative}").fetchone()[0] == 0
+        people = dict(conn.execute("SELECT contact_id, worked FROM contact_activity_rollup"))
+        recount = dict(conn.execute(
+            "SELECT contact_id, sum(kind IN ('call', 'email', 'linkedin') AND direction IS NOT 'inbound') "
+            "FROM activities WHERE deleted_at IS NULL GROUP BY contact_id"))
+        assert {k: v for k, v in people.items() if v} == {k: v for k, v in recount.items() if v}
+        assert people[book.other_id.hex] == 0  # Bo has nothing left
 
 
 def test_rollup_definitions_match_the_domains() -> None:

@@ -10,8 +10,10 @@
   The disposition sets below are the domain's (`domain/metrics.py`) frozen at this version;
   tests/metrics checks they still agree. Changing a definition needs a new step that
   rebuilds the table (drop the triggers, recreate them, recount).
-- `ix_activities_live_contact`: (contact, kind, disposition, direction) over live rows, so the
-  review answers "has this contact bounced / replied / been worked" with index seeks.
+- `contact_activity_rollup`: per contact, how many live touches (worked), e-mails sent,
+  bounces and replies, kept by the same triggers (a contact merge that moves activities is an
+  update of `contact_id`), so the review answers "has this contact bounced / replied / been
+  worked" with one key lookup.
 - `ix_contacts_created_at`: the contacts created in a period (the review's cohort).
 - Partial covering indexes on the meeting lifecycle timestamps (live meetings only), so each
   period count is an index-only range scan.
@@ -31,6 +33,7 @@ POSITIVE = ("positive_reply", "interested", "meeting_booked")
 BOUNCE = ("bounced",)
 COUNTERS = ("total", "calls", "connects", "conversations", "emails", "bounces", "replies",
             "positive", "linkedin")
+PERSON_COUNTERS = ("worked", "emailed", "bounced", "replied")
 
 
 def _is_one_of(column: str, values: tuple[str, ...]) -> str:
@@ -64,20 +67,45 @@ def _bucket(t: str) -> str:
             f"(CAST(substr({t}.occurred_at, 15, 2) AS INTEGER) / 15) * 15)")
 
 
+def _person_flags(t: str) -> tuple[str, ...]:
+    """What one activity adds to its contact's counters (worked, e-mailed, bounced, replied)."""
+    out = f"coalesce({t}.direction, '') <> 'inbound'"
+    flags = _flags(t)
+    worked = f"(({t}.kind = 'call' OR {t}.kind = 'email' OR {t}.kind = 'linkedin') AND {out})"
+    return (worked, flags[4], flags[5], flags[6])
+
+
+def _upsert(table: str, key: str, key_expr: str, columns: tuple[str, ...], flags: tuple[str, ...],
+            when: str) -> str:
+    values = ", ".join((key_expr, *(f"coalesce({f}, 0)" for f in flags)))
+    updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
+    return (f"INSERT INTO {table} ({key}, {', '.join(columns)}) SELECT {values} "
+            f"WHERE {when} ON CONFLICT ({key}) DO UPDATE SET {updates};")
+
+
+def _subtract(table: str, key: str, key_expr: str, columns: tuple[str, ...], flags: tuple[str, ...],
+              when: str) -> str:
+    sets = ", ".join(f"{c} = {c} - coalesce({f}, 0)" for c, f in zip(columns, flags, strict=True))
+    return f"UPDATE {table} SET {sets} WHERE {key} = {key_expr} AND {when};"
+
+
 def _add(t: str) -> str:
-    values = ", ".join((_bucket(t), *(f"coalesce({f}, 0)" for f in _flags(t))))
-    updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in COUNTERS)
-    return (f"INSERT INTO activity_rollup (bucket, {', '.join(COUNTERS)}) SELECT {values} "
-            f"WHERE {t}.deleted_at IS NULL ON CONFLICT (bucket) DO UPDATE SET {updates};")
+    return (_upsert("activity_rollup", "bucket", _bucket(t), COUNTERS, _flags(t), f"{t}.deleted_at IS NULL")
+            + "\n    " + _upsert("contact_activity_rollup", "contact_id", f"{t}.contact_id",
+                                  PERSON_COUNTERS, _person_flags(t),
+                                  f"{t}.deleted_at IS NULL AND {t}.contact_id IS NOT NULL"))
 
 
 def _remove(t: str) -> str:
-    sets = ", ".join(f"{c} = {c} - coalesce({f}, 0)" for c, f in zip(COUNTERS, _flags(t), strict=True))
-    return f"UPDATE activity_rollup SET {sets} WHERE bucket = {_bucket(t)} AND {t}.deleted_at IS NULL;"
+    return (_subtract("activity_rollup", "bucket", _bucket(t), COUNTERS, _flags(t), f"{t}.deleted_at IS NULL")
+            + "\n    " + _subtract("contact_activity_rollup", "contact_id", f"{t}.contact_id",
+                                    PERSON_COUNTERS, _person_flags(t), f"{t}.deleted_at IS NULL"))
 
 
 _TABLE = ",\n    ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in COUNTERS)
+_PERSON_TABLE = ",\n    ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in PERSON_COUNTERS)
 _RECOUNT_FLAGS = ", ".join(f"coalesce(sum({f}), 0)" for f in _flags("a"))
+_RECOUNT_PERSON = ", ".join(f"coalesce(sum({f}), 0)" for f in _person_flags("a"))
 
 SQL = f"""
 CREATE TABLE activity_rollup (
@@ -87,6 +115,13 @@ CREATE TABLE activity_rollup (
 INSERT INTO activity_rollup (bucket, {', '.join(COUNTERS)})
     SELECT {_bucket("a")}, {_RECOUNT_FLAGS}
     FROM activities a WHERE a.deleted_at IS NULL GROUP BY 1;
+CREATE TABLE contact_activity_rollup (
+    contact_id CHAR(32) NOT NULL PRIMARY KEY,
+    {_PERSON_TABLE}
+) WITHOUT ROWID;
+INSERT INTO contact_activity_rollup (contact_id, {', '.join(PERSON_COUNTERS)})
+    SELECT a.contact_id, {_RECOUNT_PERSON}
+    FROM activities a WHERE a.deleted_at IS NULL AND a.contact_id IS NOT NULL GROUP BY 1;
 CREATE TRIGGER activity_rollup_ai AFTER INSERT ON activities BEGIN
     {_add("NEW")}
 END;
@@ -94,12 +129,10 @@ CREATE TRIGGER activity_rollup_ad AFTER DELETE ON activities BEGIN
     {_remove("OLD")}
 END;
 CREATE TRIGGER activity_rollup_au AFTER UPDATE OF occurred_at, kind, disposition, direction,
-        duration_seconds, deleted_at ON activities BEGIN
+        duration_seconds, deleted_at, contact_id ON activities BEGIN
     {_remove("OLD")}
     {_add("NEW")}
 END;
-CREATE INDEX ix_activities_live_contact ON activities (contact_id, kind, disposition, direction)
-    WHERE deleted_at IS NULL;
 CREATE INDEX ix_contacts_created_at ON contacts (created_at);
 CREATE INDEX ix_meetings_live_booked_at ON meetings (booked_at) WHERE deleted_at IS NULL;
 CREATE INDEX ix_meetings_live_scheduled ON meetings (scheduled_at, held_at, cancelled_at, no_show_at)

@@ -418,7 +418,11 @@ class MetricsPane(Pane):
 
         def done(bundle: ReviewBundle) -> None:
             # The CSV could be written on the worker; the PDF needs the GUI thread (fonts).
-            path = write_review_csv(bundle, target) if kind == "csv" else write_review_pdf(bundle, target)
+            try:
+                path = write_review_csv(bundle, target) if kind == "csv" else write_review_pdf(bundle, target)
+            except OSError as exc:
+                self.report_error(exc)
+                return
             self.ctx.bus.sig_status_message.emit(f"Review exported to {Path(path).name}")
 
         self.read(build, done)
