@@ -381,8 +381,8 @@ class MetricsPane(Pane):
             "Meetings booked per week against the ramp goal", [f"W{w.number}" for w in weeks],
             {"Booked": [w.booked for w in weeks], "Goal": [w.goal_meetings or 0 for w in weeks]}))
         self.ramp_table.set_table(
-            ("Week", "Calls", "Goal", "Connects", "Conversations", "E-mails", "Replies", "Booked",
-             "Goal", "Held", "Accepted", "Met"),
+            ("Week", "Calls", "Call goal", "Connects", "Conversations", "E-mails", "Replies", "Booked",
+             "Meeting goal", "Held", "Accepted", "Met"),
             [(f"W{w.number} {w.first:%d %b}" + (" (so far)" if w.partial else ""), f"{w.calls:,}",
               "-" if w.goal_calls is None else str(w.goal_calls), f"{w.connects:,}",
               f"{w.conversations:,}", f"{w.emails:,}", f"{w.replies:,}", str(w.booked),

@@ -207,17 +207,17 @@ def paint_chart(painter: QPainter, rect: QRectF, data: ChartData, palette: QPale
         return bars
 
     # vertical bars: axis on the left, categories along the bottom
-    axis_w = fm.horizontalAdvance(value_format(peak)) + 8
+    steps = _steps(peak)
+    ticks = [value_format(peak * step / steps) for step in range(steps + 1)]
+    axis_w = max(fm.horizontalAdvance(t) for t in ticks) + 8
     plot = QRectF(area.left() + axis_w, area.top(), area.width() - axis_w, area.height() - line * 1.4)
-    painter.setPen(QPen(grid, 1))
-    for step in range(5):
-        y = plot.bottom() - plot.height() * step / 4
+    for step in range(steps + 1):
+        y = plot.bottom() - plot.height() * step / steps
         painter.setPen(QPen(grid, 1, Qt.PenStyle.DotLine if step else Qt.PenStyle.SolidLine))
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         painter.setPen(muted)
         painter.drawText(QRectF(area.left(), y - line / 2, axis_w - 4, line),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         value_format(peak * step / 4))
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, ticks[step])
     band = plot.width() / n
     label_every = max(1, int((fm.horizontalAdvance(max(data.categories, key=len)) + 10) // band) + 1)
     for ci, cat in enumerate(data.categories):
@@ -245,10 +245,16 @@ def paint_chart(painter: QPainter, rect: QRectF, data: ChartData, palette: QPale
     return bars
 
 
+def _steps(peak: float) -> int:
+    """Grid steps that give round tick labels for a `_nice` maximum (20 -> 4 x 5, 50 -> 5 x 10)."""
+    mantissa = peak / 10 ** (len(str(int(peak))) - 1) if peak >= 1 else peak * 10
+    return 4 if round(mantissa, 3) in (2.0, 20.0) else 5
+
+
 def _nice(value: float) -> float:
     """A round axis maximum at or above `value` (1, 2, 2.5, 5 x 10^n)."""
-    if value <= 0:
-        return 1.0
+    if value <= 5:
+        return 5.0  # counts: whole-number ticks
     magnitude = 10 ** (len(str(int(value))) - 1)
     for step in (1, 2, 2.5, 5, 10):
         if value <= step * magnitude:
