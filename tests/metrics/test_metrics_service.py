@@ -214,3 +214,23 @@ def test_goal_lists_and_definitions_are_data() -> None:
     assert "meeting_booked" in d.CONNECT_DISPOSITIONS and "voicemail" not in d.CONNECT_DISPOSITIONS
     assert all(m.definition for m in (*d.METRICS, *d.REVIEW_COLUMNS))
     assert d.weekdays_between(date(2026, 3, 1), date(2026, 3, 31)) == 22
+
+
+def test_a_rep_file_opened_read_only_has_the_same_metrics(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Coaching mode opens the rep's file read-only: metrics and the review only read."""
+    from sdrdesk.services.workspace import open_workspace
+    from sdrdesk.storage.engine import open_book
+    from sdrdesk.storage.unit_of_work import uow_factory_for
+
+    path = tmp_path / "rep.db"
+    book = open_book(path)
+    make_known_book(uow_factory_for(book.session_factory))
+    book.close()
+    ws = open_workspace(path, FakeClock(NOW), read_only=True)
+    try:
+        assert ws.read_only
+        week = ws.metrics.period(PeriodKind.THIS_WEEK, ZONE)
+        assert ws.metrics.report(week).number("calls") == 4
+        assert ws.metrics.reviews(week)[Dimension.SOURCE].total.created == 1
+    finally:
+        ws.close()
