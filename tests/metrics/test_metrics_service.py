@@ -234,3 +234,32 @@ def test_a_rep_file_opened_read_only_has_the_same_metrics(tmp_path) -> None:  # 
         assert ws.metrics.reviews(week)[Dimension.SOURCE].total.created == 1
     finally:
         ws.close()
+
+
+def test_generated_meetings_have_a_consistent_lifecycle(demo_book_file) -> None:  # type: ignore[no-untyped-def]
+    """The demo's meetings: every step after the one before it, and one source never books."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{demo_book_file.as_uri()}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT booked_at, scheduled_at, held_at, no_show_at, cancelled_at,"
+                            " accepted_at, rejected_at, opportunity_value FROM meetings").fetchall()
+        assert len(rows) == 1500 // 50
+        for booked, scheduled, held, no_show, cancelled, accepted, rejected, value in rows:
+            assert booked < scheduled
+            assert not (accepted and rejected)
+            assert (accepted is None) == (value is None)
+            if accepted or rejected:
+                assert held and (accepted or rejected) > held
+            if held and no_show:
+                assert held > no_show  # a no-show held later
+            assert not (cancelled and held)
+        silent = conn.execute(
+            "SELECT count(*) FROM meetings m JOIN contacts c ON c.id = m.contact_id"
+            " JOIN source_labels s ON s.id = c.source_label_id WHERE s.name = 'ZoomInfo export'"
+        ).fetchone()[0]
+        assert silent == 0
+        positive = conn.execute("SELECT count(*) FROM activities WHERE disposition = 'positive_reply'")
+        assert positive.fetchone()[0] > 0
+    finally:
+        conn.close()

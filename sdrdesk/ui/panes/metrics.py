@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -102,7 +103,7 @@ class MetricsPane(Pane):
             self.period_box.addItem(d.PERIOD_LABELS[kind], kind.value)
         saved = ctx.settings.get(S.METRICS_PERIOD)
         self.period_box.setCurrentIndex(max(0, self.period_box.findData(saved)))
-        today = QDate.currentDate()
+        today = QDate(self.today())
         self.first_edit = QDateEdit(today.addDays(-13), self)
         self.last_edit = QDateEdit(today, self)
         for edit, name in ((self.first_edit, "metrics.first"), (self.last_edit, "metrics.last")):
@@ -222,7 +223,7 @@ class MetricsPane(Pane):
         self.start_edit.setCalendarPopup(True)
         self.start_edit.setDisplayFormat("yyyy-MM-dd")
         start = QDate.fromString(self.ctx.settings.get(S.REP_START_DATE), "yyyy-MM-dd")
-        self.start_edit.setDate(start if start.isValid() else QDate.currentDate().addDays(-55))
+        self.start_edit.setDate(start if start.isValid() else QDate(self.today()).addDays(-55))
         self.start_edit.dateChanged.connect(self._on_start_changed)
         self.onboarding_note = QLabel(page)
         self.onboarding_note.setObjectName("metrics.onboardingNote")
@@ -246,6 +247,10 @@ class MetricsPane(Pane):
 
     def zone(self) -> str:
         return rep_zone_name(self.ctx.settings.get(S.REP_TIMEZONE))
+
+    def today(self) -> date:
+        """Today in the rep's zone (the injected clock)."""
+        return self.ctx.clock.now().astimezone(ZoneInfo(self.zone())).date()
 
     def period_kind(self) -> PeriodKind:
         return PeriodKind(self.period_box.currentData())
