@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from PySide6.QtCore import QPointF, QSize
-from PySide6.QtGui import QFont, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPointF, QSize
+from PySide6.QtGui import QFont, QHelpEvent, QImage
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from sdrdesk.domain.metrics import Dimension, PeriodKind
 from sdrdesk.services.metrics_export import ReviewBundle, write_review_csv
@@ -124,6 +124,10 @@ def test_charts_render_readably_in_both_themes(qtbot, scheme: str) -> None:  # t
     tip = chart.tooltip_at(rect.center())
     assert tip == "Tue\nCalls: 7\nE-mails: 2"
     assert chart.tooltip_at(QPointF(-5, -5)) == ""
+    point = rect.center().toPoint()
+    QApplication.sendEvent(chart, QHelpEvent(QEvent.Type.ToolTip, point, chart.mapToGlobal(point)))
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == tip, timeout=3000)
+    QToolTip.hideText()
     img = render_image(chart.data, QSize(300, 200), palette, QFont())
     assert not img.isNull()
     assert len({img.pixel(x, y) for x in range(0, img.width(), 4) for y in range(0, img.height(), 4)}) > 4
