@@ -80,10 +80,16 @@ def ensure_book(path: Path) -> None:
 
 
 def raw_same_sql(conn: sqlite3.Connection, period: d.Period, now: datetime) -> None:
+    """Every statement `report` + `review` run, on a plain connection (no session, no DTOs)."""
     M.activity_counts(conn, period.start, period.end)
     M.meeting_counts(conn, period.start, period.end, now)
+    month = d.period_for(PeriodKind.THIS_MONTH, now, period.zone)
+    if period.first <= now.date() <= period.last and (period.first, period.last) != (month.first, month.last):
+        M.meeting_counts(conn, month.start, month.end, now)  # the pace
+    M._currency(conn)
     M._daily(conn, period)
     conn.execute(M._review_sql(Dimension.SOURCE), M._bounds(period.start, period.end, now)).fetchall()
+    M._currency(conn)
 
 
 def trigger_cost(rows: int = 100_000) -> dict[str, float]:
