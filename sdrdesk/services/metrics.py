@@ -333,7 +333,7 @@ def _review_sql(dimension: Dimension) -> str:
     """
     key = _GROUP_SQL[dimension]
     return f"""
-WITH cohort AS MATERIALIZED (
+WITH cohort AS (  -- used twice: SQLite >= 3.35 materialises it once
     SELECT c.id AS id, {key} AS g
     FROM contacts c INDEXED BY ix_contacts_created_at
     LEFT JOIN accounts acc ON acc.id = c.account_id
