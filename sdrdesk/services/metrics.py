@@ -1,9 +1,10 @@
 """The rep's metrics for a period, the source/segment review and the onboarding ramp (no Qt).
 
-Everything is counted in SQL on the session's own sqlite3 connection, read-only, from the
-activities and the meetings' lifecycle timestamps (migration 7), over the index-only range
-scans of migration 14. What each number means lives in `domain/metrics.py` as data; the SQL
-below is built from those same disposition sets.
+Everything is counted in SQL on the session's own sqlite3 connection, read-only: activity
+counts from migration 14's rollups (per UTC quarter-hour, and per contact for the review),
+meetings from their lifecycle timestamps (migration 7) over index-only range scans. What each
+number means lives in `domain/metrics.py` as data; the rollup triggers use the same
+disposition sets (tests/metrics checks they agree).
 
 Times are stored as naive UTC text ("YYYY-MM-DD HH:MM:SS.ffffff"), so period bounds are
 compared as text in that exact format.
@@ -32,10 +33,6 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-def _in(values: Sequence[str]) -> str:
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
-
-
 # Period metrics read `activity_rollup` (migration 14): one row per UTC quarter-hour with
 # the counters below, kept exact by triggers from the same disposition sets as the domain's.
 ACTIVITY_SQL = """
@@ -49,9 +46,6 @@ FROM activity_rollup WHERE bucket >= :s AND bucket < :e
 def _bucket(moment: datetime) -> str:
     """The rollup bucket an instant on a quarter-hour starts (period bounds always are)."""
     return stamp(moment)[:16]
-
-
-_BOOKED_AT = "coalesce(booked_at, created_at)"
 
 
 def _within(column: str) -> str:
@@ -315,11 +309,6 @@ _GROUP_SQL: dict[Dimension, str] = {
     Dimension.ICP_TIER: "coalesce(nullif(acc.icp_tier, ''), '(none)')",
     Dimension.PERSONA: "coalesce(nullif(trim(c.persona), ''), '(none)')",
 }
-_PEOPLE_JOIN = ("JOIN contacts c ON c.id = p.contact_id "
-                "LEFT JOIN accounts acc ON acc.id = c.account_id "
-                "LEFT JOIN source_labels sl ON sl.id = coalesce(c.source_label_id, acc.source_label_id)")
-
-
 _FINAL_ACCEPTED = "(accepted_at IS NOT NULL AND (rejected_at IS NULL OR rejected_at < accepted_at))"
 _FINAL_REJECTED = f"(rejected_at IS NOT NULL AND NOT {_FINAL_ACCEPTED})"
 

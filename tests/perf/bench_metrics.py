@@ -46,16 +46,20 @@ DEFAULT_BOOK = Path("/tmp/sdrdesk-bench/metrics-1m.db")
 SIZE = BookSize(accounts=5_000, contacts=20_000, activities=1_000_000)
 ZONE = "America/New_York"
 
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
 _NO_ROLLUP_SQL = f"""
 SELECT count(*), sum(kind = 'call'),
-       sum(kind = 'call' AND disposition IN {M._in(d.CONNECT_DISPOSITIONS)}),
-       sum(kind = 'call' AND (disposition IN {M._in(d.CONVERSATION_DISPOSITIONS)} OR
-           (disposition IN {M._in(d.CONNECT_DISPOSITIONS)} AND duration_seconds >= 120))),
+       sum(kind = 'call' AND disposition IN {_in(d.CONNECT_DISPOSITIONS)}),
+       sum(kind = 'call' AND (disposition IN {_in(d.CONVERSATION_DISPOSITIONS)} OR
+           (disposition IN {_in(d.CONNECT_DISPOSITIONS)} AND duration_seconds >= 120))),
        sum(kind = 'email' AND direction IS NOT 'inbound'),
        sum(kind = 'email' AND direction IS NOT 'inbound' AND disposition = 'bounced'),
        sum(kind IN ('email', 'linkedin') AND (direction = 'inbound' OR disposition IN
-           {M._in(d.REPLY_DISPOSITIONS + d.POSITIVE_REPLY_DISPOSITIONS)})),
-       sum(kind IN ('email', 'linkedin') AND disposition IN {M._in(d.POSITIVE_REPLY_DISPOSITIONS)})
+           {_in(d.REPLY_DISPOSITIONS + d.POSITIVE_REPLY_DISPOSITIONS)})),
+       sum(kind IN ('email', 'linkedin') AND disposition IN {_in(d.POSITIVE_REPLY_DISPOSITIONS)})
 FROM activities WHERE deleted_at IS NULL AND occurred_at >= ? AND occurred_at < ?
 """
 
