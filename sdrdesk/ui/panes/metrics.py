@@ -1,8 +1,8 @@
 """The Metrics and review pane: a period's numbers, the source review, onboarding, definitions.
 
-Everything is read through `workspace.metrics` off the GUI thread (one read per tab), so the
-pane works the same on the rep's own book and on a rep file opened read-only in coaching
-mode. Charts are QPainter bar charts with their numbers in a table beside them.
+Everything is read through `workspace.metrics` off the GUI thread (one read for the tab in
+view), so the pane works the same on the rep's own book and on a rep file opened read-only in
+coaching mode. The tabs are small views (`ui/widgets/metrics_views.py`) that draw one DTO each.
 """
 
 from __future__ import annotations
@@ -11,18 +11,13 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTableView,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -36,53 +31,12 @@ from sdrdesk.services.metrics import MetricsReport, Onboarding, Review, parse_go
 from sdrdesk.services.metrics_export import ReviewBundle, definitions_html, write_review_csv
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
-from sdrdesk.ui.metrics_charts import activity_chart, funnel_chart, source_chart, write_review_pdf
-from sdrdesk.ui.models.metrics_tables import TextTableModel
+from sdrdesk.ui.metrics_charts import write_review_pdf
 from sdrdesk.ui.panes.base import Pane
-from sdrdesk.ui.widgets.bar_chart import BarChart, chart_from_rows
-from sdrdesk.ui.widgets.metric_tiles import MetricTiles
+from sdrdesk.ui.widgets.metrics_views import OverviewView, RampView, ReviewView
 
-_TILE_KEYS = ("calls", "connects", "connect_rate", "conversations", "emails", "replies",
-              "reply_rate", "positive_replies", "meetings_booked", "meetings_held", "no_show_rate",
-              "meetings_accepted", "opportunity_value")
 _PERIODS = (PeriodKind.TODAY, PeriodKind.THIS_WEEK, PeriodKind.LAST_WEEK, PeriodKind.THIS_MONTH,
             PeriodKind.LAST_MONTH, PeriodKind.LAST_30, PeriodKind.LAST_90, PeriodKind.CUSTOM)
-
-
-def _table(name: str, parent: QWidget) -> tuple[QTableView, TextTableModel]:
-    view = QTableView(parent)
-    view.setObjectName(name)
-    model = TextTableModel(view)
-    view.setModel(model)
-    view.verticalHeader().hide()
-    view.setAlternatingRowColors(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(False)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
-    return view, model
-
-
-def fit_width(view: QTableView) -> None:
-    """Size the columns to their contents and let the view ask for that width (no h-scroll)."""
-    view.resizeColumnsToContents()
-    width = view.horizontalHeader().length() + view.frameWidth() * 2
-    width += view.verticalScrollBar().sizeHint().width()
-    view.setMinimumWidth(min(width, 520))
-
-
-def _chart_with_table(name: str, parent: QWidget) -> tuple[QSplitter, BarChart, TextTableModel, QTableView]:
-    split = QSplitter(Qt.Orientation.Horizontal, parent)
-    split.setObjectName(f"split.metrics.{name}")
-    chart = BarChart(f"metrics.chart.{name}", split)
-    view, model = _table(f"metrics.table.{name}", split)
-    split.addWidget(chart)
-    split.addWidget(view)
-    split.setStretchFactor(0, 3)
-    split.setStretchFactor(1, 2)
-    split.setChildrenCollapsible(False)
-    return split, chart, model, view
 
 
 class MetricsPane(Pane):
@@ -129,13 +83,21 @@ class MetricsPane(Pane):
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("metrics.tabs")
-        self.tabs.addTab(self._build_overview(), "Overview")
-        self.tabs.addTab(self._build_review(), "Review")
-        self.tabs.addTab(self._build_onboarding(), "Onboarding")
+        self.overview = OverviewView(self)
+        self.review_view = ReviewView(self._saved_dimension(), self)
+        start = QDate.fromString(ctx.settings.get(S.REP_START_DATE), "yyyy-MM-dd")
+        self.ramp = RampView(start if start.isValid() else QDate(self.today()).addDays(-55), self)
         self.definitions = QTextBrowser(self)
         self.definitions.setObjectName("metrics.definitions")
         self.definitions.setHtml(definitions_html())
-        self.tabs.addTab(self.definitions, "Definitions")
+        for view, title in ((self.overview, "Overview"), (self.review_view, "Review"),
+                            (self.ramp, "Onboarding"), (self.definitions, "Definitions")):
+            self.tabs.addTab(view, title)
+        # What tests and the screenshot script reach for.
+        self.tiles, self.pace_label = self.overview.tiles, self.overview.pace_label
+        self.activity_table, self.funnel_table = self.overview.activity_table, self.overview.funnel_table
+        self.dimension_box, self.review_table = self.review_view.dimension_box, self.review_view.table
+        self.start_edit, self.ramp_table = self.ramp.start_edit, self.ramp.table
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -143,102 +105,19 @@ class MetricsPane(Pane):
         layout.addWidget(self.tabs)
 
         self.period_box.currentIndexChanged.connect(self._on_period_changed)
+        self.review_view.sig_dimension_changed.connect(self._on_dimension_changed)
+        self.ramp.sig_start_changed.connect(self._on_start_changed)
         self.help_button.clicked.connect(lambda: self.tabs.setCurrentWidget(self.definitions))
         self.export_csv_button.clicked.connect(self.export_csv)
         self.export_pdf_button.clicked.connect(self.export_pdf)
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
         self._sync_custom_visibility()
 
-    # -- building ---------------------------------------------------------------------
-    def _build_overview(self) -> QWidget:
-        page = QWidget(self)
-        self.pace_label = QLabel(page)
-        self.pace_label.setObjectName("metrics.pace")
-        self.pace_label.setWordWrap(True)
-        self.tiles = MetricTiles(_TILE_KEYS, columns=5, parent=page)
-        activity, self.activity_chart, self.activity_table, self.activity_table_view = _chart_with_table(
-            "activity", page)
-        funnel, self.funnel_chart, self.funnel_table, self.funnel_table_view = _chart_with_table(
-            "funnel", page)
-        for split in (activity, funnel):
-            split.setMinimumHeight(220)
-        inner = QWidget(page)
-        col = QVBoxLayout(inner)
-        col.setContentsMargins(0, 0, 0, 0)
-        col.addWidget(self.pace_label)
-        col.addWidget(self.tiles)
-        col.addWidget(activity, 1)
-        col.addWidget(funnel, 1)
-        scroll = QScrollArea(page)
-        scroll.setObjectName("metrics.overviewScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(page)
-        outer.setContentsMargins(0, 4, 0, 0)
-        outer.addWidget(scroll)
-        return page
-
-    def _build_review(self) -> QWidget:
-        page = QWidget(self)
-        self.dimension_box = QComboBox(page)
-        self.dimension_box.setObjectName("metrics.dimension")
-        for dim in Dimension:
-            self.dimension_box.addItem(d.DIMENSION_LABELS[dim], dim.value)
-        self.dimension_box.setCurrentIndex(max(0, self.dimension_box.findData(
-            self.ctx.settings.get(S.METRICS_DIMENSION))))
-        self.dimension_box.currentIndexChanged.connect(self._on_dimension_changed)
-        self.review_note = QLabel(
-            "Contacts created in the period, followed up to today. Hover a header for its "
-            "definition.", page)
-        self.review_note.setWordWrap(True)
-        self.flag_label = QLabel(page)
-        self.flag_label.setObjectName("metrics.flags")
-        self.flag_label.setWordWrap(True)
-        self.flag_label.setTextFormat(Qt.TextFormat.RichText)
-        self.review_view, self.review_table = _table("metrics.table.review", page)
-        self.review_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.source_chart = BarChart("metrics.chart.sources", page)
-        split = QSplitter(Qt.Orientation.Vertical, page)
-        split.setObjectName("split.metrics.review")
-        split.addWidget(self.review_view)
-        split.addWidget(self.source_chart)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Group by:", page))
-        top.addWidget(self.dimension_box)
-        top.addWidget(self.review_note, 1)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.flag_label)
-        layout.addWidget(split, 1)
-        return page
-
-    def _build_onboarding(self) -> QWidget:
-        page = QWidget(self)
-        self.start_edit = QDateEdit(page)
-        self.start_edit.setObjectName("metrics.startDate")
-        self.start_edit.setCalendarPopup(True)
-        self.start_edit.setDisplayFormat("yyyy-MM-dd")
-        start = QDate.fromString(self.ctx.settings.get(S.REP_START_DATE), "yyyy-MM-dd")
-        self.start_edit.setDate(start if start.isValid() else QDate(self.today()).addDays(-55))
-        self.start_edit.dateChanged.connect(self._on_start_changed)
-        self.onboarding_note = QLabel(page)
-        self.onboarding_note.setObjectName("metrics.onboardingNote")
-        self.onboarding_note.setWordWrap(True)
-        split, self.ramp_chart, self.ramp_table, _view = _chart_with_table("ramp", page)
-        split.setOrientation(Qt.Orientation.Vertical)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Rep started on:", page))
-        top.addWidget(self.start_edit)
-        top.addWidget(self.onboarding_note, 1)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(split, 1)
-        return page
+    def _saved_dimension(self) -> Dimension:
+        try:
+            return Dimension(self.ctx.settings.get(S.METRICS_DIMENSION))
+        except ValueError:
+            return Dimension.SOURCE
 
     # -- state ------------------------------------------------------------------------
     def wants(self, changes: Changes) -> bool:
@@ -289,12 +168,12 @@ class MetricsPane(Pane):
         if self.period_kind() is PeriodKind.CUSTOM:
             self.refresh()
 
-    def _on_dimension_changed(self, _index: int) -> None:
-        self.ctx.settings.set(S.METRICS_DIMENSION, str(self.dimension_box.currentData()))
+    def _on_dimension_changed(self, dimension: Dimension) -> None:
+        self.ctx.settings.set(S.METRICS_DIMENSION, dimension.value)
         self.refresh()
 
-    def _on_start_changed(self, value: QDate) -> None:
-        self.ctx.settings.set(S.REP_START_DATE, value.toString("yyyy-MM-dd"))
+    def _on_start_changed(self, start: date) -> None:
+        self.ctx.settings.set(S.REP_START_DATE, start.isoformat())
         self.refresh()
 
     # -- loading ----------------------------------------------------------------------
@@ -311,7 +190,7 @@ class MetricsPane(Pane):
             self.read(lambda ws: ws.metrics.report(period, goal),
                       lambda r: self._on_report(generation, r))
         elif tab == 1:
-            dim = Dimension(self.dimension_box.currentData())
+            dim = self.review_view.dimension()
             self.read(lambda ws: ws.metrics.review(period, dim),
                       lambda r: self._on_review(generation, r))
         elif tab == 2:
@@ -323,83 +202,21 @@ class MetricsPane(Pane):
                       lambda o: self._on_onboarding(generation, o))
 
     def _on_report(self, generation: int, report: MetricsReport) -> None:
-        if generation != self._generation:
-            return
-        self.report = report
-        self.tiles.show_values(report.values)
-        if report.pace is not None:
-            colour = "palette(text)" if report.pace.on_track else "#c0392b"
-            self.pace_label.setText(f"<b style='color:{colour}'>{report.pace.text}</b>")
-            self.pace_label.setToolTip(
-                f"{report.pace.elapsed_workdays} of {report.pace.workdays} weekdays of this month "
-                "gone; goal set in Preferences.")
-        self.activity_chart.set_data(activity_chart(report))
-        self.activity_table.set_table(
-            ("Day", "Calls", "Connects", "E-mails", "LinkedIn"),
-            [(f"{a.day:%a %d %b}", f"{a.calls:,}", f"{a.connects:,}", f"{a.emails:,}", f"{a.linkedin:,}")
-             for a in report.daily])
-        fit_width(self.activity_table_view)
-        self.funnel_chart.set_data(funnel_chart(report))
-        first = report.funnel[0].count if report.funnel else 0
-        self.funnel_table.set_table(
-            ("Step", "Count", "Of dials"),
-            [(s.label, f"{s.count:,}", d.format_value(d.ratio(s.count, first), d.Unit.RATE))
-             for s in report.funnel],
-            row_tips=[s.definition for s in report.funnel])
-        fit_width(self.funnel_table_view)
+        if generation == self._generation:
+            self.report = report
+            self.overview.show_report(report)
 
     def _on_review(self, generation: int, review: Review) -> None:
-        if generation != self._generation:
-            return
-        self.review = review
-        headers = ("#", d.DIMENSION_LABELS[review.dimension], *[c.label for c in d.REVIEW_COLUMNS])
-        tips = ("Rank: opportunity rate, then pipeline, then meetings booked", d.DIMENSION_HELP,
-                *[c.definition for c in d.REVIEW_COLUMNS])
-        rows = [(str(r.rank), r.group, *r.cells(review.currency)) for r in review.rows]
-        rows.append(("", "Total", *review.total.cells(review.currency)))
-        self.review_table.set_table(
-            headers, rows, header_tips=tips, text_columns=(0, 1),
-            row_tips=[r.flag_reason for r in review.rows],
-            flagged=[i for i, r in enumerate(review.rows) if r.flagged], bold=[len(rows) - 1])
-        self.review_view.resizeColumnsToContents()
-        if review.flagged:
-            items = "".join(f"<li><b>{r.group}</b>: {r.flag_reason}</li>" for r in review.flagged)
-            self.flag_label.setText(f"<span style='color:#c0392b'><b>Volume without meetings</b></span>"
-                                    f"<ul style='margin:0'>{items}</ul>")
-            self.flag_label.show()
-        else:
-            self.flag_label.setText("")
-            self.flag_label.hide()
-        self.source_chart.set_data(source_chart(review))
+        if generation == self._generation:
+            self.review = review
+            self.review_view.show_review(review)
 
     def _on_onboarding(self, generation: int, onboarding: Onboarding) -> None:
-        if generation != self._generation:
-            return
-        self.onboarding = onboarding
-        weeks = onboarding.weeks
-        met = sum(1 for w in weeks if w.met and not w.partial)
-        done = sum(1 for w in weeks if not w.partial)
-        self.onboarding_note.setText(
-            f"Day {onboarding.day} since the start. {met} of {done} complete weeks met the ramp goals "
-            "(Preferences: calls and meetings per week).")
-        self.ramp_chart.set_data(chart_from_rows(
-            "Meetings booked per week against the ramp goal", [f"W{w.number}" for w in weeks],
-            {"Booked": [w.booked for w in weeks], "Goal": [w.goal_meetings or 0 for w in weeks]}))
-        self.ramp_table.set_table(
-            ("Week", "Calls", "Call goal", "Connects", "Conversations", "E-mails", "Replies", "Booked",
-             "Meeting goal", "Held", "Accepted", "Met"),
-            [(f"W{w.number} {w.first:%d %b}" + (" (so far)" if w.partial else ""), f"{w.calls:,}",
-              "-" if w.goal_calls is None else str(w.goal_calls), f"{w.connects:,}",
-              f"{w.conversations:,}", f"{w.emails:,}", f"{w.replies:,}", str(w.booked),
-              "-" if w.goal_meetings is None else str(w.goal_meetings), str(w.held), str(w.accepted),
-              "…" if w.partial else ("yes" if w.met else "no"))
-             for w in weeks],
-            flagged=[i for i, w in enumerate(weeks) if not w.partial and w.met is False])
+        if generation == self._generation:
+            self.onboarding = onboarding
+            self.ramp.show_onboarding(onboarding)
 
     # -- export -----------------------------------------------------------------------
-    def _bundle(self, ws_reviews: dict[Dimension, Review], report: MetricsReport) -> ReviewBundle:
-        return ReviewBundle(f"Review: {report.period.label}", report, ws_reviews)
-
     def export_csv(self) -> None:
         self._export("csv")
 
@@ -419,7 +236,8 @@ class MetricsPane(Pane):
 
         def build(ws: object) -> ReviewBundle:
             metrics = ws.metrics  # type: ignore[attr-defined]
-            return self._bundle(metrics.reviews(period), metrics.report(period, goal))
+            report = metrics.report(period, goal)
+            return ReviewBundle(f"Review: {report.period.label}", report, metrics.reviews(period))
 
         def done(bundle: ReviewBundle) -> None:
             # The CSV could be written on the worker; the PDF needs the GUI thread (fonts).
