@@ -247,3 +247,16 @@ def test_metrics_preferences_are_saved(make_app, qtbot) -> None:  # type: ignore
     dialog.rep_zone.setEditText("Not/AZone")
     dialog.save()
     assert settings.get(S.REP_TIMEZONE) == ""  # unknown: follow the system
+
+
+def test_help_menu_opens_the_definitions(make_app, qtbot) -> None:  # type: ignore[no-untyped-def]
+    parts = make_app()
+    parts.window.show()
+    qtbot.waitExposed(parts.window)
+    assert not parts.window.docks["pane.metrics"].isVisible()  # hidden in the Calling layout
+    action = next(a for a in parts.window.help_menu.actions() if "Metrics definitions" in a.text())
+    action.trigger()
+    pane = parts.window.panes["pane.metrics"]
+    assert parts.window.docks["pane.metrics"].isVisible()
+    assert pane.tabs.currentWidget() is pane.definitions
+    assert "A call where a person answered" in pane.definitions.toPlainText()

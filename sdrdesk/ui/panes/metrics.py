@@ -107,11 +107,15 @@ class MetricsPane(Pane):
         self.period_box.currentIndexChanged.connect(self._on_period_changed)
         self.review_view.sig_dimension_changed.connect(self._on_dimension_changed)
         self.ramp.sig_start_changed.connect(self._on_start_changed)
-        self.help_button.clicked.connect(lambda: self.tabs.setCurrentWidget(self.definitions))
+        self.help_button.clicked.connect(self.show_definitions)
         self.export_csv_button.clicked.connect(self.export_csv)
         self.export_pdf_button.clicked.connect(self.export_pdf)
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
         self._sync_custom_visibility()
+
+    def show_definitions(self) -> None:
+        """The help page: what every metric and review column means."""
+        self.tabs.setCurrentWidget(self.definitions)
 
     def _saved_dimension(self) -> Dimension:
         try:
