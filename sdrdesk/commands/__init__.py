@@ -12,4 +12,5 @@ COMMANDS: tuple[str, ...] = (
     "sdrdesk.commands.export_csv",
     "sdrdesk.commands.rep",
     "sdrdesk.commands.search",
+    "sdrdesk.commands.report",
 )

@@ -25,6 +25,7 @@ from sdrdesk.services.csv_import.service import ImportService
 from sdrdesk.services.draft_journal import DraftJournal
 from sdrdesk.services.handoff import TEMPLATE_FILENAME, HandoffService
 from sdrdesk.services.meetings import MeetingService
+from sdrdesk.services.metrics import MetricsService
 from sdrdesk.services.objections import ObjectionService
 from sdrdesk.services.qualification import (
     USER_FRAMEWORKS_DIRNAME,
@@ -86,6 +87,7 @@ class Workspace:
         # scorecards go to the manager's own book (`notes_book`).
         self.coaching_of = coaching
         self.coaching = CoachingService(notes_book or book.path, book.path, clock, rep=coaching)
+        self.metrics = MetricsService(uow_factory, clock)  # issue 17: metrics and review
 
     @property
     def path(self) -> Path:

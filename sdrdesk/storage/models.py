@@ -568,3 +568,31 @@ def _record_tombstones(session: Session, _context: object) -> None:
             insert(Tombstone).prefix_with("OR REPLACE"),
             [{"table_name": obj.__tablename__, "record_id": obj.id, "deleted_at": now} for obj in gone],
         )
+# -- issue 17: metrics and review ------------------------------------------------------------
+class ActivityRollup(Base):
+    """Derived, not synced: live activities counted per UTC quarter-hour (migration 14 keeps it
+    exact with triggers). Period metrics sum these rows instead of reading every activity."""
+
+    __tablename__ = "activity_rollup"
+    bucket: Mapped[str] = mapped_column(Text, primary_key=True)  # "YYYY-MM-DD HH:MM" (UTC)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    connects: Mapped[int] = mapped_column(Integer, default=0)
+    conversations: Mapped[int] = mapped_column(Integer, default=0)
+    emails: Mapped[int] = mapped_column(Integer, default=0)
+    bounces: Mapped[int] = mapped_column(Integer, default=0)
+    replies: Mapped[int] = mapped_column(Integer, default=0)
+    positive: Mapped[int] = mapped_column(Integer, default=0)
+    linkedin: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContactActivityRollup(Base):
+    """Derived, not synced: per contact, live touches, e-mails sent, bounces and replies
+    (migration 14's triggers). The source review reads it instead of each contact's activities."""
+
+    __tablename__ = "contact_activity_rollup"
+    contact_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    worked: Mapped[int] = mapped_column(Integer, default=0)
+    emailed: Mapped[int] = mapped_column(Integer, default=0)
+    bounced: Mapped[int] = mapped_column(Integer, default=0)
+    replied: Mapped[int] = mapped_column(Integer, default=0)

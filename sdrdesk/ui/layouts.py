@@ -55,12 +55,13 @@ BUILTIN_LAYOUTS: dict[str, LayoutSpec] = {
     ), hidden=("pane.script", "pane.qualification", "pane.handoff", "pane.metrics", "pane.call",
                "pane.outreach", "pane.coaching")),
     "Coaching": LayoutSpec("Coaching", (
-        Column(Area.LeftDockWidgetArea, (("pane.accounts",), ("pane.metrics",)),
-               width=40, heights=(50, 50)),
+        # The manager's first look is the rep's month (issue 17): Metrics gets the big area.
+        Column(Area.LeftDockWidgetArea, (("pane.metrics",), ("pane.accounts",)),
+               width=58, heights=(64, 36)),
         Column(Area.RightDockWidgetArea,
                (("pane.timeline", "pane.research"),
                 ("pane.coaching", "pane.qualification", "pane.handoff")),
-               width=60, heights=(35, 65)),
+               width=42, heights=(35, 65)),
     ), hidden=("pane.today", "pane.script", "pane.call", "pane.outreach")),
 }
 

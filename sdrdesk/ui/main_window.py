@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
 
         self.help_menu = bar.addMenu("&Help")
         self._action(self.help_menu, "&Keyboard shortcuts", QKeySequence("F1"), self.show_shortcuts)
+        self._action(self.help_menu, "&Metrics definitions", None, self.show_metrics_definitions)
         self._action(self.help_menu, "&About sdrdesk", None, self.show_about)
 
     def _build_banner(self) -> None:
@@ -502,6 +503,13 @@ class MainWindow(QMainWindow):
         lines = [f"{a.text().replace('&', '')}: {a.shortcut().toString(native)}"
                  for a in self._all_actions() if not a.shortcut().isEmpty()]
         self.ctx.prompter.inform("Keyboard shortcuts", "\n".join(sorted(set(lines))))
+
+    def show_metrics_definitions(self) -> None:
+        """Help ▸ Metrics definitions: the Metrics pane's page on how each number is counted."""
+        self.focus_pane("pane.metrics")
+        show = getattr(self.panes.get("pane.metrics"), "show_definitions", None)
+        if callable(show):
+            show()
 
     def show_about(self) -> None:
         self.ctx.prompter.inform(

@@ -5,6 +5,8 @@ Non-modal: it never blocks the event loop, and tests drive it directly.
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 import phonenumbers
 
 from PySide6.QtCore import QLocale, QTime, Signal
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -71,6 +74,22 @@ class PreferencesDialog(QDialog):
             self.theme.addItem("Follow the system" if name == "system" else name.capitalize(), name)
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.get(S.THEME))))
 
+        # issue 17 (metrics): the rep's zone for periods, the monthly goal, the onboarding ramp
+        self.rep_zone = QComboBox()
+        self.rep_zone.setEditable(True)
+        self.rep_zone.addItem("Follow the system", "")
+        for zone in sorted(available_timezones()):
+            if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "posix/", "right/")):
+                self.rep_zone.addItem(zone, zone)
+        self.rep_zone.setCurrentIndex(max(0, self.rep_zone.findData(settings.get(S.REP_TIMEZONE))))
+        self.meeting_goal = QSpinBox()
+        self.meeting_goal.setRange(0, 1000)
+        self.meeting_goal.setValue(int(settings.get(S.MONTHLY_MEETING_GOAL)))
+        self.ramp_calls = QLineEdit(settings.get(S.RAMP_CALLS_GOALS))
+        self.ramp_calls.setPlaceholderText("Calls per week, week 1 first: 150, 200, 250, ...")
+        self.ramp_meetings = QLineEdit(settings.get(S.RAMP_MEETINGS_GOALS))
+        self.ramp_meetings.setPlaceholderText("Meetings per week, week 1 first: 0, 1, 2, ...")
+
         form = QFormLayout()
         form.addRow("Your name:", self.rep_name)
         form.addRow("Your company:", self.rep_company)
@@ -85,6 +104,10 @@ class PreferencesDialog(QDialog):
         self.crm_button.setToolTip("Private-app token (kept only in the OS keychain) and the outbox")
         self.crm_button.clicked.connect(self.sig_crm_setup_requested.emit)
         form.addRow("CRM:", self.crm_button)
+        form.addRow("Your time zone (metrics):", self.rep_zone)
+        form.addRow("Meetings goal per month:", self.meeting_goal)
+        form.addRow("Ramp goal, calls per week:", self.ramp_calls)
+        form.addRow("Ramp goal, meetings per week:", self.ramp_meetings)
         hint = QLabel("Times are the prospect's local time. A window that ends before it starts "
                       "runs past midnight.")
         hint.setWordWrap(True)
@@ -110,6 +133,11 @@ class PreferencesDialog(QDialog):
         self.settings.set(S.CALLING_WINDOW_END, self.window_end.time().toString(_TIME_FORMAT))
         self.settings.set(S.OUTSIDE_WINDOW_POLICY, str(self.policy.currentData()))
         self.settings.set(S.THEME, str(self.theme.currentData()))
+        zone = self.rep_zone.currentText().strip()  # typed or picked; anything else: the system's
+        self.settings.set(S.REP_TIMEZONE, zone if zone in available_timezones() else "")
+        self.settings.set(S.MONTHLY_MEETING_GOAL, self.meeting_goal.value())
+        self.settings.set(S.RAMP_CALLS_GOALS, self.ramp_calls.text().strip())
+        self.settings.set(S.RAMP_MEETINGS_GOALS, self.ramp_meetings.text().strip())
         self.settings.sync()
         self.sig_preferences_saved.emit()
         self.accept()
