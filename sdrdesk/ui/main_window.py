@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self._action(export_menu, "&Contacts…", None, lambda: self.export_csv("contacts"))
         self._action(export_menu, "&Accounts…", None, lambda: self.export_csv("accounts"))
         self.crm_export_action = self._action(self.file_menu, "Export for C&RM…",
-                                              QKeySequence("Ctrl+Shift+E"), self.show_crm_export)
+                                              QKeySequence("Ctrl+Shift+X"), self.show_crm_export)
         self.crm_export_action.setObjectName("action.crm_export")
         self.undo_import_action = self._action(self.file_menu, "Undo last import…", None,
                                                self.undo_last_import)
