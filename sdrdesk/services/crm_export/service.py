@@ -227,15 +227,21 @@ class CrmService:
         return push_mod.retry_failed(self._uow, self._clock, ids)
 
     def push_hubspot(self, *, client: HubSpotClient | None = None, cancel: CancelToken | None = None,
-                     progress: Callable[[int, int], None] | None = None) -> PushResult:
-        """Queue what is new, then send the outbox to HubSpot (network: run it on a worker)."""
+                     progress: Callable[[int, int], None] | None = None,
+                     write: push_mod.Write[Any] = push_mod.write_inline) -> PushResult:
+        """Queue what is new, then send the outbox to HubSpot.
+
+        Run it on a reader thread (network waits) and pass the serial writer as `write` (the
+        window: `runner.write_and_wait`): the queueing and every outbox/link update are small
+        jobs run there; this thread only reads and talks to HubSpot.
+        """
         if client is None:
             token = self._secrets.get(TOKEN_SECRET_NAME)
             if not token:
                 raise ValidationError("Set the HubSpot private-app token first (Export for CRM).")
             client = HubSpotClient(token, base_url=self.hubspot_base_url)
-        push_mod.queue_new(self._uow, self._clock)
-        return push_mod.push(self._uow, self._clock, client, cancel=cancel, progress=progress)
+        write(lambda: push_mod.queue_new(self._uow, self._clock))
+        return push_mod.push(self._uow, self._clock, client, write=write, cancel=cancel, progress=progress)
 
     # -- windows and marks ----------------------------------------------------------------
     def mark(self, target: str, record_type: str) -> ExportMarkInfo | None:
