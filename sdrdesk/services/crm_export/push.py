@@ -436,7 +436,8 @@ def push(uow_factory: UowFactory, clock: Clock, client: HubSpotClient, *,
             uow.rollback()
         # Links learnt before a failure are dropped: they are found again (by e-mail, domain) next time.
         links = pusher.new_links if error is None else {}
-        status = write(lambda i=item_id, r=remote, lk=links, e=error: _settle(uow_factory, clock, i, r, lk, e))
+        status = write(lambda i=item_id, r=remote, lk=links, e=error:
+                       _settle(uow_factory, clock, i, r, lk, e))
         if error is not None and error.stop:
             stopped = error.message
             log.info("hubspot push stopped: %s (status %s)", type(error).__name__, error.status)
