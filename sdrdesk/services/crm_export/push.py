@@ -29,6 +29,7 @@ from sdrdesk.domain.cancel import CancelToken
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.dispositions import label_of
+from sdrdesk.domain.qualification import Catalog
 from sdrdesk.services.crm_export.formats import (
     HUBSPOT_CALLS,
     HUBSPOT_COMMUNICATIONS,
@@ -53,6 +54,7 @@ from sdrdesk.services.crm_export.records import (
     load_activities,
     load_contacts,
     load_meetings,
+    meetings_changed,
 )
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
@@ -130,6 +132,8 @@ def _start_of_day(clock: Clock) -> datetime:
 
 def _changed(uow: SqlUnitOfWork, record_type: str, since: datetime) -> list[tuple[uuid.UUID, datetime]]:
     s = uow.session
+    if record_type == "meeting":  # with its handoff and its contact's qualification
+        return meetings_changed(s, since)
     if record_type == "activity":
         model: Any = m.Activity
         extra = [m.Activity.kind.in_(PUSHED_KINDS)]
@@ -254,8 +258,10 @@ class _Pusher:
     writes them with the row's outcome through the serial writer.
     """
 
-    def __init__(self, uow: SqlUnitOfWork, client: HubSpotClient, uncertain: bool = False) -> None:
+    def __init__(self, uow: SqlUnitOfWork, client: HubSpotClient, uncertain: bool = False,
+                 catalog: Catalog | None = None) -> None:
         self.uow = uow
+        self.catalog = catalog
         self.client = client
         self.uncertain = uncertain  # the previous try of this record timed out
         self.new_links: dict[tuple[str, uuid.UUID], str] = {}
@@ -341,7 +347,7 @@ class _Pusher:
             return self.engagement(object_type, _hs_properties(sheet, activity), activity.person,
                                    item.remote_id)
         if item.record_type == "meeting":
-            meeting: MeetingRecord | None = next(load_meetings(s, None, [item.record_id]), None)
+            meeting: MeetingRecord | None = next(load_meetings(s, None, [item.record_id], self.catalog), None)
             if meeting is None:
                 return None
             return self.engagement("meetings", _hs_properties(HUBSPOT_MEETINGS, meeting), meeting.person,
@@ -404,6 +410,7 @@ def _settle(uow_factory: UowFactory, clock: Clock, item_id: uuid.UUID, remote: s
 
 def push(uow_factory: UowFactory, clock: Clock, client: HubSpotClient, *,
          write: Write[Any] = write_inline,
+         catalog: Catalog | None = None,
          cancel: CancelToken | None = None,
          progress: Callable[[int, int], None] | None = None) -> PushResult:
     """Send every queued row: the network here, each row's outcome through `write`.
@@ -428,7 +435,7 @@ def push(uow_factory: UowFactory, clock: Clock, client: HubSpotClient, *,
             item = uow.session.get(m.CrmOutboxItem, item_id)
             if item is None or item.status != "queued":
                 continue
-            pusher = _Pusher(uow, client, (item.last_error or "").startswith(UNCERTAIN))
+            pusher = _Pusher(uow, client, (item.last_error or "").startswith(UNCERTAIN), catalog)
             try:
                 remote = pusher.push(item)
             except HubSpotError as exc:

@@ -27,6 +27,7 @@ from sdrdesk.domain.cancel import CancelToken, OperationCancelled
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.errors import ValidationError
+from sdrdesk.domain.qualification import Catalog
 from sdrdesk.services.crm_export import push as push_mod
 from sdrdesk.services.crm_export.formats import FORMATS, FORMATS_AVAILABLE, Sheet
 from sdrdesk.services.crm_export.hubspot import DEFAULT_BASE_URL, TOKEN_SECRET_NAME, HubSpotClient
@@ -179,8 +180,10 @@ class _SheetFiles:
 
 
 class CrmService:
-    def __init__(self, uow_factory: UowFactory, clock: Clock, secrets: SecretStore | None = None) -> None:
+    def __init__(self, uow_factory: UowFactory, clock: Clock, secrets: SecretStore | None = None,
+                 frameworks: Callable[[], Catalog] | None = None) -> None:
         self._uow = uow_factory
+        self._frameworks = frameworks  # the book's qualification frameworks (labels for answers)
         self._clock = clock
         self._secrets = secrets or SecretStore()
         self._token_known: bool | None = None
@@ -241,7 +244,9 @@ class CrmService:
                 raise ValidationError("Set the HubSpot private-app token first (Export for CRM).")
             client = HubSpotClient(token, base_url=self.hubspot_base_url)
         write(lambda: push_mod.queue_new(self._uow, self._clock))
-        return push_mod.push(self._uow, self._clock, client, write=write, cancel=cancel, progress=progress)
+        catalog = self._frameworks() if self._frameworks is not None else None
+        return push_mod.push(self._uow, self._clock, client, write=write, catalog=catalog, cancel=cancel,
+                             progress=progress)
 
     # -- windows and marks ----------------------------------------------------------------
     def mark(self, target: str, record_type: str) -> ExportMarkInfo | None:
@@ -312,7 +317,10 @@ class CrmService:
             files = _SheetFiles(out, sheets)
             newest: datetime | None = None
             try:
-                for n, record in enumerate(LOADERS[record_type](uow.session, window.since), start=1):
+                loader: Any = LOADERS[record_type]
+                extra = ({"catalog": self._frameworks()} if self._frameworks is not None
+                         and record_type in ("meetings", "contacts") else {})
+                for n, record in enumerate(loader(uow.session, window.since, **extra), start=1):
                     if cancel is not None and cancel.cancelled:
                         raise OperationCancelled()
                     sheet = next((s for s in sheets if s.accepts(record)), None)
