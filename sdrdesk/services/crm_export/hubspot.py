@@ -146,6 +146,10 @@ class HubSpotClient:
         raise last
 
     # -- objects -----------------------------------------------------------------------------
+    def check_access(self) -> None:
+        """One cheap read (a page of one contact): raises HubSpotError when the token or network fails."""
+        self.request("GET", "/crm/v3/objects/contacts?limit=1&archived=false")
+
     def search_one(self, object_type: str, prop: str, value: str) -> str | None:
         found = self.request("POST", f"/crm/v3/objects/{object_type}/search", {
             "filterGroups": [{"filters": [{"propertyName": prop, "operator": "EQ", "value": value}]}],

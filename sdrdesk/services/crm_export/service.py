@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -30,7 +31,12 @@ from sdrdesk.domain.errors import ValidationError
 from sdrdesk.domain.qualification import Catalog
 from sdrdesk.services.crm_export import push as push_mod
 from sdrdesk.services.crm_export.formats import FORMATS, FORMATS_AVAILABLE, Sheet
-from sdrdesk.services.crm_export.hubspot import DEFAULT_BASE_URL, TOKEN_SECRET_NAME, HubSpotClient
+from sdrdesk.services.crm_export.hubspot import (
+    DEFAULT_BASE_URL,
+    TOKEN_SECRET_NAME,
+    HubSpotClient,
+    RetryPolicy,
+)
 from sdrdesk.services.crm_export.push import OutboxItem, OutboxSummary, PushResult
 from sdrdesk.services.crm_export.records import LOADERS, RECORD_TYPES, count_changed
 from sdrdesk.services.csv_export import neutralise
@@ -209,6 +215,22 @@ class CrmService:
             raise ValidationError("Paste the private-app token first.")
         self._secrets.set(TOKEN_SECRET_NAME, token)
         self._token_known = True
+
+    def test_hubspot_connection(self, token: str | None = None, *, timeout: float = 10.0) -> str:
+        """Ask HubSpot (at the configured base URL) whether the token works; network: run on a reader.
+
+        Tests the token typed (not saved yet) when given, else the saved one. Returns a readable
+        confirmation; raises ValidationError (no token) or HubSpotError (refused, unreachable)
+        whose message says what to do. Reads nothing from and writes nothing to the book.
+        """
+        token = (token or "").strip() or self._secrets.get(TOKEN_SECRET_NAME) or ""
+        if not token:
+            raise ValidationError("Paste the private-app token first (or save one).")
+        client = HubSpotClient(token, base_url=self.hubspot_base_url, timeout=timeout,
+                               retry=RetryPolicy(attempts=1))
+        client.check_access()
+        where = urlsplit(self.hubspot_base_url).netloc or self.hubspot_base_url
+        return f"Connected: HubSpot ({where}) accepted the token."
 
     def forget_hubspot_token(self) -> None:
         self._secrets.delete(TOKEN_SECRET_NAME)
