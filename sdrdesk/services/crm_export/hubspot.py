@@ -118,8 +118,8 @@ class HubSpotClient:
                 if status in (401, 403):
                     raise HubSpotAuthError(
                         "HubSpot refused the private-app token (HTTP "
-                        f"{status}): check it and its scopes in Export for CRM. Nothing was lost; "
-                        "the outbox keeps every record.", status=status) from None
+                        f"{status}): check it and its scopes (Preferences > HubSpot push). Nothing "
+                        "was lost; the outbox keeps every record.", status=status) from None
                 if status == 429:
                     wait = _retry_after(exc.headers.get("Retry-After"), delay)
                     wait = min(wait, self._retry.max_wait_seconds)

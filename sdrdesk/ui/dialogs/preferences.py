@@ -161,6 +161,15 @@ class PreferencesDialog(QDialog):
             widget.setEnabled(workspace is not None)
         return box
 
+    def show_test_result(self, message: str) -> None:
+        """Show what the connection test said; the dialog grows so a long message is never cut off."""
+        self.crm_test_result.setText(message)
+        self.crm_test_result.setVisible(True)
+        self.layout().activate()
+        hint = self.sizeHint()
+        if hint.height() > self.height() or hint.width() > self.width():
+            self.resize(max(hint.width(), self.width()), max(hint.height(), self.height()))
+
     @Slot()
     def refresh_token_state(self) -> None:
         workspace = self.ctx.workspace if self.ctx is not None else None
@@ -186,8 +195,7 @@ class PreferencesDialog(QDialog):
             f"That did not work ({type(exc).__name__}).")
         try:
             self.crm_test.setEnabled(True)
-            self.crm_test_result.setText(str(message))
-            self.crm_test_result.setVisible(True)
+            self.show_test_result(str(message))
         except RuntimeError:  # the dialog was closed meanwhile
             return
         self.sig_connection_tested.emit(False, str(message))
@@ -232,15 +240,13 @@ class PreferencesDialog(QDialog):
         def worked(message: str) -> None:
             try:
                 self.crm_test.setEnabled(True)
-                self.crm_test_result.setText(message)
-                self.crm_test_result.setVisible(True)
+                self.show_test_result(message)
             except RuntimeError:  # the dialog was closed meanwhile
                 return
             self.sig_connection_tested.emit(True, message)
 
         self.crm_test.setEnabled(False)
-        self.crm_test_result.setText("Asking HubSpot…")
-        self.crm_test_result.setVisible(True)
+        self.show_test_result("Asking HubSpot…")
         # Network only (no book access): a reader, so the writer is never held by HubSpot.
         self.ctx.runner.run(lambda: workspace.crm.test_hubspot_connection(token), worked, self._crm_failed,
                             serial_db=False)
