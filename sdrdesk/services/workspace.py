@@ -76,7 +76,8 @@ class Workspace:
         self.meetings = MeetingService(uow_factory, clock)
         self.handoff = HandoffService(uow_factory, clock, self.qualification,
                                       book.path.parent / TEMPLATE_FILENAME)
-        self.crm = CrmService(uow_factory, clock)  # CRM hand-back: files and the HubSpot outbox
+        # CRM hand-back: files and the HubSpot outbox (answers labelled by the book's frameworks)
+        self.crm = CrmService(uow_factory, clock, frameworks=self.qualification.catalog)
         self.sequences = SequenceService(uow_factory, clock)
         # Disqualifying a contact ends their sequences; the hook's reason reads
         # "disqualified: <why>", the sequence records the exit and keeps <why> as its detail.

@@ -483,7 +483,7 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> PreferencesDialog:
         from sdrdesk.ui.dialogs.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, self)
+        dialog = PreferencesDialog(self.settings, self, self.ctx)
         dialog.sig_preferences_saved.connect(self._on_preferences_saved)
         dialog.sig_crm_setup_requested.connect(self.show_crm_export)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -48,6 +48,18 @@ def main(out: Path, data: Path) -> int:
     spin(200)
     dialog.grab().save(str(out))
     print(f"wrote {out}")
+    prefs = parts.window.show_preferences()  # the token entry and its connection test
+    prefs.crm_token.setText("pat-na1-not-a-real-token")
+    for _ in range(40):
+        spin(50)
+        if prefs.crm_token_state.text():
+            break
+    prefs.show_test_result("HubSpot refused the private-app token (HTTP 401): check it and its scopes "
+                           "(Preferences > HubSpot push). Nothing was lost; the outbox keeps every record.")
+    spin(200)
+    prefs_out = out.with_name(out.stem + "-preferences" + out.suffix)
+    prefs.grab().save(str(prefs_out))
+    print(f"wrote {prefs_out}")
     parts.runner.shutdown()
     parts.ctx.workspace.close()
     return 0
