@@ -18,6 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--accounts", type=int, default=400)
     parser.add_argument("--contacts", type=int, default=1500)
     parser.add_argument("--activities", type=int, default=5000)
+    parser.add_argument("--meetings", type=int, default=0,
+                        help="meetings with a realistic lifecycle (for metrics and the review)")
     parser.add_argument("--seed", type=int, default=7, help="same seed, same book")
 
 
@@ -33,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     def progress(stage: str, done: int, total: int) -> None:
         print(f"  {stage}: {done:,}/{total:,}", file=sys.stderr, flush=True)
 
-    size = BookSize(args.accounts, args.contacts, args.activities)
+    size = BookSize(args.accounts, args.contacts, args.activities, max(0, args.meetings))
     write_book(args.out, size, seed=args.seed, progress=progress)
     counts = generated_summary(args.out)
     took = time.perf_counter() - started

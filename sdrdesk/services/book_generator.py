@@ -34,9 +34,10 @@ class BookSize:
     accounts: int
     contacts: int
     activities: int
+    meetings: int = 0  # with their lifecycle (issue 17); 0 keeps a book of touches only
 
 
-DEMO_SIZE = BookSize(accounts=400, contacts=1500, activities=5000)
+DEMO_SIZE = BookSize(accounts=400, contacts=1500, activities=5000, meetings=100)
 
 
 @dataclass(frozen=True)
@@ -324,8 +325,9 @@ class BookGenerator:
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             self._activities(size.activities, contact_rows, progress),
         )
-        progress("meetings", 0, 1)
-        write_meetings(conn, self.rng, self.now, size.activities // 50)  # issue 17: metrics
+        if size.meetings:
+            progress("meetings", 0, size.meetings)
+            write_meetings(conn, self.rng, self.now, size.meetings)  # issue 17: metrics
         progress("done", 1, 1)
 
     def _accounts(self, n: int, label_ids: list[str]) -> Iterator[tuple[object, ...]]:
