@@ -40,9 +40,10 @@ class BookSize:
     contacts: int
     activities: int
     enrollments: int | None = None  # contacts in a sequence; None: a fifth of them (at least 30)
+    meetings: int = 0  # with their lifecycle (issue 17); 0 keeps a book of touches only
 
 
-DEMO_SIZE = BookSize(accounts=400, contacts=1500, activities=5000)
+DEMO_SIZE = BookSize(accounts=400, contacts=1500, activities=5000, meetings=100)
 
 
 @dataclass(frozen=True)
@@ -310,8 +311,9 @@ class BookGenerator:
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             self._activities(size.activities, contact_rows, progress),
         )
-        progress("meetings", 0, 1)
-        write_meetings(conn, self.rng, self.now, size.activities // 50)  # issue 17: metrics
+        if size.meetings:
+            progress("meetings", 0, size.meetings)
+            write_meetings(conn, self.rng, self.now, size.meetings)  # issue 17: metrics
         progress("done", 1, 1)
 
     def _accounts(self, n: int, label_ids: list[str]) -> Iterator[tuple[object, ...]]:

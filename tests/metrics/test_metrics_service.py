@@ -236,15 +236,20 @@ def test_a_rep_file_opened_read_only_has_the_same_metrics(tmp_path) -> None:  # 
         ws.close()
 
 
-def test_generated_meetings_have_a_consistent_lifecycle(demo_book_file) -> None:  # type: ignore[no-untyped-def]
+def test_generated_meetings_have_a_consistent_lifecycle(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The demo's meetings: every step after the one before it, and one source never books."""
     import sqlite3
+    from datetime import UTC, datetime
 
-    conn = sqlite3.connect(f"{demo_book_file.as_uri()}?mode=ro", uri=True)
+    from sdrdesk.services.book_generator import BookSize, write_book
+
+    path = tmp_path / "demo.db"
+    write_book(path, BookSize(60, 300, 1500, meetings=120), seed=5, now=datetime(2026, 3, 10, tzinfo=UTC))
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
         rows = conn.execute("SELECT booked_at, scheduled_at, held_at, no_show_at, cancelled_at,"
                             " accepted_at, rejected_at, opportunity_value FROM meetings").fetchall()
-        assert len(rows) == 1500 // 50
+        assert len(rows) == 120
         for booked, scheduled, held, no_show, cancelled, accepted, rejected, value in rows:
             assert booked < scheduled
             assert not (accepted and rejected)

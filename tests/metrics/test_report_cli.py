@@ -55,3 +55,13 @@ def test_errors_are_one_line(known_path: Path, tmp_path: Path, capsys, argv, mes
     assert main(args) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("sdrdesk report: ") and message in err
+
+
+def test_generate_with_meetings_then_report(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    book = tmp_path / "g.db"
+    assert main(["generate", str(book), "--accounts", "10", "--contacts", "60", "--activities", "300",
+                 "--meetings", "40"]) == 0
+    capsys.readouterr()
+    assert main(["report", "monthly", "--data", str(book), "--zone", "UTC"]) == 0
+    out = capsys.readouterr().out
+    assert "Meetings booked" in out and "By source" in out

@@ -43,7 +43,7 @@ from sdrdesk.services.workspace import open_workspace  # noqa: E402
 from sdrdesk.storage.engine import open_book  # noqa: E402
 
 DEFAULT_BOOK = Path("/tmp/sdrdesk-bench/metrics-1m.db")
-SIZE = BookSize(accounts=5_000, contacts=20_000, activities=1_000_000)
+SIZE = BookSize(accounts=5_000, contacts=20_000, activities=1_000_000, meetings=20_000)
 ZONE = "America/New_York"
 
 def _in(values: tuple[str, ...]) -> str:
