@@ -440,3 +440,19 @@ def test_the_national_format_of_numbers_names_the_region_when_nothing_else_does(
     assert any(d.startswith(italy) for d in report.decisions)
     assert sorted(r[0] for r in query(book_path, "SELECT e164 FROM contact_phones")) == [
         "+390117654321", "+390212345678", "+390698765432", "+393471234567"]
+
+
+def test_an_update_adds_to_extra_fields_and_other_emails(tmp_path: Path, uow_factory: UowFactory,
+                                                        book_path: Path) -> None:
+    import json
+
+    import_csv(DATA / "crm_leads.csv", uow_factory, ImportOptions())
+    later = ("First Name,Last Name,Email,Other Email,Lead Status,Region Owner\n"
+             "Hana,Sato,hana.sato@kumo-robotics.example,h.sato@kumo.example,Won,Aiko Mori\n")
+    report = import_csv(write_csv(tmp_path / "later.csv", later), uow_factory, ImportOptions(policy="update"))
+    assert report.updated == 1
+    others, extra = query(book_path,
+                          "SELECT other_emails, extra_fields FROM contacts WHERE last_name = 'Sato'")[0]
+    assert others.splitlines() == ["hana@sato-family.example", "h.sato@kumo.example"]
+    data = json.loads(extra)
+    assert (data["Lead Status"], data["Region Owner"], data["Lead Owner"]) == ("Won", "Aiko Mori", "Sam Reed")

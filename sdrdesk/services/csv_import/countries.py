@@ -47,11 +47,22 @@ _ALIASES = {
 
 @functools.cache
 def _table() -> dict[str, str]:
+    """English names, official and common names, alpha-3 codes and the aliases (most files)."""
+    return _build(translated=False)
+
+
+@functools.cache
+def _translated() -> dict[str, str]:
+    """`_table` plus pycountry's translations: built only when a name is not English."""
+    return _build(translated=True)
+
+
+def _build(*, translated: bool) -> dict[str, str]:
     import pycountry
 
     table: dict[str, str] = {}
     translations = []
-    for language in _LANGUAGES:
+    for language in _LANGUAGES if translated else ():
         try:
             translations.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]))
         except OSError:
@@ -100,7 +111,13 @@ def to_iso2(text: str) -> str | None:
     key = normalise_header(value)
     if not key:
         return None
-    table = _table()
+    code = _lookup(_table(), value, key)
+    if code is None:
+        code = _lookup(_translated(), value, key)  # "Allemagne", "Pays-Bas", "Estados Unidos"
+    return code
+
+
+def _lookup(table: dict[str, str], value: str, key: str) -> str | None:
     code = table.get(key)
     if code is None and "(" in value:
         # "Slovakia (Slovak Republic)": the name outside the brackets, or the one inside.

@@ -697,6 +697,7 @@ class _Run:
     def _update_row(self, conn: Connection, table: Any, record_type: str, record_id: uuid.UUID,
                     new_values: dict[str, Any]) -> bool:
         current = conn.execute(select(table).where(table.c.id == record_id)).mappings().one()
+        new_values = _merged(current, new_values)
         changes = {k: val for k, val in new_values.items() if val not in (None, "") and current[k] != val}
         if not changes:
             return False
@@ -788,6 +789,21 @@ class _Run:
         self.report.skipped_file = None
         self.report.rejects_file = None
         self.report.report_file = None
+
+
+def _merged(current: Mapping[str, Any], new_values: dict[str, Any]) -> dict[str, Any]:
+    """An update adds to what a record kept rather than replacing it: extra fields are merged
+    (the row's values win), other e-mails are joined."""
+    values = dict(new_values)
+    extra, old_extra = values.get("extra_fields"), current.get("extra_fields")
+    if extra and old_extra:
+        with contextlib.suppress(ValueError, TypeError):
+            values["extra_fields"] = json.dumps({**json.loads(old_extra), **json.loads(extra)},
+                                                ensure_ascii=False)
+    others, old_others = values.get("other_emails"), current.get("other_emails")
+    if others and old_others:
+        values["other_emails"] = "\n".join(dict.fromkeys([*old_others.splitlines(), *others.splitlines()]))
+    return values
 
 
 def _account_ref(known: _KnownAccount) -> str:

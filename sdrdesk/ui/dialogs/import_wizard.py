@@ -267,6 +267,7 @@ class _MappingPage(QWizardPage):
         remembered = self._wizard.imports.remembered_mapping(d.headers)
         mapping = remembered or guess_mapping(d.headers, d.sample_rows)
         self._notes = ("Using the mapping remembered for these columns.",) if remembered else mapping.notes
+        self._guess = mapping
         self.table.setRowCount(len(d.headers))
         self.combos = []
         first = d.sample_rows[0] if d.sample_rows else ()
@@ -289,7 +290,12 @@ class _MappingPage(QWizardPage):
         fields = {(h or f"#{i + 1}"): c.currentData() for i, (h, c) in enumerate(zip(d.headers, self.combos,
                                                                                      strict=True))}
         base = ColumnMapping(d.headers, tuple(IGNORE for _ in d.headers))
-        return base.with_overrides(fields)
+        chosen = base.with_overrides(fields)
+        guess = getattr(self, "_guess", None)
+        if guess is not None and guess.fields == chosen.fields and guess.headers == chosen.headers:
+            # Unchanged: keep the guess's notes (how the columns were read, and why) for the report.
+            return ColumnMapping(chosen.headers, chosen.fields, chosen.warnings, guess.notes)
+        return chosen
 
     def set_field(self, column: int, field: str) -> None:
         """Choose `field` for `column` (what a user's pick in the combo does)."""
@@ -428,6 +434,8 @@ class _PreviewPage(QWizardPage):
         self.similar.setText(("Possible duplicate companies (both are kept): " + "; ".join(similar))
                              if similar else "")
         self.notes.setText("\n".join([*preview.decisions, *preview.warnings]))
+        self.notes.setVisible(bool(self.notes.text()))
+        self.similar.setVisible(bool(similar))
         self._show_choices(preview)
         self.rows.setRowCount(len(preview.row_outcomes))
         for r, outcome in enumerate(preview.row_outcomes):
@@ -445,7 +453,12 @@ class _PreviewPage(QWizardPage):
             f"{count} possible duplicate(s) (the same e-mail or website, a clearly different name); "
             f"{'skipped' if self.skip_possible.isChecked() else 'both are kept'}:\n" + "\n".join(listed)
             if count else "")
-        self.possible.setVisible(bool(count))
+        if preview.possible_duplicate_companies:
+            self.possible.setText(
+                (self.possible.text() + "\n" if count else "")
+                + f"{preview.possible_duplicate_companies} row(s) name a company that shares its website "
+                "with a clearly different company: each keeps its own.")
+        self.possible.setVisible(bool(count or preview.possible_duplicate_companies))
         self.skip_possible.setVisible(bool(count) or self.skip_possible.isChecked())
         repairs = preview.repairs[:6]
         self.repairs.setText(
