@@ -228,13 +228,29 @@ class TodayPane(Pane):
                                               limit=PAGE_SIZE, sequence_id=sequence_id)
 
         # The first screen in a few index probes, then the whole queue (60k ids take ~0.5 s).
-        self.read(load_head, lambda view: self._on_snapshot(generation, view))
-        self.read(load, lambda view: self._on_snapshot(generation, view))
-        self.read(lambda ws: [(s.name, s.id.hex) for s in ws.sequences.list()], self._on_sequences_listed)
+        # One read after the other (head, whole queue, sequence names): a refresh never holds
+        # more than one reader of the pool, whatever else the panes are loading.
+        def after_whole(view: QueueView) -> None:
+            self._on_snapshot(generation, view)
+            if generation == self._generation:
+                self.read(lambda ws: [(s.name, s.id.hex) for s in ws.sequences.list()],
+                          self._on_sequences_listed)
+
+        def after_head(view: QueueView) -> None:
+            self._on_snapshot(generation, view)
+            if generation == self._generation:
+                self.read(load, after_whole)
+
+        self.read(load_head, after_head)
         if not self._defaults_checked and not workspace.read_only:
             self._defaults_checked = True
-            # A new book gets the shipped sequences; paused sequences whose date came resume.
-            self.write(lambda ws: ws.sequences.ensure_defaults().changes | ws.sequences.resume_due().changes)
+
+            def defaults(ws: Workspace) -> OpResult[int]:
+                # A new book gets the shipped sequences; paused sequences whose date came resume.
+                loaded, resumed = ws.sequences.ensure_defaults(), ws.sequences.resume_due()
+                return OpResult(loaded.value + resumed.value, loaded.changes | resumed.changes)
+
+            self.write(defaults, lambda result: self.refresh() if result.value else None)
 
     def _on_snapshot(self, generation: int, view: QueueView) -> None:
         if generation != self._generation:
