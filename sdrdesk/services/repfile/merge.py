@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 BATCH = 500
 CACHE_KIB = 96 * 1024  # a bounded page cache for the merge connection
 MAX_PARAMS = 30_000  # below SQLITE_MAX_VARIABLE_NUMBER (32766 since SQLite 3.32)
+ROWS_PER_STATEMENT = 250  # enough to spare FTS5 a flush per row, small enough to stay light
 
 
 @dataclass(frozen=True)
@@ -342,7 +343,7 @@ class _Merger:
 
     def _many(self, head: str, tail: str, width: int, rows: list[tuple[Any, ...]]) -> None:
         """Write `rows` with several rows per statement (bounded by SQLite's parameter limit)."""
-        per = max(1, min(len(rows), MAX_PARAMS // width))
+        per = max(1, min(len(rows), MAX_PARAMS // width, ROWS_PER_STATEMENT))
         one = "(" + ",".join("?" * width) + ")"
         for start in range(0, len(rows), per):
             chunk = rows[start : start + per]
