@@ -283,9 +283,11 @@ class RepFileReader:
                 yield lines
         if pending:
             raise c.RepFileRejected(f"{self.path.name} is truncated ({stem} ends mid-record).")
+        if count < 0:
+            raise c.RepFileRejected(f"{self.path.name} has a damaged {stem} part (no header).")
         if count != expected:
             raise c.RepFileRejected(
-                f"{self.path.name} holds {max(count, 0)} {stem} records but its manifest says {expected}."
+                f"{self.path.name} holds {count} {stem} records but its manifest says {expected}."
             )
 
     def _lines(self, stem: str) -> Iterator[bytes]:
