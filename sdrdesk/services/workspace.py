@@ -84,8 +84,6 @@ class Workspace:
         wire_disqualified_hook(self.qualification, lambda contact_id, reason: self.sequences.end_for_contact(
             contact_id, "disqualified", reason.partition(": ")[2]))
         self.repfile = RepFileService(book.path, clock, backup_dir or book.path.parent / "backups")
-        # Coaching mode: this workspace is a read-only copy of a rep's file; notes and
-        # scorecards go to the manager's own book (`notes_book`).
         self.coaching_of = coaching
         self.coaching = CoachingService(notes_book or book.path, book.path, clock, rep=coaching)
         self.metrics = MetricsService(uow_factory, clock)  # issue 17: metrics and review

@@ -568,6 +568,8 @@ def _record_tombstones(session: Session, _context: object) -> None:
             insert(Tombstone).prefix_with("OR REPLACE"),
             [{"table_name": obj.__tablename__, "record_id": obj.id, "deleted_at": now} for obj in gone],
         )
+
+
 # -- issue 17: metrics and review ------------------------------------------------------------
 class ActivityRollup(Base):
     """Derived, not synced: live activities counted per UTC quarter-hour (migration 14 keeps it

@@ -211,3 +211,22 @@ def test_encrypted_manifest_or_frames_changed_are_refused(pair, tmp_path: Path, 
     bad = _rezip(out, tmp_path / "cut.sdrdesk", cut)
     with pytest.raises(c.RepFileRejected):
         inspect_rep_file(bad, "pw-123456")
+
+
+def test_two_records_with_one_id_are_refused(pair, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rep, mine = pair
+    import hashlib
+
+    def change(members: dict[str, bytes]) -> dict[str, bytes]:
+        header, first, *rest = members["data/accounts.jsonl"].split(b"\n")
+        data = b"\n".join([header, first, first, *rest])
+        members["data/accounts.jsonl"] = data
+        manifest = json.loads(members[c.MANIFEST])
+        manifest["members"]["accounts"].update(
+            count=manifest["members"]["accounts"]["count"] + 1, bytes=len(data),
+            sha256=hashlib.sha256(data).hexdigest())
+        members[c.MANIFEST] = json.dumps(manifest).encode()
+        return members
+
+    bad = _rezip(rep.export(), tmp_path / "twice.sdrdesk", change)
+    _refused(mine, bad, capsys, "cannot take as they are")

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 BATCH = 500
 CACHE_KIB = 96 * 1024  # a bounded page cache for the merge connection
 MAX_PARAMS = 30_000  # below SQLITE_MAX_VARIABLE_NUMBER (32766 since SQLite 3.32)
+ROWS_PER_STATEMENT = 250  # enough to spare FTS5 a flush per row, small enough to stay light
 
 
 @dataclass(frozen=True)
@@ -126,11 +127,19 @@ def merge_rep_file(
         report = merger.finish(backup)
         try:
             conn.execute("COMMIT")
-        except sqlite3.IntegrityError as exc:
+        except sqlite3.IntegrityError as exc:  # deferred foreign keys are checked here
             raise c.RepFileRejected(
                 f"{reader.path.name} refers to records it does not hold (or removes records others "
                 "still use), so it was not imported. Your book was left as it was."
             ) from exc
+    except sqlite3.IntegrityError as exc:  # two records with one id, or a rule of the book broken
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        backup.unlink(missing_ok=True)
+        raise c.RepFileRejected(
+            f"{reader.path.name} holds records this book cannot take as they are ({exc}), so it was "
+            "not imported. Your book was left as it was."
+        ) from exc
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -166,11 +175,46 @@ class _Merger:
     def table(self, stem: str) -> Any:
         table = self.tables[stem]
         stats = self.per_table.setdefault(stem, {"added": 0, "updated": 0, "deleted": 0, "conflicts": 0})
+        # A table this book has no row of (nor a removal): every record is new, insert in bulk.
+        fresh = (
+            self.conn.execute(f"SELECT 1 FROM {stem} LIMIT 1").fetchone() is None
+            and stem not in self.tombstoned
+            and not table.unique
+        )
         for batch in self.reader.batches(stem, checked=False):
+            if fresh:
+                self._fresh(table, batch.values, batch.origins, stats)
+                yield len(batch.values)
+                continue
             for start in range(0, len(batch.values), BATCH):
                 values = batch.values[start : start + BATCH]
                 self._batch(table, values, batch.origins[start : start + BATCH], stats)
                 yield len(values)
+
+    def _fresh(
+        self, table: SyncTable, rows: list[tuple[Any, ...]], origins: list[str | None], stats: dict[str, int]
+    ) -> None:
+        names = table.names
+        if self.aliases and table.foreign_keys:
+            rows = [self._remap(table, values) for values in rows]
+        cols = ", ".join(f'"{n}"' for n in names)
+        self._many(f"INSERT INTO {table.name} ({cols}) VALUES", "", len(names), rows)
+        id_i, upd_i = names.index("id"), names.index("updated_at")
+        file_device, name = self.file_device, table.name
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO sync_origins (table_name, record_id, device_id, updated_at)"
+            " VALUES (?, ?, ?, ?)",
+            [
+                (name, v[id_i], o or file_device, v[upd_i])
+                for v, o in zip(rows, origins, strict=True)
+                if (o or file_device) != self.device
+            ],
+        )
+        if "deleted_at" in names:
+            del_i = names.index("deleted_at")
+            stats["added"] += sum(1 for v in rows if v[del_i] is None)
+        else:
+            stats["added"] += len(rows)
 
     def _remap(self, table: SyncTable, values: tuple[Any, ...]) -> tuple[Any, ...]:
         if not self.aliases or not table.foreign_keys:
@@ -299,7 +343,7 @@ class _Merger:
 
     def _many(self, head: str, tail: str, width: int, rows: list[tuple[Any, ...]]) -> None:
         """Write `rows` with several rows per statement (bounded by SQLite's parameter limit)."""
-        per = max(1, min(len(rows), MAX_PARAMS // width))
+        per = max(1, min(len(rows), MAX_PARAMS // width, ROWS_PER_STATEMENT))
         one = "(" + ",".join("?" * width) + ")"
         for start in range(0, len(rows), per):
             chunk = rows[start : start + per]

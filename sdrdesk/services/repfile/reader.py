@@ -196,8 +196,9 @@ class RepFileReader:
         ):
             raise c.RepFileRejected(f"{self.path.name} uses encryption this sdrdesk does not know.")
         if passphrase is None:
-            raise c.PassphraseRequired(f"{self.path.name} is protected by a passphrase.",
-                                       detail=str(self.manifest["device_id"]))
+            raise c.PassphraseRequired(
+                f"{self.path.name} is protected by a passphrase.", detail=str(self.manifest["device_id"])
+            )
         key = c.derive_key(passphrase, settings["kdf"])
         c.check_manifest_mac(key, self.manifest_bytes, self._zip.read(c.MANIFEST_MAC))
         return key
@@ -282,9 +283,11 @@ class RepFileReader:
                 yield lines
         if pending:
             raise c.RepFileRejected(f"{self.path.name} is truncated ({stem} ends mid-record).")
+        if count < 0:
+            raise c.RepFileRejected(f"{self.path.name} has a damaged {stem} part (no header).")
         if count != expected:
             raise c.RepFileRejected(
-                f"{self.path.name} holds {max(count, 0)} {stem} records but its manifest says {expected}."
+                f"{self.path.name} holds {count} {stem} records but its manifest says {expected}."
             )
 
     def _lines(self, stem: str) -> Iterator[bytes]:
@@ -396,13 +399,22 @@ class RepFileReader:
 
 _NONE = type(None)
 _TYPES: dict[str, set[type]] = {
-    "str": {str}, "uuid": {str}, "datetime": {str}, "date": {str}, "json": {str},
-    "int": {int}, "float": {int, float}, "bool": {int}, "any": {str, int, float},
+    "str": {str},
+    "uuid": {str},
+    "datetime": {str},
+    "date": {str},
+    "json": {str},
+    "int": {int},
+    "float": {int, float},
+    "bool": {int},
+    "any": {str, int, float},
 }
 _BLOCK = {
     "uuid": re.compile(r"(?:[0-9a-f]{32}\n)*[0-9a-f]{32}"),
-    "datetime": re.compile(r"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?\n)*"
-                           r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?"),
+    "datetime": re.compile(
+        r"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?\n)*"
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?"
+    ),
     "date": re.compile(r"(?:\d{4}-\d\d-\d\d\n)*\d{4}-\d\d-\d\d"),
 }
 
@@ -465,25 +477,28 @@ def _batch_maker(
             checks.append((index, col.name, col.nullable, col.kind))
     complete = all(i is not None for i, _ in plan)
     getter = itemgetter(*[i for i, _ in plan]) if complete else None
-    id_at = position["id"]
+    id_of = itemgetter(position["id"])
+    origin_of = itemgetter(origin_at) if origin_at is not None else None
 
     def make(rows: list[Any]) -> Batch:
         if set(map(type, rows)) != {list} or set(map(len, rows)) != {width}:
             raise bad("not a record")
-        cols = list(zip(*rows, strict=True))
         if checked:
+            cols = list(zip(*rows, strict=True))
             for index, name, nullable, kind in checks:
                 problem = _column_problem(cols[index], kind, nullable)
                 if problem:
                     raise bad(f"{name} {problem}")
-        elif _column_problem(cols[id_at], "uuid", False):
+        elif _column_problem(tuple(map(id_of, rows)), "uuid", False):
             raise bad("id has the wrong type")
         if getter is not None:
             values = list(map(getter, rows))
         else:
             values = [tuple(r[i] if i is not None else d for i, d in plan) for r in rows]
-        origins: list[str | None] = list(cols[origin_at]) if origin_at is not None else [None] * len(rows)
-        if origin_at is not None and _column_problem(cols[origin_at], "uuid", True):
+        origins: list[str | None] = (
+            list(map(origin_of, rows)) if origin_of is not None else [None] * len(rows)
+        )
+        if origin_of is not None and _column_problem(tuple(origins), "uuid", True):
             raise bad("origin")
         return Batch(values, origins)
 
