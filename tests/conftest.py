@@ -89,6 +89,17 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QMessageBox, "exec", refuse)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def clipboard_emptied_at_exit() -> Iterator[None]:
+    """A QMimeData still owned by the offscreen clipboard at interpreter exit segfaults (rc 139)."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        QApplication.clipboard().clear()
+
+
 @pytest.fixture
 def fake_clock() -> FakeClock:
     return FakeClock(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))

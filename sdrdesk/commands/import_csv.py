@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.undo_last:
             paths.book.parent.mkdir(parents=True, exist_ok=True)
-            book = open_book(paths.book)
+            book = open_book(paths.book, require_writable=True)
             result, _changes = undo_last_import(uow_factory_for(book.session_factory))
             message = {"undone": str(result.import_run_id), "file": result.file_name,
                        "accounts_removed": result.accounts_removed,
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.file.is_file():
             raise SdrdeskError(f"{args.file} was not found (or is not a file).")
         paths.book.parent.mkdir(parents=True, exist_ok=True)
-        book = open_book(paths.book)
+        book = open_book(paths.book, require_writable=True)
         uow_factory = uow_factory_for(book.session_factory)
         # A mapping made earlier for the same columns (wizard or --map) is the starting point.
         headers = detect(args.file, encoding=options.encoding, delimiter=options.delimiter).headers

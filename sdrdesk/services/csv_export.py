@@ -1,6 +1,7 @@
 """CSV export of accounts and contacts in the column conventions the importer reads back.
 
-Cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) get a
+Cells that a spreadsheet would run as a formula (starting with =, +, -, @, their full-width
+forms, tab or CR; see services/csv_safe.py) get a
 leading apostrophe, the OWASP "CSV injection" defence; the importer removes exactly that
 apostrophe again, so an export round-trips. Files are written to a temporary name and moved
 into place, so a failed export never leaves half a file. No Qt.
@@ -20,22 +21,15 @@ from typing import Any
 from sqlalchemy import func, select
 
 from sdrdesk.domain.cancel import CancelToken, OperationCancelled
+from sdrdesk.services.csv_safe import neutralise
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import UowFactory
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTACT_COLUMNS = ("First Name", "Last Name", "Email", "Title", "Company", "Website", "LinkedIn URL",
                    "Country", "State", "City", "Notes")
 ACCOUNT_COLUMNS = ("Company Name", "Website", "Industry", "Number of Employees", "Annual Revenue",
                    "Company Phone", "Company Country", "Company State", "Company City", "Description")
 _PAGE = 1000
-
-
-def neutralise(value: Any) -> Any:
-    """A cell value safe to open in a spreadsheet: text that would be a formula becomes literal text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return "" if value is None else value
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,21 @@ area adds its service class in its own module and one line in `Workspace.__init_
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from sdrdesk.domain.clock import Clock
+from sdrdesk.domain.errors import BookDamaged, SdrdeskError
 from sdrdesk.services.book import BookService
+from sdrdesk.services.book_repair import GoodBackup, Restored, find_good_backup, restore_backup
 from sdrdesk.services.calls import CallService
+from sdrdesk.services.crm_export import CrmService
 from sdrdesk.services.csv_import.service import ImportService
+from sdrdesk.services.draft_journal import DraftJournal
+from sdrdesk.services.handoff import TEMPLATE_FILENAME, HandoffService
+from sdrdesk.services.meetings import MeetingService
 from sdrdesk.services.objections import ObjectionService
+from sdrdesk.services.qualification import USER_FRAMEWORKS_DIRNAME, QualificationService
 from sdrdesk.services.research import ResearchService
 from sdrdesk.services.scripts import ScriptService
 from sdrdesk.services.task_queue import TaskQueueService
@@ -26,6 +34,8 @@ from sdrdesk.services.timeline import TimelineService
 from sdrdesk.storage.backup import rolling_backup
 from sdrdesk.storage.engine import Book, open_book
 from sdrdesk.storage.unit_of_work import UowFactory, uow_factory_for
+
+log = logging.getLogger(__name__)
 
 
 class Workspace:
@@ -42,6 +52,16 @@ class Workspace:
         self.scripts = ScriptService(uow_factory, clock)
         self.objections = ObjectionService(uow_factory, clock)
         self.imports = ImportService(uow_factory, clock)
+        # Call-note drafts not yet in the book (busy, read-only): reliability, issue #11.
+        self.drafts = DraftJournal(book.path)
+        self.calls.journal = self.drafts
+        # qualification & handoff: user frameworks and the handoff template live beside the book.
+        self.qualification = QualificationService(uow_factory, clock,
+                                                  [book.path.parent / USER_FRAMEWORKS_DIRNAME])
+        self.meetings = MeetingService(uow_factory, clock)
+        self.handoff = HandoffService(uow_factory, clock, self.qualification,
+                                      book.path.parent / TEMPLATE_FILENAME)
+        self.crm = CrmService(uow_factory, clock)  # CRM hand-back: files and the HubSpot outbox
 
     @property
     def path(self) -> Path:
@@ -49,10 +69,37 @@ class Workspace:
 
     @property
     def read_only(self) -> bool:
-        return self.book.read_only
+        """Nothing may be written: opened read-only, file or folder read-only, or damaged."""
+        return self.book.read_only or self.book.damaged is not None
+
+    @property
+    def damaged(self) -> bool:
+        return self.book.damaged is not None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why the book cannot be written, in words for a banner (None when it can)."""
+        if self.book.damaged is not None:
+            return ("This book is damaged, so nothing more is written to it. "
+                    "Restore the newest good backup (File menu) to keep working.")
+        if self.book.read_only_reason is not None:
+            return f"Opened read-only because {self.book.read_only_reason}. Changes cannot be saved."
+        return None
+
+    def check_book(self) -> str | None:
+        """`PRAGMA quick_check` (run on the writer before the first write); None when sound.
+
+        A problem marks the book damaged: every later write is refused.
+        """
+        return self.book.quick_check()
+
+    def good_backup(self, backups_dir: Path) -> GoodBackup | None:
+        return find_good_backup(self.path, backups_dir)
 
     def rolling_backup(self, target_dir: Path, *, keep: int) -> Path:
         """Copy the book into `target_dir`, keeping the newest `keep` copies (any worker)."""
+        if self.book.damaged is not None:  # never rotate good backups out for damaged copies
+            raise BookDamaged("The book is damaged: no backup was taken of it.")
         return rolling_backup(self.path, target_dir, keep=keep)
 
     def close(self) -> None:
@@ -63,4 +110,19 @@ class Workspace:
 def open_workspace(path: Path, clock: Clock, *, read_only: bool = False, is_demo: bool = False,
                    backup_dir: Path | None = None) -> Workspace:
     book = open_book(path, read_only=read_only, backup_dir=backup_dir)
-    return Workspace(book, uow_factory_for(book.session_factory), clock, is_demo=is_demo)
+    workspace = Workspace(book, uow_factory_for(book.session_factory), clock, is_demo=is_demo)
+    if not book.read_only and len(workspace.drafts):
+        try:  # notes a previous session could not save (busy or full book, killed meanwhile)
+            workspace.drafts.replay(workspace.calls.save_draft)
+        except SdrdeskError as exc:  # still busy: they stay journalled and on screen
+            log.warning("journalled drafts not replayed yet: %s", type(exc).__name__)
+    return workspace
+
+
+def restore_workspace(workspace: Workspace, backup: Path, clock: Clock, *,
+                      backup_dir: Path | None = None) -> tuple[Workspace, Restored]:
+    """Close a damaged book, put `backup` in its place (the damaged file kept aside), reopen it."""
+    path, is_demo = workspace.path, workspace.is_demo
+    workspace.close()
+    restored = restore_backup(path, backup)
+    return open_workspace(path, clock, is_demo=is_demo, backup_dir=backup_dir), restored

@@ -14,7 +14,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sdrdesk.storage.base import Base, RecordMixin, UtcDateTime
@@ -232,6 +232,10 @@ class Qualification(RecordMixin, Base):
     score: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20), default="open")  # qualified/nurture/disqualified
     disqualify_reason: Mapped[str | None] = mapped_column(Text)
+    # qualification & handoff (migration 10)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    qualified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    disqualified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Meeting(RecordMixin, Base):
@@ -262,6 +266,14 @@ class Meeting(RecordMixin, Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     rejected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     activity_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("activities.id"))
+    # qualification & handoff (migration 10): zones at booking, who attends, which AE.
+    ae_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("account_executives.id"))
+    ae_timezone: Mapped[str | None] = mapped_column(String(64))
+    prospect_timezone: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(300))
+    attendees: Mapped[list[str] | None] = mapped_column(JSON)  # contact ids (hex)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    opportunity_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CoachingNote(RecordMixin, Base):
@@ -336,3 +348,71 @@ class CallNoteDraft(RecordMixin, Base):
 
 
 ALL_MODELS = (*ALL_MODELS, CallNoteDraft)
+
+
+# -- qualification & handoff (migration 10) ---------------------------------------------------
+
+class AccountExecutive(RecordMixin, Base):
+    """An AE the rep books meetings for: the booking form's list, the invite's organizer."""
+
+    __tablename__ = "account_executives"
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Handoff(RecordMixin, Base):
+    """A saved handoff summary (the meeting's record for the AE), in three formats at once."""
+
+    __tablename__ = "handoffs"
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    markdown: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    missing: Mapped[list[str] | None] = mapped_column(JSON)  # sections that had no data
+
+
+ALL_MODELS = (*ALL_MODELS, AccountExecutive, Handoff)
+# --- crm (issue 18: CRM hand-back), migration 13 -------------------------------------------
+class ExportMark(RecordMixin, Base):
+    """How far the last export of one record type for one target reached ("since last")."""
+
+    __tablename__ = "export_marks"
+    __table_args__ = (Index("ix_export_marks_target_type", "target", "record_type", unique=True),)
+    target: Mapped[str] = mapped_column(String(40))  # hubspot, salesforce, plain, hubspot-push
+    record_type: Mapped[str] = mapped_column(String(20))  # activities, meetings, contacts, accounts
+    exported_through: Mapped[datetime | None] = mapped_column(UtcDateTime)  # newest updated_at sent
+    last_export_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_rows: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CrmOutboxItem(RecordMixin, Base):
+    """One record waiting to be pushed to a CRM (queued, sent, failed); filled offline."""
+
+    __tablename__ = "crm_outbox"
+    __table_args__ = (Index("ix_crm_outbox_record", "target", "record_type", "record_id", unique=True),)
+    target: Mapped[str] = mapped_column(String(20))  # hubspot
+    record_type: Mapped[str] = mapped_column(String(20))  # activity, meeting, contact
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)  # queued/sent/failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    remote_id: Mapped[str | None] = mapped_column(String(64))
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CrmLink(RecordMixin, Base):
+    """The remote record (HubSpot contact, company, call...) a local record became."""
+
+    __tablename__ = "crm_links"
+    __table_args__ = (Index("ix_crm_links_local", "target", "local_type", "local_id", unique=True),)
+    target: Mapped[str] = mapped_column(String(20))
+    local_type: Mapped[str] = mapped_column(String(20))
+    local_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    remote_id: Mapped[str] = mapped_column(String(64))
+
+
+ALL_MODELS = (*ALL_MODELS, ExportMark, CrmOutboxItem, CrmLink)

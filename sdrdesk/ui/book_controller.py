@@ -1,6 +1,9 @@
 """Opening, creating and switching books, off the GUI thread, with refusals shown to the user.
 
 A refused file (foreign, newer, damaged) leaves the current book open and the file untouched.
+A book that opens is checked (`PRAGMA quick_check`) on the serial writer before any write can
+run; a damaged one is never written to, and the newest sound backup is offered in its place,
+the damaged file kept aside.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from sdrdesk.domain.errors import RepFileNotSupported
 from sdrdesk.services.book_generator import DEMO_SIZE, write_book
 from sdrdesk.services.paths import DataPaths
-from sdrdesk.services.workspace import Workspace, open_workspace
+from sdrdesk.services.workspace import GoodBackup, Restored, Workspace, open_workspace, restore_workspace
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
 
@@ -30,6 +33,9 @@ class BookController(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self.paths = paths
+        self.offer_restore_on_damage = True  # --screenshot asks nothing: it reports and exits 1
+        self._announced_damage: Workspace | None = None
+        ctx.bus.sig_error.connect(self._on_bus_error)  # "malformed" met by any later read or write
 
     def startup_book(self, demo: bool) -> tuple[Path, bool]:
         """Which book to open at start: the demo when asked or when no data exists yet."""
@@ -69,6 +75,10 @@ class BookController(QObject):
         self.ctx.runner.run(work, self._on_opened, self._on_failed, serial_db=True)
 
     def _on_opened(self, workspace: Workspace) -> None:
+        if not workspace.read_only:
+            # First in the writer's queue: no write runs before the book was found sound.
+            self.ctx.runner.run(workspace.check_book, lambda problem: self._on_checked(workspace, problem),
+                                self._on_check_failed, serial_db=True)
         previous = self.ctx.workspace
         if previous is not None and previous is not workspace:
             self.ctx.bus.sig_book_closing.emit(previous)  # pending drafts go to the old book
@@ -77,9 +87,74 @@ class BookController(QObject):
             self.ctx.settings.set(S.LAST_BOOK, str(workspace.path))
         self.ctx.undo_stack.clear()
         self.ctx.bus.sig_book_opened.emit(workspace)
-        self.ctx.bus.sig_status_message.emit(f"Opened {workspace.path.name}")
+        self.ctx.bus.sig_status_message.emit(
+            f"Opened {workspace.path.name}" + (" (read-only)" if workspace.read_only else ""))
         if previous is not None and previous is not workspace:
             previous.close()
+
+    # -- a damaged book ---------------------------------------------------------------
+    def _on_checked(self, workspace: Workspace, problem: str | None) -> None:
+        if problem is None or workspace is not self.ctx.workspace:
+            return
+        log.error("book failed its integrity check; writes refused")
+        self._announce_damage(workspace)
+
+    def _on_check_failed(self, exc: BaseException) -> None:
+        workspace = self.ctx.workspace
+        if workspace is not None and workspace.damaged:  # found damaged while checking
+            self._announce_damage(workspace)
+            return
+        self.ctx.bus.sig_error.emit(exc)
+
+    def _on_bus_error(self, _exc: BaseException) -> None:
+        workspace = self.ctx.workspace
+        if workspace is not None and workspace.damaged:
+            self._announce_damage(workspace)
+
+    def _announce_damage(self, workspace: Workspace) -> None:
+        """Banner and menus follow; the restore is offered once per damaged book."""
+        if self._announced_damage is workspace:
+            return
+        self._announced_damage = workspace
+        self.ctx.bus.sig_book_state_changed.emit(workspace)
+        if self.offer_restore_on_damage:
+            self.offer_restore()
+
+    def offer_restore(self) -> None:
+        """Find the newest sound backup (off the GUI thread) and offer it in the book's place."""
+        workspace = self.ctx.workspace
+        if workspace is None:
+            return
+        backups = self.paths.backups
+        self.ctx.runner.run(lambda: workspace.good_backup(backups),
+                            lambda found: self._ask_restore(workspace, found), self.ctx.bus.sig_error.emit,
+                            serial_db=False)
+
+    def _ask_restore(self, workspace: Workspace, found: GoodBackup | None) -> None:
+        if workspace is not self.ctx.workspace:
+            return
+        prompter = self.ctx.prompter
+        if found is None:
+            prompter.inform("Book damaged", f"{workspace.path.name} is damaged and no sound backup was "
+                            f"found in {self.paths.backups}. It stays open read-only: nothing more is "
+                            "written to it. Copy what you need, or open another book.")
+            return
+        when = found.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if not prompter.confirm("Book damaged", f"{workspace.path.name} is damaged, so nothing more is "
+                                f"written to it.\n\nRestore the newest sound backup, taken {when}? "
+                                "Work after that time is not in it. The damaged file is kept aside."):
+            return
+        clock, backups = self.ctx.clock, self.paths.backups
+        self.ctx.bus.sig_book_closing.emit(workspace)
+        self.ctx.runner.run(lambda: restore_workspace(workspace, found.path, clock, backup_dir=backups),
+                            self._on_restored, self._on_failed, serial_db=True)
+
+    def _on_restored(self, result: tuple[Workspace, Restored]) -> None:
+        workspace, restored = result
+        self._on_opened(workspace)
+        self.ctx.prompter.inform("Backup restored", f"{workspace.path.name} was restored from "
+                                 f"{restored.from_backup.name}. The damaged file is kept as "
+                                 f"{restored.damaged_kept_as.name}.")
 
     def _on_failed(self, exc: BaseException) -> None:
         log.warning("could not open a book: %s", type(exc).__name__)

@@ -44,7 +44,7 @@ from sqlalchemy.exc import OperationalError
 
 from sdrdesk.domain.cancel import CancelToken, OperationCancelled
 from sdrdesk.domain.clock import Clock, SystemClock
-from sdrdesk.domain.errors import DatabaseOpenError, ImportFileRejected
+from sdrdesk.domain.errors import BookBusy, DatabaseOpenError, ImportFileRejected
 from sdrdesk.domain.ids import new_id
 from sdrdesk.services.csv_import import values as v
 from sdrdesk.services.csv_import.bulk import StagedInsert
@@ -55,6 +55,7 @@ from sdrdesk.services.csv_import.people import Candidate, KnownPerson, PeopleLoo
 from sdrdesk.services.csv_import.planning import Plan, RowPlanner
 from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
 from sdrdesk.services.csv_import.report import MAX_LISTED, ImportReport, RowOutcome
+from sdrdesk.services.csv_safe import neutralise
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import UowFactory
 
@@ -238,9 +239,9 @@ class _Run:
                     return self.report
                 uow.commit()
                 self.report.import_run_id = str(self.run_id)
-        except OperationalError as exc:
+        except (OperationalError, BookBusy) as exc:
             self._discard_files()
-            if "locked" in str(exc) or "busy" in str(exc):
+            if isinstance(exc, BookBusy) or "locked" in str(exc) or "busy" in str(exc):
                 raise DatabaseOpenError(
                     "The book is busy: another sdrdesk window or program is writing to it. Nothing was "
                     "imported; try again in a moment.", detail=str(exc)) from exc
@@ -338,7 +339,9 @@ class _Run:
         cells = list(record.cells)
         head = (cells + [""] * self.width)[:self.width]
         where = f"row {record.number} (line {record.line})" if record.line else f"row {record.number}"
-        self._rejects_writer.writerow([*head, f"{where}: {reason}", *cells[self.width:]])
+        # Formula-safe like an export: the wizard opens this file in a spreadsheet with one click.
+        self._rejects_writer.writerow([neutralise(c) for c in (*head, f"{where}: {reason}",
+                                                                 *cells[self.width:])])
 
     def _batch(self, conn: Connection, records: list[Record]) -> None:
         plans: list[Plan] = []

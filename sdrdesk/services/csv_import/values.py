@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 # Tokens database exports write for "no value" (Northwind's NULL, MySQL's \N).
 NULL_TOKENS = frozenset({"NULL", "\\N"})
-_TEXT_MARKED = frozenset("=+-@\t\r(")
+_TEXT_MARKED = frozenset("=+-@\t\r(\uff1d\uff0b\uff0d\uff20")  # with csv_safe's full-width forms
 _EMAIL = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"'.]{2,}$")
 _EMAIL_SPLIT = re.compile(r"[,;\s]+")
 _DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")

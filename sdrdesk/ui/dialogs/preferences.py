@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -40,6 +41,8 @@ def region_choices() -> list[tuple[str, str]]:
 class PreferencesDialog(QDialog):
     sig_preferences_saved = Signal()
     """The user saved new preferences; panes read settings at use time."""
+    sig_crm_setup_requested = Signal()
+    """"HubSpot push…" was pressed: the window opens Export for CRM (token, outbox)."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +79,12 @@ class PreferencesDialog(QDialog):
         form.addRow("Calling window ends:", self.window_end)
         form.addRow("Outside the window:", self.policy)
         form.addRow("Theme:", self.theme)
+        # CRM hand-back (issue 18): the token lives in the keychain, set where the outbox is shown.
+        self.crm_button = QPushButton("HubSpot push…")
+        self.crm_button.setObjectName("preferences.crm")
+        self.crm_button.setToolTip("Private-app token (kept only in the OS keychain) and the outbox")
+        self.crm_button.clicked.connect(self.sig_crm_setup_requested.emit)
+        form.addRow("CRM:", self.crm_button)
         hint = QLabel("Times are the prospect's local time. A window that ends before it starts "
                       "runs past midnight.")
         hint.setWordWrap(True)

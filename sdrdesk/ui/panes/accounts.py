@@ -290,7 +290,7 @@ class AccountsPane(Pane):
 
     @Slot(object)
     def _on_search_failed(self, exc: BaseException) -> None:
-        log.warning("search failed: %s", exc)
+        log.warning("search failed: %s", type(exc).__name__)
         self.status.setText("Search failed; see the log")
         self.ctx.bus.sig_error.emit(exc)
 
