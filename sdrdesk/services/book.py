@@ -67,7 +67,7 @@ class BookService:
 
     def warm_up_names(self) -> None:
         """Read the names' words (for "Did you mean" and the ranking) ahead of need; off the GUI
-        thread, a little after start-up so it never competes with the first pages."""
+        thread, after `warm_up`, so it never competes with the first pages."""
         cache = self._sort_cache()
         if cache is not None:
             cache.name_words()

@@ -565,7 +565,7 @@ class SortCache:
         """The folded words of every account and contact name, sorted (for "Did you mean").
 
         Read from the name index's vocabulary (~0.1 s at 400k names: `BookService.warm_up_names`
-        builds it a little after start-up) and kept until a name table changes."""
+        builds it after the ranks) and kept until a name table changes."""
         with self._lock:
             conn = self._conn
             fingerprint = (_fingerprint(conn, "accounts"), _fingerprint(conn, "contacts"))

@@ -206,3 +206,19 @@ def test_without_fts5_the_fallback_agrees(ranked_book: Workspace) -> None:
             for ids in (bq.contact_ids, bq.account_ids):
                 assert ids(conn, query, NO_FILTER, RELEVANCE, use_fts=False) == \
                     ids(conn, query, NO_FILTER, RELEVANCE, use_fts=True), (text, ids.__name__)
+
+
+def test_a_restored_contact_is_found_by_name_and_number_again(ranked_book: Workspace) -> None:
+    with ranked_book.uow_factory() as uow:
+        maria = uow.session.query(m.Contact).filter_by(first_name="Maria").one()
+        maria.deleted_at = NOW
+        uow.commit()
+    assert _ranked(ranked_book, "+1")[1] == [] and _ranked(ranked_book, "jonker")[1] == []
+    with ranked_book.uow_factory() as uow:
+        maria = uow.session.query(m.Contact).filter_by(first_name="Maria").one()
+        maria.deleted_at = None
+        maria.phones[0].e164 = "+14165550100"  # a corrected number
+        uow.commit()
+    assert _ranked(ranked_book, "+1 416 555 0100")[1] == ["Maria Jonker"]
+    assert _ranked(ranked_book, "+1 416 555 0199")[1] == []
+    assert _ranked(ranked_book, "jonker")[1] == ["Maria Jonker"]

@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ACCOUNTS_TAB, CONTACTS_TAB = 0, 1
-NAMES_WARM_UP_MS = 3000  # the names' words for ranking and typos: after start-up has settled
 _NAV_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -301,9 +300,9 @@ class AccountsPane(Pane):
         self._last_result = result
         if self._warmed is not request.workspace and result.contacts is not None:
             self._warmed = request.workspace  # warm the name ranks while the rep reads the list
-            self.read(lambda ws: ws.browse.warm_up(), lambda _none: None,
+            # Then the names' words (ranking, typos): after the ranks, not beside the first pages.
+            self.read(lambda ws: ws.browse.warm_up(), lambda _none: self._warm_up_names(),
                       lambda exc: log.info("ranks: %s", type(exc).__name__))
-            QTimer.singleShot(NAMES_WARM_UP_MS, self._warm_up_names)
         for model, view, ids in ((self.accounts_model, self.accounts_view, result.accounts),
                                  (self.contacts_model, self.contacts_view, result.contacts)):
             if ids is None:
@@ -425,9 +424,13 @@ class AccountsPane(Pane):
                   lambda contact_id: self._on_best_contact(account_id, contact_id))
 
     def _warm_up_names(self) -> None:
-        if self.ctx.workspace is not None:
+        if self.ctx.workspace is None:
+            return
+        try:
             self.read(lambda ws: ws.browse.warm_up_names(), lambda _none: None,
                       lambda exc: log.info("name words: %s", type(exc).__name__))
+        except RuntimeError:  # the runner stopped (the window closed) while the ranks were built
+            log.info("name words: runner stopped")
 
     def _on_rows_arrived(self, model: PagedTableModel) -> None:
         pending = self._pending_focus
