@@ -39,6 +39,8 @@ from sdrdesk.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
     from sdrdesk.ui.book_controller import BookController
+    from sdrdesk.ui.repfile_actions import RepFileActions
+    from sdrdesk.ui.single_instance import SingleInstance
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class AppParts:
     errors: ErrorReporter
     paths: DataPaths
     books: BookController = field(init=False)  # set by complete_app
+    repfile: RepFileActions = field(init=False)  # set by complete_app
 
 
 def ensure_qapplication() -> QApplication:
@@ -108,8 +111,12 @@ def complete_app(parts: AppParts) -> AppParts:
     parts.window.sig_open_book_requested.connect(lambda p: _open_requested(ctx, books, p))
     parts.window.sig_new_book_requested.connect(lambda: _new_requested(ctx, books))
     parts.window.sig_demo_book_requested.connect(lambda: books.open(paths.demo_book, is_demo=True))
+    parts.window.sig_restore_backup_requested.connect(books.offer_restore)
     parts.app.installEventFilter(FileOpenEventFilter(books))
     parts.books = books
+    from sdrdesk.ui.repfile_actions import RepFileActions
+
+    parts.repfile = RepFileActions(parts.window, ctx, books)
     return parts
 
 
@@ -191,12 +198,17 @@ class _FirstPaintTrigger(QObject):
 def _open_startup_book(parts: AppParts, args: argparse.Namespace) -> None:
     book, is_demo = parts.books.startup_book(getattr(args, "demo", False))
     requested = getattr(args, "open_file", None)
+    coach = getattr(args, "coach", None)
+    if coach:
+        parts.books.own_book = book
+        parts.repfile.open_for_coaching(Path(coach))
+        return
     if requested and Path(requested).suffix.lower() != ".sdrdesk":
         parts.books.open_file(Path(requested))
         return
     parts.books.open(book, is_demo=is_demo)
     if requested:
-        parts.books.open_file(Path(requested))  # explains that rep files come later
+        parts.books.open_file(Path(requested))  # asks: merge into my book, or coach
 
 
 def _warm_imports() -> None:
@@ -222,13 +234,23 @@ def run_gui(args: argparse.Namespace) -> int:
         return run_self_test(args)
     import threading
 
+    instance = None
+    if not args.screenshot:
+        ensure_qapplication()
+        instance = _single_instance(paths, args)
+        if instance is None:
+            return 0  # handed over to the window already open on this data folder
     threading.Thread(target=_warm_imports, name="sdrdesk-warm-imports", daemon=True).start()
     parts = build_shell(args)
+    if instance is not None:
+        instance.setParent(parts.window)
+        instance.sig_message.connect(lambda message: _on_second_start(parts, message))
     parts.errors.install_excepthook()
     parts.window.restore_window_state()
     parts.window.show()
     exit_code = {"value": 0}
     started: dict[str, object] = {}
+    failures: list[str] = []
 
     def finish_start() -> None:
         from sdrdesk.ui.scheduler import AppScheduler
@@ -236,6 +258,11 @@ def run_gui(args: argparse.Namespace) -> int:
         complete_app(parts)
         if args.screenshot:
             parts.books.sig_open_failed.connect(lambda _e: (exit_code.update(value=1), parts.app.quit()))
+            # A pane that failed while loading must not pass for a good screenshot.
+            parts.ctx.bus.sig_error.connect(lambda exc: failures.append(type(exc).__name__))
+            parts.ctx.bus.sig_book_state_changed.connect(
+                lambda ws: failures.append("BookDamaged") if ws.damaged else None)
+            parts.books.offer_restore_on_damage = False
             wait_until_settled(parts, shoot)
         _open_startup_book(parts, args)
         jobs = AppScheduler(parts.ctx, paths.backups)
@@ -255,6 +282,10 @@ def run_gui(args: argparse.Namespace) -> int:
             print(f"sdrdesk: screenshot {'not saved' if not saved else 'taken before the book loaded'}",
                   file=sys.stderr)
             exit_code["value"] = 1
+        elif failures:
+            print(f"sdrdesk: screenshot saved, but {len(failures)} error(s) were shown while loading "
+                  f"({', '.join(sorted(set(failures)))})", file=sys.stderr)
+            exit_code["value"] = 1
         parts.app.quit()
 
     _FirstPaintTrigger(parts.window, finish_start)  # the rest of the app loads after the first paint
@@ -266,4 +297,34 @@ def run_gui(args: argparse.Namespace) -> int:
     parts.runner.shutdown()
     if parts.ctx.workspace is not None:
         parts.ctx.workspace.close()
+    if instance is not None:
+        instance.release()
     return exit_code["value"] or int(result)
+
+
+def _single_instance(paths: DataPaths, args: argparse.Namespace) -> SingleInstance | None:
+    """This start's single-instance guard, or None when another window took the request."""
+    from sdrdesk.ui.single_instance import SingleInstance, instance_key
+
+    instance = SingleInstance(instance_key(paths.data_dir))
+    if instance.acquire():
+        return instance
+    requested = getattr(args, "open_file", None)
+    if instance.send({"open": str(Path(requested).resolve()) if requested else ""}):
+        print("sdrdesk is already open on this data folder: the request was handed to that window")
+        return None
+    log.warning("another window holds the lock but does not answer; starting anyway")
+    return instance
+
+
+def _on_second_start(parts: AppParts, message: dict[str, str]) -> None:
+    """A later `sdrdesk` on the same data folder: come forward, open what it was asked to."""
+    window = parts.window
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    requested = message.get("open")
+    if requested and getattr(parts, "books", None) is not None:
+        parts.books.open_file(Path(requested))

@@ -10,4 +10,7 @@ COMMANDS: tuple[str, ...] = (
     "sdrdesk.commands.generate",
     "sdrdesk.commands.import_csv",
     "sdrdesk.commands.export_csv",
+    "sdrdesk.commands.rep",
+    "sdrdesk.commands.search",
+    "sdrdesk.commands.report",
 )

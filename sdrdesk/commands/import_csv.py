@@ -11,6 +11,7 @@ A `--map` is remembered for files with the same columns, like a mapping made in 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import uuid
@@ -35,9 +36,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument("--policy", choices=("skip", "update", "keep_both"), default="skip",
                         help="what to do with rows already in the book (default: skip)")
-    parser.add_argument("--region", default="US", metavar="CC",
+    parser.add_argument("--region", default=None, metavar="CC",
                         help="country (ISO code) for phone numbers written without +country code when the "
-                             "row has no country column (default: US)")
+                             "row has no country (default: inferred from the file's numbers and addresses)")
+    parser.add_argument("--possible-duplicates", choices=("keep_both", "skip"), default="keep_both",
+                        help="rows sharing an e-mail or website with a clearly different name "
+                             "(default: keep both, counted apart)")
+    parser.add_argument("--repair-splits", action="store_true",
+                        help="import rows split by an unquoted delimiter, joined back where one join "
+                             "clearly fits (the wizard's preview shows them)")
     parser.add_argument("--encoding", help="override the detected encoding (utf-8, cp1252, utf-16, ...)")
     parser.add_argument("--delimiter", help=r"override the detected delimiter (',', ';', '\t' or '|')")
     parser.add_argument("--report-dir", type=Path, metavar="DIR",
@@ -54,6 +61,28 @@ def _delimiter(value: str | None) -> str | None:
     return {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(value, value)
 
 
+def _missing_parts(book: Path) -> list[Path]:
+    """The book file and the folders above it that do not exist yet (removed if the import fails)."""
+    missing = [] if book.exists() else [book]
+    for parent in book.parents:
+        if parent.exists():
+            break
+        missing.append(parent)
+    return missing
+
+
+def _remove_created(created: list[Path]) -> None:
+    """Undo what opening a new book created (a refused import leaves nothing behind)."""
+    for path in created:
+        if path.is_dir():
+            with contextlib.suppress(OSError):
+                path.rmdir()  # only when empty
+        else:
+            for extra in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    Path(f"{path}{extra}").unlink()
+
+
 def run(args: argparse.Namespace) -> int:
     from sdrdesk.domain.clock import SystemClock
     from sdrdesk.services.csv_import import (
@@ -66,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         remembered_mapping,
         undo_last_import,
     )
+    from sdrdesk.services.csv_import.importer import check_file
     from sdrdesk.services.paths import resolve_data_paths
     from sdrdesk.services.sequences import SequenceService
     from sdrdesk.storage.engine import open_book
@@ -73,11 +103,12 @@ def run(args: argparse.Namespace) -> int:
 
     paths = resolve_data_paths(getattr(args, "import_data", None) or getattr(args, "data", None))
     book = None
+    created: list[Path] = []
     enrolled = sequence = None
     try:
         if args.undo_last:
             paths.book.parent.mkdir(parents=True, exist_ok=True)
-            book = open_book(paths.book)
+            book = open_book(paths.book, require_writable=True)
             result, _changes = undo_last_import(uow_factory_for(book.session_factory))
             message = {"undone": str(result.import_run_id), "file": result.file_name,
                        "accounts_removed": result.accounts_removed,
@@ -89,13 +120,19 @@ def run(args: argparse.Namespace) -> int:
         options = ImportOptions(
             source_label=args.source, default_region=(args.region or "").upper() or None, policy=args.policy,
             overrides=load_overrides(args.mapping) if args.mapping else None, encoding=args.encoding,
-            delimiter=_delimiter(args.delimiter), report_dir=args.report_dir or paths.data_dir / "imports")
+            delimiter=_delimiter(args.delimiter), report_dir=args.report_dir or paths.data_dir / "imports",
+            possible_duplicates=args.possible_duplicates, repair_splits=args.repair_splits)
         if args.file is None:
             raise SdrdeskError("name the CSV file to import (or pass --undo-last).")
         if not args.file.is_file():
             raise SdrdeskError(f"{args.file} was not found (or is not a file).")
+        if not paths.book.exists():
+            # A refused file must create nothing at --data: check it before the book exists. (With
+            # a book, a mapping remembered for these columns may still make the file importable.)
+            check_file(args.file, options)
+        created = _missing_parts(paths.book)
         paths.book.parent.mkdir(parents=True, exist_ok=True)
-        book = open_book(paths.book)
+        book = open_book(paths.book, require_writable=True)
         uow_factory = uow_factory_for(book.session_factory)
         # A mapping made earlier for the same columns (wizard or --map) is the starting point.
         headers = detect(args.file, encoding=options.encoding, delimiter=options.delimiter).headers
@@ -116,6 +153,10 @@ def run(args: argparse.Namespace) -> int:
             contacts = sequences.contacts_of_import(uuid.UUID(report.import_run_id))
             enrolled = sequences.enrol(contacts, sequence.id).value
     except SdrdeskError as exc:
+        if book is not None:
+            book.close()
+            book = None
+            _remove_created(created)
         print(f"sdrdesk import: {exc.user_message}", file=sys.stderr)
         return 1
     finally:

@@ -48,3 +48,26 @@ class ValidationError(SdrdeskError):
 
 class RepFileNotSupported(SdrdeskError):
     title = "Rep files not supported yet"
+
+
+# -- the book refusing or failing a write (reliability, issue #11) ---------------------
+class BookBusy(SdrdeskError):
+    """Another program (an import, a second window) holds the book's write lock."""
+
+    title = "Book busy"
+
+
+class BookDamaged(SdrdeskError):
+    """SQLite said the file is malformed: nothing more is written to it."""
+
+    title = "Book damaged"
+
+
+class BookReadOnly(SdrdeskError):
+    """The book file or its folder cannot be written."""
+
+    title = "Book is read-only"
+
+
+class DiskFull(SdrdeskError):
+    title = "Disk full"

@@ -40,9 +40,10 @@ class BookSize:
     contacts: int
     activities: int
     enrollments: int | None = None  # contacts in a sequence; None: a fifth of them (at least 30)
+    meetings: int = 0  # with their lifecycle (issue 17); 0 keeps a book of touches only
 
 
-DEMO_SIZE = BookSize(accounts=400, contacts=1500, activities=5000)
+DEMO_SIZE = BookSize(accounts=400, contacts=1500, activities=5000, meetings=100)
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,9 @@ class BookGenerator:
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             self._activities(size.activities, contact_rows, progress),
         )
+        if size.meetings:
+            progress("meetings", 0, size.meetings)
+            write_meetings(conn, self.rng, self.now, size.meetings)  # issue 17: metrics
         progress("done", 1, 1)
 
     def _accounts(self, n: int, label_ids: list[str]) -> Iterator[tuple[object, ...]]:
@@ -518,6 +522,72 @@ def _ascii(text: str) -> str:
     return text.translate(_ASCII).encode("ascii", "ignore").decode()
 
 
+# -- meetings (issue 17: metrics and review) --------------------------------------------
+_AES = ("Dana Whitfield", "Marco Rossi", "Ingrid Larsen", "Tomás Ortega")
+# A list that buys volume and never books: the source review should point at it.
+_NO_MEETING_SOURCE = "ZoomInfo export"
+
+
+def write_meetings(conn: sqlite3.Connection, rng: random.Random, now: datetime, n: int) -> int:
+    """Meetings with a realistic lifecycle over the last 90 days: booked, some rescheduled or
+    cancelled, held or no-show (some no-shows held later), then accepted or rejected by an AE
+    with an opportunity value. Also marks a third of e-mail replies as positive."""
+    conn.execute("UPDATE activities SET disposition = 'positive_reply' WHERE kind = 'email' "
+                 "AND disposition = 'replied' AND rowid % 3 = 0")
+    people = conn.execute(
+        "SELECT c.id, c.account_id FROM contacts c LEFT JOIN source_labels s "
+        "ON s.id = c.source_label_id WHERE s.name IS NOT ? ORDER BY c.rowid",
+        (_NO_MEETING_SOURCE,)).fetchall()
+    if not people or n <= 0:
+        return 0
+    rows = []
+    for _ in range(n):
+        contact_id, account_id = people[rng.randrange(len(people))]
+        booked = now - timedelta(seconds=rng.randint(3600, 90 * 86400))
+        day = booked + timedelta(days=rng.randint(1, 14))
+        scheduled = day.replace(hour=rng.choice((14, 15, 16, 17, 19, 20)), minute=rng.choice((0, 30)),
+                                second=0, microsecond=0)
+        rescheduled_at = cancelled = held = no_show = accepted = rejected = None
+        count = 0
+        status, value = "booked", None
+        if rng.random() < 0.15:  # moved once, a few days later
+            rescheduled_at, count = booked + timedelta(hours=rng.randint(2, 48)), 1
+            scheduled += timedelta(days=rng.randint(1, 5))
+        if scheduled <= now:
+            roll = rng.random()
+            if roll < 0.07:
+                status, cancelled = "cancelled", scheduled - timedelta(hours=rng.randint(2, 30))
+            elif roll < 0.19:
+                status, no_show = "no_show", scheduled + timedelta(minutes=15)
+                if rng.random() < 0.3:  # rebooked and held a few days later
+                    later = scheduled + timedelta(days=rng.randint(2, 6))
+                    if later <= now:
+                        status, held, count = "held", later, count + 1
+                        rescheduled_at, scheduled = no_show, later
+            else:
+                status, held = "held", scheduled + timedelta(minutes=30)
+            if held is not None and held + timedelta(days=1) <= now:
+                verdict = rng.random()
+                if verdict < 0.65:
+                    status, accepted = "accepted", held + timedelta(days=1)
+                    value = float(rng.choice((12, 18, 24, 36, 48, 60, 90)) * 1000)
+                elif verdict < 0.85:
+                    status, rejected = "rejected", held + timedelta(days=1)
+        rows.append((
+            _hex(rng), contact_id, account_id, _stamp(scheduled), 30, rng.choice(_AES), status,
+            value, "USD", _stamp(booked), rescheduled_at and _stamp(rescheduled_at), count,
+            cancelled and _stamp(cancelled), held and _stamp(held), no_show and _stamp(no_show),
+            accepted and _stamp(accepted), rejected and _stamp(rejected), _stamp(booked),
+            _stamp(max(booked, accepted or rejected or held or booked)),
+        ))
+    conn.executemany(
+        "INSERT INTO meetings (id, contact_id, account_id, scheduled_at, duration_minutes,"
+        " ae_name, status, opportunity_value, currency, booked_at, rescheduled_at,"
+        " reschedule_count, cancelled_at, held_at, no_show_at, accepted_at, rejected_at,"
+        " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    return len(rows)
+
+
 def write_book(path: Path, size: BookSize, *, seed: int = 7, now: datetime | None = None,
                progress: ProgressFn | None = None) -> None:
     BookGenerator(seed=seed, now=now).write(path, size, progress)
@@ -534,4 +604,4 @@ def generated_summary(path: Path) -> dict[str, int]:
         conn.close()
 
 
-__all__ = ["DEMO_SIZE", "BookGenerator", "BookSize", "generated_summary", "write_book"]
+__all__ = ["DEMO_SIZE", "BookGenerator", "BookSize", "generated_summary", "write_book", "write_meetings"]

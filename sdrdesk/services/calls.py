@@ -28,6 +28,7 @@ from sdrdesk.domain.phones import format_for_display
 from sdrdesk.domain.timezones import ZoneResolution, local_time_label, resolve_zones
 from sdrdesk.resources_path import resource_path
 from sdrdesk.services import sequence_ops
+from sdrdesk.services.draft_journal import DraftJournal
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
 
@@ -169,6 +170,7 @@ class CallService:
     def __init__(self, uow_factory: UowFactory, clock: Clock, rep_zone: tzinfo | None = None) -> None:
         self._uow = uow_factory
         self._clock = clock
+        self.journal: DraftJournal | None = None  # set by the Workspace (reliability, #11)
         self.rep_zone: tzinfo = rep_zone or sequence_ops.local_zone()
 
     # -- logging a call -----------------------------------------------------------------
@@ -218,6 +220,8 @@ class CallService:
             activity_id = activity.id
             task_id_done = task.id if task is not None else None
             created = {t for t in created if t != task_id_done}
+        if self.journal is not None:
+            self.journal.discard(entry.contact_id)
         changes = Changes(
             contacts=frozenset({entry.contact_id}) if kind.do_not_call else frozenset(),
             tasks=frozenset(touched_tasks), activities=True, metrics=True,
@@ -283,16 +287,21 @@ class CallService:
                 if draft is not None:
                     uow.call_note_drafts.soft_delete(draft, now)
                     uow.commit()
-                return
-            if draft is None:
-                draft = uow.call_note_drafts.add(m.CallNoteDraft(contact_id=contact_id))
-            draft.body = body
-            draft.objection_ids = [str(i) for i in objection_ids]
-            draft.call_started_at = call_started_at
-            draft.updated_at = now
-            uow.commit()
+            else:
+                if draft is None:
+                    draft = uow.call_note_drafts.add(m.CallNoteDraft(contact_id=contact_id))
+                draft.body = body
+                draft.objection_ids = [str(i) for i in objection_ids]
+                draft.call_started_at = call_started_at
+                draft.updated_at = now
+                uow.commit()
+        if self.journal is not None:
+            self.journal.landed(contact_id, body, objection_ids, call_started_at)
 
     def load_draft(self, contact_id: uuid.UUID) -> NoteDraft | None:
+        kept = self.journal.pending(contact_id) if self.journal is not None else None
+        if kept is not None:  # newer than the book: its save is queued or failed
+            return NoteDraft(kept.body, kept.objection_ids, kept.call_started_at, kept.kept_at)
         with self._uow() as uow:
             draft = uow.call_note_drafts.live_for(contact_id)
             if draft is None:

@@ -52,9 +52,11 @@ def place_of(uow: SqlUnitOfWork, contact: m.Contact, rep_zone: tzinfo) -> Prospe
 
 def note(uow: SqlUnitOfWork, contact: m.Contact, subject: str, now: datetime,
          task_id: uuid.UUID | None = None, notes: str | None = None) -> None:
-    """A line on the contact's timeline (kind "note"), e.g. why a sequence ended."""
+    """A line on the contact's timeline (kind "sequence"), e.g. why a sequence ended. Its own kind,
+    not "note": it is the cadence's bookkeeping, not a touch or a note the rep wrote, so the
+    CRM hand-back and the metrics leave it out."""
     uow.activities.add(m.Activity(contact_id=contact.id, account_id=contact.account_id, task_id=task_id,
-                                  kind="note", occurred_at=now, subject=subject[:500], notes=notes))
+                                  kind="sequence", occurred_at=now, subject=subject[:500], notes=notes))
 
 
 def steps_of(uow: SqlUnitOfWork, sequence_id: uuid.UUID) -> list[m.SequenceStep]:

@@ -67,18 +67,40 @@ def inspect_book_file(path: Path) -> BookFileState:
 
 
 def _read_user_version(path: Path) -> int:
-    # Read-only URI connection: sees committed WAL content, never writes the main file.
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    # Read-only URI connection: sees committed WAL content, never writes the main file. In a
+    # folder that cannot be written (no -shm file can be made) a cleanly closed book is read
+    # as immutable instead: it is read-only, not damaged.
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        return _user_version(path, "mode=ro")
+    except sqlite3.OperationalError as exc:
+        if "unable to open" not in str(exc):
+            raise _damaged(path, exc) from exc
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise DatabaseOpenError(
+                f"{path.name} cannot be read here: its folder is read-only and it holds unsaved "
+                "changes (a -wal file). Copy the book and its -wal file somewhere writable."
+            ) from exc
         try:
-            return int(conn.execute("PRAGMA user_version").fetchone()[0])
-        finally:
-            conn.close()
+            return _user_version(path, "mode=ro&immutable=1")
+        except sqlite3.DatabaseError as again:
+            raise _damaged(path, again) from again
     except sqlite3.DatabaseError as exc:
-        raise NotAnSdrdeskDatabase(
-            f"{path.name} looks damaged and cannot be read ({exc}). It was left unchanged."
-        ) from exc
+        raise _damaged(path, exc) from exc
+
+
+def _user_version(path: Path, flags: str) -> int:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _damaged(path: Path, exc: BaseException) -> NotAnSdrdeskDatabase:
+    return NotAnSdrdeskDatabase(
+        f"{path.name} looks damaged and cannot be read ({exc}). It was left unchanged."
+    )
 
 
 def prepare_book_file(path: Path, backup_dir: Path | None = None) -> BookFileState:

@@ -11,11 +11,24 @@ live in the domain modules, so adding a value needs no migration.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    event,
+    insert,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from sdrdesk.storage.base import Base, RecordMixin, UtcDateTime
 
@@ -238,6 +251,10 @@ class Qualification(RecordMixin, Base):
     score: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20), default="open")  # qualified/nurture/disqualified
     disqualify_reason: Mapped[str | None] = mapped_column(Text)
+    # qualification & handoff (migration 10)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    qualified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    disqualified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Meeting(RecordMixin, Base):
@@ -268,6 +285,14 @@ class Meeting(RecordMixin, Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     rejected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     activity_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("activities.id"))
+    # qualification & handoff (migration 10): zones at booking, who attends, which AE.
+    ae_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("account_executives.id"))
+    ae_timezone: Mapped[str | None] = mapped_column(String(64))
+    prospect_timezone: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(300))
+    attendees: Mapped[list[str] | None] = mapped_column(JSON)  # contact ids (hex)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    opportunity_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CoachingNote(RecordMixin, Base):
@@ -344,6 +369,85 @@ class CallNoteDraft(RecordMixin, Base):
 ALL_MODELS = (*ALL_MODELS, CallNoteDraft)
 
 
+# -- qualification & handoff (migration 10) ---------------------------------------------------
+
+class AccountExecutive(RecordMixin, Base):
+    """An AE the rep books meetings for: the booking form's list, the invite's organizer."""
+
+    __tablename__ = "account_executives"
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Handoff(RecordMixin, Base):
+    """A saved handoff summary (the meeting's record for the AE), in three formats at once."""
+
+    __tablename__ = "handoffs"
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    markdown: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    missing: Mapped[list[str] | None] = mapped_column(JSON)  # sections that had no data
+
+
+ALL_MODELS = (*ALL_MODELS, AccountExecutive, Handoff)
+
+
+# --- crm (issue 18: CRM hand-back), migration 13 -------------------------------------------
+class ExportMark(RecordMixin, Base):
+    """How far the last export of one record type for one target reached ("since last")."""
+
+    __tablename__ = "export_marks"
+    __table_args__ = (Index("ix_export_marks_target_type", "target", "record_type", unique=True),)
+    target: Mapped[str] = mapped_column(String(40))  # hubspot, salesforce, plain, hubspot-push
+    record_type: Mapped[str] = mapped_column(String(20))  # activities, meetings, contacts, accounts
+    exported_through: Mapped[datetime | None] = mapped_column(UtcDateTime)  # newest updated_at sent
+    last_export_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_rows: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CrmOutboxItem(RecordMixin, Base):
+    """One record waiting to be pushed to a CRM (queued, sent, failed); filled offline."""
+
+    __tablename__ = "crm_outbox"
+    __table_args__ = (Index("ix_crm_outbox_record", "target", "record_type", "record_id", unique=True),)
+    target: Mapped[str] = mapped_column(String(20))  # hubspot
+    record_type: Mapped[str] = mapped_column(String(20))  # activity, meeting, contact
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)  # queued/sent/failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    remote_id: Mapped[str | None] = mapped_column(String(64))
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CrmLink(RecordMixin, Base):
+    """The remote record (HubSpot contact, company, call...) a local record became."""
+
+    __tablename__ = "crm_links"
+    __table_args__ = (Index("ix_crm_links_local", "target", "local_type", "local_id", unique=True),)
+    target: Mapped[str] = mapped_column(String(20))
+    local_type: Mapped[str] = mapped_column(String(20))
+    local_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    remote_id: Mapped[str] = mapped_column(String(64))
+
+
+ALL_MODELS = (*ALL_MODELS, ExportMark, CrmOutboxItem, CrmLink)
+
+
+# ---- issue 12 (importfix): what an import keeps (migration 8) -------------------------------
+# Added to the classes above after their definition so this block stays at the end of the file.
+Account.external_id = mapped_column(String(100))  # the id in the system the record came from
+Account.extra_fields = mapped_column(Text)  # JSON {column: value} of the file's unmapped columns
+Contact.external_id = mapped_column(String(100))
+Contact.extra_fields = mapped_column(Text)
+Contact.other_emails = mapped_column(Text)  # addresses after the first, one per line
+
+
 # -- sequences (issue 13) -------------------------------------------------------------------
 
 class ContactZone(Base):
@@ -356,3 +460,141 @@ class ContactZone(Base):
     id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), primary_key=True)  # the contact's
     zone_key: Mapped[str] = mapped_column(String(300))
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# --- issue 15: rep file (sync state, tombstones, conflicts) and coaching -------------------
+
+
+class Tombstone(Base):
+    """A record removed outright (not just flagged `deleted_at`): sync must delete it too."""
+
+    __tablename__ = "tombstones"
+    table_name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SyncDevice(Base):
+    """This book's own identity in rep files: one row (id 1), made on the first export/import."""
+
+    __tablename__ = "sync_device"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    rep_name: Mapped[str | None] = mapped_column(String(200))
+
+
+class SyncPeer(Base):
+    """What this book knows of another device's edits: everything it made up to `seen_until`
+    (that device's clock), learnt directly or through a third book."""
+
+    __tablename__ = "sync_peers"
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    seen_until: Mapped[datetime] = mapped_column(UtcDateTime)
+    rep_name: Mapped[str | None] = mapped_column(String(200))
+    last_import_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SyncOrigin(Base):
+    """Which device made a record's current version, when a merge brought it in. A row whose
+    `updated_at` no longer matches was edited here since, so this device is its origin."""
+
+    __tablename__ = "sync_origins"
+    table_name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class RepFileImport(RecordMixin, Base):
+    """One merge of a rep file: counts, and the backup that "Undo import" restores."""
+
+    __tablename__ = "repfile_imports"
+    file_name: Mapped[str] = mapped_column(String(500))
+    peer_device_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    rep_name: Mapped[str | None] = mapped_column(String(200))
+    exported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    backup_path: Mapped[str] = mapped_column(String(1000))
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    deleted: Mapped[int] = mapped_column(Integer, default=0)
+    conflicts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RepFileConflict(RecordMixin, Base):
+    """A record changed on both sides since the last sync: both versions, the kept one first."""
+
+    __tablename__ = "repfile_conflicts"
+    import_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repfile_imports.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(80))
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kept_side: Mapped[str] = mapped_column(String(10))  # "mine" or "file"
+    kept: Mapped[dict[str, Any]] = mapped_column(JSON)
+    other: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open / kept / took_other
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Scorecard(RecordMixin, Base):
+    """A manager's rubric answers on one call, qualification or handoff of a rep."""
+
+    __tablename__ = "scorecards"
+    rep_device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    rep_name: Mapped[str | None] = mapped_column(String(200))
+    subject_type: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    subject_label: Mapped[str | None] = mapped_column(String(300))
+    rubric_id: Mapped[str] = mapped_column(String(80))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    author: Mapped[str] = mapped_column(String(200))
+
+
+# Coaching notes name the rep they are about and a label for their record (migration 11).
+CoachingNote.rep_device_id = mapped_column(Uuid, index=True, nullable=True)  # type: ignore[attr-defined]
+CoachingNote.rep_name = mapped_column(String(200), nullable=True)  # type: ignore[attr-defined]
+CoachingNote.subject_label = mapped_column(String(300), nullable=True)  # type: ignore[attr-defined]
+
+ALL_MODELS = (*ALL_MODELS, RepFileImport, RepFileConflict, Scorecard)
+
+
+@event.listens_for(Session, "after_flush")
+def _record_tombstones(session: Session, _context: object) -> None:
+    """A record removed outright leaves a tombstone, so rep-file sync deletes it elsewhere too
+    (the app normally flags `deleted_at` instead; this catches `session.delete`)."""
+    gone = [obj for obj in session.deleted if isinstance(obj, RecordMixin)]
+    if gone:
+        now = datetime.now(UTC)
+        session.connection().execute(
+            insert(Tombstone).prefix_with("OR REPLACE"),
+            [{"table_name": obj.__tablename__, "record_id": obj.id, "deleted_at": now} for obj in gone],
+        )
+
+
+# -- issue 17: metrics and review ------------------------------------------------------------
+class ActivityRollup(Base):
+    """Derived, not synced: live activities counted per UTC quarter-hour (migration 14 keeps it
+    exact with triggers). Period metrics sum these rows instead of reading every activity."""
+
+    __tablename__ = "activity_rollup"
+    bucket: Mapped[str] = mapped_column(Text, primary_key=True)  # "YYYY-MM-DD HH:MM" (UTC)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    connects: Mapped[int] = mapped_column(Integer, default=0)
+    conversations: Mapped[int] = mapped_column(Integer, default=0)
+    emails: Mapped[int] = mapped_column(Integer, default=0)
+    bounces: Mapped[int] = mapped_column(Integer, default=0)
+    replies: Mapped[int] = mapped_column(Integer, default=0)
+    positive: Mapped[int] = mapped_column(Integer, default=0)
+    linkedin: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContactActivityRollup(Base):
+    """Derived, not synced: per contact, live touches, e-mails sent, bounces and replies
+    (migration 14's triggers). The source review reads it instead of each contact's activities."""
+
+    __tablename__ = "contact_activity_rollup"
+    contact_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    worked: Mapped[int] = mapped_column(Integer, default=0)
+    emailed: Mapped[int] = mapped_column(Integer, default=0)
+    bounced: Mapped[int] = mapped_column(Integer, default=0)
+    replied: Mapped[int] = mapped_column(Integer, default=0)

@@ -52,6 +52,9 @@ class AppBus(QObject):
     sig_error = Signal(object)
     """An exception to show the user (routed to `ui/errors.py`)."""
 
+    sig_book_state_changed = Signal(object)
+    """The open Workspace became read-only after it opened (found damaged): banner, menus."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.focus: Focus = NO_FOCUS  # the last focus sent, for panes that start or show later

@@ -1,8 +1,9 @@
 """Showing errors: one dialog per distinct error, with a "Copy details" button.
 
 Expected failures (`SdrdeskError`) get their human message; anything else gets a generic
-apology plus the traceback behind "Show details". The same traceback twice shows one dialog,
-so a failing timer cannot flood the screen (Electrum's lesson).
+apology plus the traceback behind "Show details". The same traceback again while its dialog
+is open counts on that dialog ("happened 3 times"), so a failing timer cannot flood the
+screen (Electrum's lesson); once closed, the next occurrence shows again: no error is hidden.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class ErrorReporter(QObject):
                  clipboard_set: Callable[[str], None] | None = None) -> None:
         super().__init__()
         self._parent = parent_widget
-        self._seen: set[str] = set()
+        self._showing: dict[str, tuple[QMessageBox, int]] = {}  # fingerprint -> (open box, count)
         self._open: list[QMessageBox] = []
         self._clipboard_set = clipboard_set or (lambda text: QGuiApplication.clipboard().setText(text))
         self.sig_exception.connect(self.report)
@@ -61,11 +62,13 @@ class ErrorReporter(QObject):
     @Slot(object)
     def report(self, exc: BaseException) -> QMessageBox | None:
         key = fingerprint(exc)
-        if key in self._seen:
-            log.info("repeated error not shown again: %s", type(exc).__name__)
-            return None
-        self._seen.add(key)
         title, message, details = describe(exc)
+        if key in self._showing:
+            shown, count = self._showing[key]
+            self._showing[key] = (shown, count + 1)
+            shown.setText(f"{message}\n\n(This happened {count + 1} times.)")
+            log.info("repeated error counted on its open dialog: %s", type(exc).__name__)
+            return None
         box = QMessageBox(self._parent)
         box.setIcon(QMessageBox.Icon.Warning if isinstance(exc, SdrdeskError)
                     else QMessageBox.Icon.Critical)
@@ -78,10 +81,17 @@ class ErrorReporter(QObject):
         copy.clicked.connect(lambda: self._clipboard_set(f"{title}\n{message}\n\n{details}"))
         box.addButton(QMessageBox.StandardButton.Close)
         box.setModal(False)
-        box.finished.connect(lambda _r, b=box: self._open.remove(b) if b in self._open else None)
+        box.finished.connect(lambda _r, b=box, k=key: self._closed(b, k))
         self._open.append(box)
+        self._showing[key] = (box, 1)
         box.show()  # non-modal: never blocks the event loop or a test
         return box
+
+    def _closed(self, box: QMessageBox, key: str) -> None:
+        if box in self._open:
+            self._open.remove(box)
+        if self._showing.get(key, (None, 0))[0] is box:
+            del self._showing[key]
 
     def install_excepthook(self) -> None:
         def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.settings import Settings
 
-LAYOUT_VERSION = 3  # 2: the Call dock; 3: the Outreach dock
+LAYOUT_VERSION = 4  # 2: the Call dock; 3: the Outreach dock; 4: the Coaching dock
 DEFAULT_LAYOUT = "Calling"
 
 Area = Qt.DockWidgetArea
@@ -47,19 +47,21 @@ BUILTIN_LAYOUTS: dict[str, LayoutSpec] = {
         Column(Area.RightDockWidgetArea,
                (("pane.research",), ("pane.script", "pane.qualification", "pane.handoff")),
                width=64, heights=(40, 60)),
-    ), hidden=("pane.metrics",)),
+    ), hidden=("pane.metrics", "pane.coaching")),
     "Research": LayoutSpec("Research", (
         Column(Area.LeftDockWidgetArea, (("pane.accounts", "pane.today"),), width=45),
         Column(Area.RightDockWidgetArea, (("pane.research",), ("pane.timeline",)),
                width=55, heights=(65, 35)),
     ), hidden=("pane.script", "pane.qualification", "pane.handoff", "pane.metrics", "pane.call",
-               "pane.outreach")),
+               "pane.outreach", "pane.coaching")),
     "Coaching": LayoutSpec("Coaching", (
-        Column(Area.LeftDockWidgetArea, (("pane.accounts",), ("pane.metrics",)),
-               width=40, heights=(50, 50)),
+        # The manager's first look is the rep's month (issue 17): Metrics gets the big area.
+        Column(Area.LeftDockWidgetArea, (("pane.metrics",), ("pane.accounts",)),
+               width=58, heights=(64, 36)),
         Column(Area.RightDockWidgetArea,
-               (("pane.timeline", "pane.research"), ("pane.qualification", "pane.handoff")),
-               width=60, heights=(55, 45)),
+               (("pane.timeline", "pane.research"),
+                ("pane.coaching", "pane.qualification", "pane.handoff")),
+               width=42, heights=(35, 65)),
     ), hidden=("pane.today", "pane.script", "pane.call", "pane.outreach")),
 }
 

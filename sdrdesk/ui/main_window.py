@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QSizePolicy,
+    QToolBar,
     QWidget,
 )
 
@@ -42,6 +44,7 @@ from sdrdesk.ui.widget_state import restore_widget_state, save_widget_state
 
 if TYPE_CHECKING:  # these load the storage stack: imported on first use, after the first paint
     from sdrdesk.services.workspace import Workspace
+    from sdrdesk.ui.dialogs.crm_export import CrmExportDialog
     from sdrdesk.ui.dialogs.import_wizard import ImportWizard
     from sdrdesk.ui.dialogs.preferences import PreferencesDialog
 
@@ -49,6 +52,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1440, 900)
 IMPORTABLE_SUFFIXES = (".csv", ".tsv", ".txt")  # what a file dropped on the window may be
+BOOK_BUSY_MESSAGE = "Book busy (import running), your changes are kept and will be saved"
+BOOK_AVAILABLE_MESSAGE = "Book available again: your changes are saved"
 
 
 def clamp_to_screens(rect: QRect, available: list[QRect]) -> QRect:
@@ -77,6 +82,9 @@ class MainWindow(QMainWindow):
     sig_demo_book_requested = Signal()
     """An intent: open the demo book."""
 
+    sig_restore_backup_requested = Signal()
+    """An intent: put the newest sound backup in place of the damaged book."""
+
     sig_panes_installed = Signal()
     """Every pane is built and in its dock (start-up builds them after the first paint)."""
 
@@ -103,11 +111,22 @@ class MainWindow(QMainWindow):
         if build_panes:
             self.install_panes()
         self._build_menus()
+        self._build_banner()
         self._book_label = QLabel("No book open")
         self._book_label.setObjectName("status.book")
         self.statusBar().addPermanentWidget(self._book_label)
+        # CRM outbox count (issue 18): shown once the book has been pushed to HubSpot.
+        self._outbox_label = QLabel("")
+        self._outbox_label.setObjectName("status.crm_outbox")
+        self._outbox_label.setVisible(False)
+        self.statusBar().addPermanentWidget(self._outbox_label)
+        ctx.bus.sig_changes_applied.connect(self._on_bus_changes_for_outbox)
         ctx.bus.sig_status_message.connect(self._on_bus_status_message)
+        busy_signal = getattr(ctx.runner, "sig_busy_changed", None)  # the threaded runner only
+        if busy_signal is not None:
+            busy_signal.connect(self._on_book_busy_changed)
         ctx.bus.sig_book_opened.connect(self._on_bus_book_opened)
+        ctx.bus.sig_book_state_changed.connect(self._on_bus_book_opened)
         ctx.bus.sig_open_research_requested.connect(self._on_bus_open_research_requested)
         ctx.bus.sig_show_source_requested.connect(self._on_bus_show_source_requested)
         self.resize(DEFAULT_SIZE)
@@ -160,10 +179,18 @@ class MainWindow(QMainWindow):
         export_menu = self.file_menu.addMenu("&Export CSV")
         self._action(export_menu, "&Contacts…", None, lambda: self.export_csv("contacts"))
         self._action(export_menu, "&Accounts…", None, lambda: self.export_csv("accounts"))
+        self.crm_export_action = self._action(self.file_menu, "Export for C&RM…",
+                                              QKeySequence("Ctrl+Shift+X"), self.show_crm_export)
+        self.crm_export_action.setObjectName("action.crm_export")
         self.undo_import_action = self._action(self.file_menu, "Undo last import…", None,
                                                self.undo_last_import)
+        self.restore_action = self._action(self.file_menu, "Restore newest good backup…", None,
+                                           self.sig_restore_backup_requested.emit)
+        self.restore_action.setObjectName("action.restore_backup")
+        self.restore_action.setVisible(False)  # only offered for a damaged book
         self._export_action = export_menu.menuAction()
-        self._write_actions = [self.import_action, self.undo_import_action]  # off when read-only
+        # Off when read-only (Export for CRM records how far it exported in the book).
+        self._write_actions = [self.import_action, self.undo_import_action, self.crm_export_action]
         for action in [*self._write_actions, self._export_action]:
             action.setEnabled(False)
         self.file_menu.addSeparator()
@@ -193,6 +220,9 @@ class MainWindow(QMainWindow):
             focus.setShortcut(QKeySequence(spec.shortcut))
             focus.triggered.connect(lambda _=False, name=spec.object_name: self.focus_pane(name))
             self.addAction(focus)
+        self.quick_switcher_action = self._action(self.view_menu, "&Quick switcher…", QKeySequence("Ctrl+K"),
+                                                  self.show_quick_switcher)
+        self.quick_switcher_action.setObjectName("action.quick_switcher")
         self.view_menu.addSeparator()
         self.layout_menu = self.view_menu.addMenu("&Layouts")
         self.layout_menu.aboutToShow.connect(self._fill_layout_menu)
@@ -212,7 +242,24 @@ class MainWindow(QMainWindow):
 
         self.help_menu = bar.addMenu("&Help")
         self._action(self.help_menu, "&Keyboard shortcuts", QKeySequence("F1"), self.show_shortcuts)
+        self._action(self.help_menu, "&Metrics definitions", None, self.show_metrics_definitions)
         self._action(self.help_menu, "&About sdrdesk", None, self.show_about)
+
+    def _build_banner(self) -> None:
+        # A read-only or damaged book says why, above the panes, for as long as it is open.
+        self.banner_bar = QToolBar("Book state", self)
+        self.banner_bar.setObjectName("toolbar.book_state")
+        self.banner_bar.setMovable(False)
+        self.banner_bar.setFloatable(False)
+        self.banner_bar.toggleViewAction().setVisible(False)
+        self.banner = QLabel(self.banner_bar)
+        self.banner.setObjectName("banner.book_state")
+        self.banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.banner.setStyleSheet("background: rgba(219, 109, 40, 0.85); color: white; padding: 6px;"
+                                  " font-weight: bold;")
+        self.banner_bar.addWidget(self.banner)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_bar)
+        self.banner_bar.hide()
 
     def _action(self, menu: QMenu, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None,
                 slot: Callable[[], object]) -> QAction:
@@ -241,6 +288,14 @@ class MainWindow(QMainWindow):
         reset = menu.addAction("&Reset layout")
         reset.setObjectName("action.layout.reset")
         reset.triggered.connect(self.reset_layout)
+
+    def show_quick_switcher(self) -> None:
+        """Ctrl+K: jump to a record or run a command (ui/widgets/quick_switcher.py)."""
+        from sdrdesk.ui.widgets.quick_switcher import QuickSwitcher  # imports the service DTOs: on first use
+
+        if getattr(self, "quick_switcher", None) is None:
+            self.quick_switcher = QuickSwitcher(self.ctx, self, self)
+        self.quick_switcher.open()
 
     # -- layouts ----------------------------------------------------------------------
     def apply_layout(self, name: str) -> None:
@@ -385,11 +440,52 @@ class MainWindow(QMainWindow):
         export_csv_prompted(self.ctx.prompter, workspace.imports, what, self.ctx.runner,
                             workspace.path.parent / "exports")
 
+    def show_crm_export(self) -> CrmExportDialog | None:
+        """File > Export for CRM: a non-modal dialog with a preview of the counts."""
+        if self.ctx.workspace is None:
+            return None
+        from sdrdesk.ui.dialogs.crm_export import CrmExportDialog
+
+        dialog = CrmExportDialog(self.ctx, self)
+        dialog.sig_push_finished.connect(lambda _result: self.refresh_outbox_count())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def refresh_outbox_count(self) -> None:
+        """Queue new work into the HubSpot outbox (offline) and show how much waits."""
+        workspace = self.ctx.workspace
+        if workspace is None or workspace.read_only:
+            self._outbox_label.setVisible(False)
+            return
+
+        def job() -> object:
+            # No keychain access here (it may prompt): the book knows whether it was ever pushed.
+            if not workspace.crm.push_configured():
+                return None
+            return workspace.crm.queue_outbox()
+
+        def show(summary: object) -> None:
+            pending = getattr(summary, "pending", 0)
+            failed = getattr(summary, "failed", 0)
+            self._outbox_label.setVisible(summary is not None)
+            suffix = f" ({failed:,} failed)" if failed else ""
+            self._outbox_label.setText(f"HubSpot outbox: {pending:,}{suffix}")
+
+        self.ctx.runner.run(job, show, lambda _exc: self._outbox_label.setVisible(False), serial_db=True)
+
+    @Slot(object, object)
+    def _on_bus_changes_for_outbox(self, changes: object, _initiator: object) -> None:
+        watched = ("activities", "meetings", "contacts", "book_reloaded")
+        if any(getattr(changes, name, False) for name in watched):
+            self.refresh_outbox_count()
+
     def show_preferences(self) -> PreferencesDialog:
         from sdrdesk.ui.dialogs.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, self)
+        dialog = PreferencesDialog(self.settings, self, self.ctx)
         dialog.sig_preferences_saved.connect(self._on_preferences_saved)
+        dialog.sig_crm_setup_requested.connect(self.show_crm_export)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()  # non-modal
         return dialog
@@ -407,6 +503,13 @@ class MainWindow(QMainWindow):
         lines = [f"{a.text().replace('&', '')}: {a.shortcut().toString(native)}"
                  for a in self._all_actions() if not a.shortcut().isEmpty()]
         self.ctx.prompter.inform("Keyboard shortcuts", "\n".join(sorted(set(lines))))
+
+    def show_metrics_definitions(self) -> None:
+        """Help ▸ Metrics definitions: the Metrics pane's page on how each number is counted."""
+        self.focus_pane("pane.metrics")
+        show = getattr(self.panes.get("pane.metrics"), "show_definitions", None)
+        if callable(show):
+            show()
 
     def show_about(self) -> None:
         self.ctx.prompter.inform(
@@ -427,6 +530,14 @@ class MainWindow(QMainWindow):
     def _on_bus_status_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
 
+    @Slot(bool)
+    def _on_book_busy_changed(self, busy: bool) -> None:
+        # Shown until the queued writes land (no timeout), then a short all-clear.
+        if busy:
+            self.statusBar().showMessage(BOOK_BUSY_MESSAGE)
+        else:
+            self.statusBar().showMessage(BOOK_AVAILABLE_MESSAGE, 6000)
+
     @Slot(object)
     def _on_bus_open_research_requested(self, _account_id: object) -> None:
         dock = self.docks["pane.research"]
@@ -444,8 +555,13 @@ class MainWindow(QMainWindow):
         for action in self._write_actions:
             action.setEnabled(not workspace.read_only)
         self._export_action.setEnabled(True)
+        self.refresh_outbox_count()
         name = "Demo book" if workspace.is_demo else workspace.path.name
         suffix = " (read-only)" if workspace.read_only else ""
         self.setWindowTitle(f"{name}{suffix} — sdrdesk")
         self._book_label.setText(f"{name}{suffix}  ·  {workspace.path}")
+        reason = getattr(workspace, "read_only_reason", None)
+        self.banner.setText(reason or "")
+        self.banner_bar.setVisible(bool(reason))
+        self.restore_action.setVisible(bool(getattr(workspace, "damaged", False)))
 

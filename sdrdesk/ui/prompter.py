@@ -10,7 +10,7 @@ from collections import deque
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 class Prompter(Protocol):
@@ -19,6 +19,8 @@ class Prompter(Protocol):
     def ask_text(self, title: str, label: str, default: str = "") -> str | None: ...
     def open_file(self, title: str, folder: str, filter_: str) -> Path | None: ...
     def save_file(self, title: str, suggested: str, filter_: str) -> Path | None: ...
+    def choose(self, title: str, text: str, options: list[str]) -> str | None: ...
+    def ask_secret(self, title: str, label: str) -> str | None: ...
 
 
 class QtPrompter:
@@ -43,6 +45,18 @@ class QtPrompter:
     def save_file(self, title: str, suggested: str, filter_: str) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(self._parent, title, suggested, filter_)
         return Path(name) if name else None
+
+    def choose(self, title: str, text: str, options: list[str]) -> str | None:
+        """One button per option, plus Cancel; returns the chosen option or None."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel,
+                          self._parent)
+        buttons = {box.addButton(option, QMessageBox.ButtonRole.AcceptRole): option for option in options}
+        box.exec()
+        return buttons.get(box.clickedButton())
+
+    def ask_secret(self, title: str, label: str) -> str | None:
+        text, ok = QInputDialog.getText(self._parent, title, label, QLineEdit.EchoMode.Password)
+        return text if ok else None
 
 
 class ScriptedPrompter:
@@ -74,3 +88,9 @@ class ScriptedPrompter:
 
     def save_file(self, title: str, suggested: str, filter_: str) -> Path | None:
         return self._next("save", title)  # type: ignore[return-value]
+
+    def choose(self, title: str, text: str, options: list[str]) -> str | None:
+        return self._next("choose", title)  # type: ignore[return-value]
+
+    def ask_secret(self, title: str, label: str) -> str | None:
+        return self._next("secret", title)  # type: ignore[return-value]

@@ -41,6 +41,12 @@ CALLING_WINDOW_START: Setting[str] = pref("calling_window_start", str, "08:00")
 CALLING_WINDOW_END: Setting[str] = pref("calling_window_end", str, "21:00")
 OUTSIDE_WINDOW_POLICY: Setting[str] = pref("outside_window_policy", str, "confirm")  # or "block"
 REP_COMPANY: Setting[str] = pref("rep_company", str, "")  # fills {my_company} in scripts
+# issue 17 (metrics): the rep's zone for periods ("" = the system's), goals, onboarding ramp
+REP_TIMEZONE: Setting[str] = pref("rep_timezone", str, "")
+MONTHLY_MEETING_GOAL: Setting[int] = pref("metrics/monthly_meeting_goal", int, 18)
+REP_START_DATE: Setting[str] = pref("metrics/rep_start_date", str, "")  # YYYY-MM-DD
+RAMP_CALLS_GOALS: Setting[str] = pref("metrics/ramp_calls", str, "150, 200, 250, 300, 300, 350")
+RAMP_MEETINGS_GOALS: Setting[str] = pref("metrics/ramp_meetings", str, "0, 1, 2, 3, 3, 4")
 
 # -- remembered state -------------------------------------------------------------------
 WINDOW_GEOMETRY: Setting[bytes] = persist("window_geometry", bytes, b"")
@@ -52,6 +58,8 @@ LAST_IMPORT_FOLDER: Setting[str] = persist("last_import_folder", str, "")
 WIDGET_STATE: Setting[dict[str, Any]] = persist("widget_state", dict, {})  # ui/widget_state.py
 BOOK_TAB: Setting[str] = persist("book/tab", str, "accounts")  # accounts or contacts
 TODAY_CALLABLE_NOW: Setting[bool] = persist("today/callable_now", bool, False)
+METRICS_PERIOD: Setting[str] = persist("metrics/period", str, "this_month")
+METRICS_DIMENSION: Setting[str] = persist("metrics/dimension", str, "source")
 
 
 class Settings:

@@ -44,8 +44,6 @@ def _stored_pain(path: Path, account_id: object) -> str:
                             (account_id.hex,)).fetchone()[0]  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(strict=True, reason="writes still open a deferred transaction: BEGIN IMMEDIATE lands "
-                                       "with the reliability work (#11), then this marker goes")
 def test_an_edit_queues_behind_a_held_write_lock_and_the_window_stays_responsive(
         qtbot, threaded_ctx: PaneContext, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
     pane = ResearchPane(threaded_ctx)

@@ -24,6 +24,7 @@ from sdrdesk.ui import settings as S
 from sdrdesk.ui.bus import AppBus
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.dialer import RecordingDialer
+from sdrdesk.ui.dialogs.booking import ScriptedBooker
 from sdrdesk.ui.panes.call import CallPane
 from sdrdesk.ui.panes.script import ScriptPane
 from sdrdesk.ui.panes.timeline import TimelinePane
@@ -141,6 +142,8 @@ def test_objection_found_pasted_and_counted_by_keyboard(qtbot, desk: Desk) -> No
     assert desk.call.objections_used == [price.id]
     assert "1 objection handled" in desk.call.used_label.text()
     assert desk.call.notes.hasFocus()  # back to typing notes
+    # Meeting booked opens the booking form (tests/qualify); book with its defaults and an AE.
+    desk.call.booker = ScriptedBooker(lambda form: form.ae_box.setEditText("Kim Ae"))
     qtbot.keyClick(desk.window, Qt.Key.Key_8, CTRL)  # meeting booked
     [activity] = activities(desk)
     assert activity.disposition == "meeting_booked" and price.answer in (activity.notes or "")

@@ -149,14 +149,16 @@ def test_selecting_a_task_focuses_its_contact(make_app, qtbot, tmp_path: Path,
     assert focus.args[0] == Focus(task.account_id, task.contact_id, task.id)
 
 
-def test_os_open_requests_open_books_and_explain_rep_files(make_app, qtbot, tmp_path: Path,
-                                                           demo_book_file: Path) -> None:  # type: ignore[no-untyped-def]
+def test_os_open_requests_open_books_and_ask_what_to_do_with_rep_files(
+        make_app, qtbot, tmp_path: Path, demo_book_file: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QFileOpenEvent
 
-    from sdrdesk.domain.errors import RepFileNotSupported
+    from sdrdesk.services.repfile.container import RepFileRejected
+    from sdrdesk.ui.prompter import ScriptedPrompter
 
-    parts = make_app()
+    prompter = ScriptedPrompter("Merge into my book", None)
+    parts = make_app(prompter=prompter)
     reported: list[BaseException] = []
     parts.ctx.bus.sig_error.disconnect()
     parts.ctx.bus.sig_error.connect(reported.append)
@@ -165,12 +167,16 @@ def test_os_open_requests_open_books_and_explain_rep_files(make_app, qtbot, tmp_
     QCoreApplication.sendEvent(parts.app, QFileOpenEvent(str(book)))  # what macOS sends
     qtbot.waitUntil(lambda: parts.ctx.workspace is not None and parts.ctx.workspace.path == book,
                     timeout=10_000)
+    before = book.read_bytes()
     rep = tmp_path / "alex.sdrdesk"
     rep.write_bytes(b"PK\x03\x04 rep file")
-    parts.books.open_file(rep)
-    assert isinstance(reported[-1], RepFileNotSupported)
-    assert parts.ctx.workspace.path == book
+    parts.books.open_file(rep)  # asks; "merge" checks the file, which is refused
+    assert prompter.asked[-1] == ("choose", "Open rep file")
+    assert isinstance(reported[-1], RepFileRejected)
+    assert parts.ctx.workspace.path == book and book.read_bytes() == before
     assert rep.read_bytes() == b"PK\x03\x04 rep file"
+    parts.books.open_file(rep)  # cancelled: nothing happens
+    assert len(reported) == 1
 
 
 def test_switching_books_announces_the_old_one_while_it_is_still_current(

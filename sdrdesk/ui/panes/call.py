@@ -35,9 +35,11 @@ from sdrdesk.domain.errors import SdrdeskError
 from sdrdesk.domain.focus import NO_FOCUS, Focus
 from sdrdesk.domain.timezones import city_of, local_time_label
 from sdrdesk.services.calls import CallLog, CallLogged, CallTarget, NoteDraft, calling_windows
+from sdrdesk.services.meetings import BookingRequest, book_after_call
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.dialer import DesktopDialer, Dialer
+from sdrdesk.ui.dialogs.booking import Booker, DialogBooker
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
 from sdrdesk.ui.widgets.disposition_keys import (
@@ -74,6 +76,7 @@ class CallPane(Pane):
     def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.dialer: Dialer = getattr(ctx, "dialer", None) or DesktopDialer()
+        self.booker: Booker = getattr(ctx, "booker", None) or DialogBooker()  # "meeting booked" form
         self._focus = NO_FOCUS
         self._load_generation = 0
         self.target: CallTarget | None = None
@@ -379,6 +382,7 @@ class CallPane(Pane):
         if self.workspace is None or contact is None or self.workspace.read_only:
             return
         body, used, started = self.notes.toPlainText(), tuple(self.objections_used), self.call_started_at
+        self.workspace.drafts.keep(contact, body, used, started)  # on disk until it lands (#11)
         # Through the serial writer, so it queues behind (never races) a call being logged.
         self.write(lambda ws: ws.calls.save_draft(contact, body, used, started),
                    lambda _none: self.saved_label.setText("Saved" if body else ""), self._on_draft_failed)
@@ -411,9 +415,18 @@ class CallPane(Pane):
         )
         if self.workspace is None:
             return
+        if kind.key == "meeting_booked":  # the booking form first; the call is logged with the meeting
+            self.read(lambda ws: ws.meetings.booking_info(target.contact_id),
+                      lambda info: info and self.booker.ask(self, info, self.ctx.clock.now(),
+                                                            lambda booking: self._write_log(entry, booking)))
+            return
+        self._write_log(entry, None)
+
+    def _write_log(self, entry: CallLog, booking: BookingRequest | None) -> None:
         self._autosave.stop()
         self._logging = True
-        self.write(lambda ws: ws.calls.log_call(entry), self._on_call_logged, self._on_log_failed)
+        self.write(lambda ws: book_after_call(ws, entry, booking) if booking else ws.calls.log_call(entry),
+                   self._on_call_logged, self._on_log_failed)
 
     def _on_call_logged(self, logged: CallLogged) -> None:
         self._logging = False

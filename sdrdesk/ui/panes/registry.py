@@ -8,6 +8,7 @@ from __future__ import annotations
 from sdrdesk.ui.panes.accounts import AccountsPane
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.call import CallPane
+from sdrdesk.ui.panes.coaching import CoachingPane
 from sdrdesk.ui.panes.docks import PANE_NAMES
 from sdrdesk.ui.panes.handoff import HandoffPane
 from sdrdesk.ui.panes.metrics import MetricsPane
@@ -21,7 +22,8 @@ from sdrdesk.ui.panes.today import TodayPane
 PANE_CLASSES: dict[str, type[Pane]] = {
     cls.OBJECT_NAME: cls
     for cls in (TodayPane, AccountsPane, ResearchPane, ScriptPane, QualificationPane, HandoffPane,
-                TimelinePane, MetricsPane, CallPane, OutreachPane)
+                TimelinePane, MetricsPane, CallPane, OutreachPane,
+                CoachingPane)
 }
 
 if set(PANE_CLASSES) != set(PANE_NAMES):  # a dock without a pane, or a pane without a dock

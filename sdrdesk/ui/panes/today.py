@@ -151,7 +151,7 @@ class TodayPane(Pane):
         self.sequence_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.done_button = self._button("Done", "today.done", "Ctrl+Return", self.complete_selected,
                                         "Mark the selected tasks done (the next step is scheduled)")
-        self.skip_button = self._button("Skip…", "today.skip", "Ctrl+K", self.skip_selected,
+        self.skip_button = self._button("Skip…", "today.skip", "Ctrl+Shift+S", self.skip_selected,
                                         "Skip the selected tasks, with a reason")
         self.snooze_button = self._button("Snooze…", "today.snooze", "Ctrl+L", self.snooze_selected,
                                           "Push the selected tasks later (+1h, tomorrow 10:00…)")
