@@ -22,9 +22,11 @@ DESCRIPTION = "search other e-mails and extra-field values"
 def _extra_values(ref: str) -> str:
     """The values of `{ref}.extra_fields`, space-separated; NULL when there are none."""
     column = f"{ref}.extra_fields"
-    return (f"(CASE WHEN json_valid({column}) THEN (SELECT group_concat(value, ' ') FROM "
-            f"json_each(CASE WHEN json_valid({column}) THEN {column} ELSE '{{}}' END) "
-            f"WHERE type NOT IN ('object', 'array', 'null')) ELSE {column} END)")
+    # Text that is not JSON becomes one JSON string (json_quote), so json_each never fails;
+    # a record without extra fields (most) runs no subquery at all.
+    return (f"(CASE WHEN {column} IS NOT NULL THEN (SELECT group_concat(value, ' ') FROM "
+            f"json_each(CASE WHEN json_valid({column}) THEN {column} ELSE json_quote({column}) END) "
+            f"WHERE type NOT IN ('object', 'array', 'null')) END)")
 
 
 def contact_email(ref: str) -> str:
