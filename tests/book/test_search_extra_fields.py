@@ -204,3 +204,29 @@ def test_migration_16_indexes_existing_other_emails_and_extra_fields(tmp_path: P
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM contact_name_fts").fetchone() == (2,)
     conn.close()
+
+
+def test_the_migration_backfill_gives_the_text_the_triggers_give(imported: Path) -> None:
+    from sdrdesk.storage.migrations import m0016_search_extra_fields as m16
+
+    conn = sqlite3.connect(imported, isolation_level=None)
+    try:
+        dump = ("SELECT 'c', f.rowid, f.* FROM contact_fts f JOIN contacts t ON t.rowid = f.rowid "
+                "WHERE t.extra_fields IS NOT NULL OR t.other_emails IS NOT NULL UNION ALL "
+                "SELECT 'a', f.rowid, f.*, NULL FROM account_fts f JOIN accounts t ON t.rowid = f.rowid "
+                "WHERE t.extra_fields IS NOT NULL ORDER BY 1, 2")
+        by_triggers = conn.execute(dump).fetchall()
+        assert [(r[0], r[2]) for r in by_triggers] == [("a", "Harbour Analytics"), ("c", "Hana Sato"),
+                                                       ("c", "Piotr Nowak")]
+        assert "inbox-lumen" in by_triggers[1][4] and "Lyon" in by_triggers[1][7]
+        conn.execute("BEGIN")
+        conn.execute("UPDATE contact_fts SET email = '', notes = ''")
+        conn.execute("UPDATE account_fts SET notes = ''")
+        for statement in m16.BACKFILL.split(";\n"):
+            if statement.strip():
+                conn.execute(statement)
+        rebuilt = conn.execute(dump).fetchall()
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+    assert rebuilt == by_triggers

@@ -80,8 +80,10 @@ CREATE TRIGGER accounts_fts_update AFTER UPDATE ON accounts BEGIN
     INSERT INTO account_fts(rowid, name, domain, industry, place, notes)
     SELECT new.rowid, {_ACCOUNT_ROW} WHERE new.deleted_at IS NULL;
 END;
+"""
 
--- Rows that existed before this step and carry other e-mails or extra fields: re-indexed now.
+# Rows that existed before this step and carry other e-mails or extra fields: re-indexed now.
+BACKFILL = f"""
 UPDATE contact_fts SET
     email = (SELECT {contact_email("c")} FROM contacts c WHERE c.rowid = contact_fts.rowid),
     notes = (SELECT {notes_with_extras("coalesce(c.notes, '')", "c")}
@@ -93,3 +95,5 @@ UPDATE account_fts SET
              FROM accounts a WHERE a.rowid = account_fts.rowid)
 WHERE rowid IN (SELECT rowid FROM accounts WHERE deleted_at IS NULL AND extra_fields IS NOT NULL);
 """
+
+SQL += BACKFILL
