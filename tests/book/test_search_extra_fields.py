@@ -230,3 +230,23 @@ def test_the_migration_backfill_gives_the_text_the_triggers_give(imported: Path)
     finally:
         conn.close()
     assert rebuilt == by_triggers
+
+
+def test_without_fts5_the_like_fallback_also_looks_at_them(imported: Path) -> None:
+    from sdrdesk.services import book_queries as bq
+    from sdrdesk.storage.search import parse_query
+
+    conn = sqlite3.connect(imported)
+    try:
+        def names(table: str, text: str) -> list[str]:
+            ids = (bq.contact_ids if table == "contacts" else bq.account_ids)(conn, parse_query(text),
+                                                                               use_fts=False)
+            column = "last_name" if table == "contacts" else "name"
+            return [conn.execute(f"SELECT {column} FROM {table} WHERE rowid = ?", (i,)).fetchone()[0]
+                    for i in ids]
+
+        assert names("contacts", "inbox-lumen") == ["Sato"]
+        assert names("contacts", "lyon") == ["Sato"]
+        assert names("accounts", "zurich") == ["Harbour Analytics"]
+    finally:
+        conn.close()
