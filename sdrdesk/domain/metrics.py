@@ -239,6 +239,9 @@ class Pace:
     def text(self) -> str:
         if self.goal <= 0:
             return f"{self.done} meetings booked this month (no monthly goal set)"
+        if self.projected > self.goal:  # "60 of 18" reads as a typo
+            return (f"On pace for {self.projected} meetings, above the goal of {self.goal} "
+                    f"({self.done} booked so far)")
         return f"On pace for {self.projected} of {self.goal} meetings ({self.done} booked so far)"
 
     @property

@@ -268,3 +268,12 @@ def test_generated_meetings_have_a_consistent_lifecycle(tmp_path) -> None:  # ty
         assert positive.fetchone()[0] > 0
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize(("projected", "text"), [
+    (16, "On pace for 16 of 18 meetings (6 booked so far)"),
+    (18, "On pace for 18 of 18 meetings (6 booked so far)"),
+    (60, "On pace for 60 meetings, above the goal of 18 (6 booked so far)"),
+])
+def test_pace_reads_naturally_below_at_and_above_the_goal(projected: int, text: str) -> None:
+    assert d.Pace(done=6, goal=18, projected=projected, elapsed_workdays=5, workdays=21).text == text
