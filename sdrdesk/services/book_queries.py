@@ -11,6 +11,7 @@ would cost more than the query.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sqlite3
 import threading
@@ -292,7 +293,7 @@ def account_ids(conn: sqlite3.Connection, query: ParsedQuery, filters: BookFilte
     source = _text_search(
         conn, query, "accounts", "a", "account_fts", query.fts_match() if query.searches else "",
         lambda: ["a.name", "a.domain", "a.website", "a.industry", "a.city", "a.region", "a.notes",
-                 "a.research_notes"], use_fts, where, params)
+                 "a.research_notes", "a.extra_fields"], use_fts, where, params)
     if filters.source_label_id is not None:
         where.append("a.source_label_id = ?")
         params.append(filters.source_label_id.hex)
@@ -332,7 +333,8 @@ def contact_ids(conn: sqlite3.Connection, query: ParsedQuery, filters: BookFilte
         conn, query, "contacts", "c", "contact_fts",
         query.fts_match(phone_column="phone") if query.searches else "",
         lambda: ([phones] if query.kind is QueryKind.PHONE else
-                 ["c.first_name", "c.last_name", "c.title", "c.email", "c.notes", phones,
+                 ["c.first_name", "c.last_name", "c.title", "c.email", "c.other_emails", "c.notes",
+                  "c.extra_fields", phones,
                   "(SELECT name || ' ' || coalesce(domain, '') FROM accounts x "
                   "WHERE x.id = c.account_id)"]),
         use_fts, where, params)
@@ -390,7 +392,8 @@ def name_tiers(conn: sqlite3.Connection, table: str, query: ParsedQuery,
     """rowid -> tier for the rows whose name holds every typed word (lower is better):
     0 the name starts with the first word and every word is whole, 1 it starts with it,
     2 every word is a whole word of the name, 3 every word starts a word of the name.
-    Rows matched elsewhere (e-mail, title, phone, company, notes) have no tier: they follow.
+    Rows matched elsewhere (e-mail or other e-mails, title, phone, company, notes, extra-field
+    values) have no tier: they follow.
 
     Up to three queries of the small name index (migration 12), where bm25 over every match
     cost 2.5-5x the full-text lookup on the big book. With the names' `vocabulary` (sorted
@@ -717,26 +720,31 @@ class SearchHit:
     account_id: uuid.UUID | None  # the account itself, or the contact's
 
 
+EXTRA_FIELD = "extra field"  # an import's unmapped column (Lead Source, Deal Stage...)
+
 _HIT_SQL = {
     "account": """
         SELECT a.rowid, a.id, a.name, '', a.id,
                a.name, coalesce(a.domain, '') || ' ' || coalesce(a.website, ''),
                a.industry, coalesce(a.city, '') || ' ' || coalesce(a.region, ''), NULL, NULL,
                coalesce(a.phone_e164, ''),
-               coalesce(a.notes, '') || ' ' || coalesce(a.research_notes, '')
+               coalesce(a.notes, '') || ' ' || coalesce(a.research_notes, ''), a.extra_fields
         FROM accounts a WHERE a.rowid IN ({marks})""",
     "contact": """
         SELECT c.rowid, c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')),
                coalesce(a.name, ''), c.account_id,
                trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')),
-               coalesce(a.name, '') || ' ' || coalesce(a.domain, ''), NULL, NULL, c.title, c.email,
+               coalesce(a.name, '') || ' ' || coalesce(a.domain, ''), NULL, NULL, c.title,
+               coalesce(c.email, '') || ' ' || coalesce(c.other_emails, ''),
                (SELECT group_concat(coalesce(p.search_digits, '') || ' ' || coalesce(p.e164, ''), ' ')
                 FROM contact_phones p WHERE p.contact_id = c.id AND p.deleted_at IS NULL),
-               c.notes
+               c.notes, c.extra_fields
         FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.rowid IN ({marks})""",
 }
-_HIT_FIELDS = {"account": ("name", "domain", "industry", "place", "title", "e-mail", "phone", "notes"),
-               "contact": ("name", "company", "industry", "place", "title", "e-mail", "phone", "notes")}
+_HIT_FIELDS = {"account": ("name", "domain", "industry", "place", "title", "e-mail", "phone", "notes",
+                           EXTRA_FIELD),
+               "contact": ("name", "company", "industry", "place", "title", "e-mail", "phone", "notes",
+                           EXTRA_FIELD)}
 
 
 def search_hits(uow: SqlUnitOfWork, kind: str, rowids: Sequence[int], query: ParsedQuery) -> list[SearchHit]:
@@ -751,9 +759,23 @@ def search_hits(uow: SqlUnitOfWork, kind: str, rowids: Sequence[int], query: Par
         if row is None:
             continue
         fields = dict(zip(_HIT_FIELDS[kind], row[5:], strict=True))
+        fields[EXTRA_FIELD] = _extra_values(fields[EXTRA_FIELD])
         hits.append(SearchHit(kind, rowid, uuid.UUID(row[1]), row[2] or "(no name)", row[3],
                               _matched_fields(fields, query), uuid.UUID(row[4]) if row[4] else None))
     return hits
+
+
+def _extra_values(extra_fields: str | None) -> str | None:
+    """The values of an `extra_fields` JSON object (what the index holds since migration 16);
+    damaged text as it is, like the index."""
+    if not extra_fields:
+        return None
+    try:
+        data = json.loads(extra_fields)
+    except ValueError:
+        return extra_fields
+    items = data.values() if isinstance(data, dict) else data if isinstance(data, list) else [data]
+    return " ".join(str(v) for v in items if v is not None and not isinstance(v, dict | list)) or None
 
 
 def _matched_fields(fields: dict[str, str | None], query: ParsedQuery) -> tuple[str, ...]:
