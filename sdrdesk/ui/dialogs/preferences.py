@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sdrdesk.domain.cadence import CHANNELS
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.settings import Settings
 from sdrdesk.ui.theme import THEMES
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from sdrdesk.ui.context import PaneContext
 
 _TIME_FORMAT = "HH:mm"
+_CHANNEL_LABELS = {"call": "Calls", "email": "E-mails", "linkedin": "LinkedIn", "other": "Other"}
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -126,9 +128,29 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
+        layout.addWidget(self._build_sequences_box())
         layout.addWidget(self._build_crm_box())
         layout.addWidget(buttons)
         self.refresh_token_state()
+
+    # -- sequences (issue 13): daily caps used when enrolling ------------------------------------
+    def _build_sequences_box(self) -> QGroupBox:
+        box = QGroupBox("Sequences: new tasks per day at most, when enrolling", self)
+        box.setObjectName("preferences.sequences_box")
+        self.daily_caps: dict[str, QSpinBox] = {}
+        row = QHBoxLayout(box)
+        for channel in CHANNELS:
+            spin = QSpinBox(box)
+            spin.setObjectName(f"preferences.daily_cap.{channel}")
+            spin.setRange(1, 1000)
+            spin.setValue(self.settings.daily_caps()[channel])
+            spin.setPrefix(f"{_CHANNEL_LABELS.get(channel, channel.capitalize())} ")
+            spin.setToolTip("The enrol dialog starts from these; 300 imported contacts then spread "
+                            "over several days instead of all falling due at 9:00")
+            self.daily_caps[channel] = spin
+            row.addWidget(spin)
+        row.addStretch(1)
+        return box
 
     # -- CRM hand-back (issue 18): the HubSpot private-app token ---------------------------------
     def _build_crm_box(self) -> QGroupBox:
@@ -291,6 +313,8 @@ class PreferencesDialog(QDialog):
         self.settings.set(S.MONTHLY_MEETING_GOAL, self.meeting_goal.value())
         self.settings.set(S.RAMP_CALLS_GOALS, self.ramp_calls.text().strip())
         self.settings.set(S.RAMP_MEETINGS_GOALS, self.ramp_meetings.text().strip())
+        for channel, spin in self.daily_caps.items():
+            self.settings.set(S.DAILY_CAPS[channel], spin.value())
         self.settings.sync()
         self._store_token()  # a token typed but not saved yet is saved with the rest
         self.sig_preferences_saved.emit()
