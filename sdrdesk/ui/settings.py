@@ -52,6 +52,9 @@ RAMP_MEETINGS_GOALS: Setting[str] = pref("metrics/ramp_meetings", str, "0, 1, 2,
 # issue 13 (sequences): new tasks per day and channel when enrolling many contacts at once
 DAILY_CAPS: dict[str, Setting[int]] = {
     channel: pref(f"sequences/daily_cap_{channel}", int, DEFAULT_DAILY_CAPS[channel]) for channel in CHANNELS}
+# The rep's own public holidays (out-of-office shifts); "" = weekends only
+REP_HOLIDAY_COUNTRY: Setting[str] = pref("sequences/rep_country", str, "")
+REP_HOLIDAY_REGION: Setting[str] = pref("sequences/rep_region", str, "")
 
 # -- remembered state -------------------------------------------------------------------
 WINDOW_GEOMETRY: Setting[bytes] = persist("window_geometry", bytes, b"")

@@ -1,14 +1,18 @@
-"""The daily caps saved in Preferences are what the enrol dialog starts from and enrols with."""
+"""Sequence preferences in use: the saved daily caps are what the enrol dialog starts from and
+enrols with; the rep's own holidays are what "Out of office" counts working days on."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from sdrdesk.storage import models as m
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.panes.accounts import ACCOUNTS_TAB
+from sdrdesk.ui.prompter import ScriptedPrompter
 from tests.sequences.test_enrol_ui import _seed, _select_all
 from tests.ui.conftest import open_and_wait
 
@@ -36,3 +40,29 @@ def test_enrol_dialog_uses_the_saved_daily_cap(make_app, qtbot, tmp_path: Path, 
     with parts.ctx.workspace.uow_factory() as uow:
         days = {d.date() for d in uow.session.scalars(select(m.Task.due_at).where(m.Task.status == "open"))}
     assert len(days) == 2
+
+
+def test_out_of_office_from_today_uses_the_reps_holidays(make_app, qtbot, tmp_path: Path, fake_clock) -> None:  # type: ignore[no-untyped-def]
+    book = tmp_path / "book.db"
+    _seed(book, fake_clock)
+    toronto = ZoneInfo("America/Toronto")
+    parts = make_app(prompter=ScriptedPrompter("2026-02-13 2026-02-13"))
+    parts.ctx.settings.set(S.REP_HOLIDAY_COUNTRY, "CA")
+    parts.ctx.settings.set(S.REP_HOLIDAY_REGION, "ON")
+    parts.window.show()
+    open_and_wait(qtbot, parts, book)
+    parts.ctx.workspace.sequences.rep_zone = toronto  # the rep works from Toronto
+    with parts.ctx.workspace.uow_factory() as uow:
+        contact = uow.session.scalars(select(m.Contact).where(m.Contact.first_name == "Ada")).one()
+        task = uow.tasks.add(m.Task(contact_id=contact.id, channel="call", title="Call",
+                                    due_at=datetime(2026, 2, 13, 10, 0, tzinfo=toronto)))
+        uow.commit()
+        task_id = task.id
+    parts.window.panes["pane.today"].out_of_office()  # away Friday 13 February
+
+    def due() -> datetime:
+        with parts.ctx.workspace.uow_factory() as uow:
+            return uow.tasks.get(task_id).due_at.astimezone(toronto)
+
+    qtbot.waitUntil(lambda: parts.runner.pending == 0 and due().day != 13, timeout=5_000)
+    assert due() == datetime(2026, 2, 17, 10, 0, tzinfo=toronto)  # Monday 16 is Family Day in Ontario
