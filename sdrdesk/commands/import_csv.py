@@ -1,7 +1,10 @@
-"""`sdrdesk import FILE [--source LABEL] [--data DB] [--map JSON] [--json] [--enrol SEQUENCE]`.
+"""`sdrdesk import FILE [--source LABEL] [--data DB] [--map JSON] [--json] [--enrol SEQUENCE
+[--daily-cap CHANNEL=N ...]]`.
 
 Imports a CSV export; with `--enrol`, the imported contacts are then enrolled in that
 sequence (by name; do-not-contact ones refused, the daily cap spreads the first tasks).
+The daily caps are the built-in defaults unless `--daily-cap` overrides a channel: the CLI
+imports no Qt, so it never reads the caps saved in the app's Preferences (QSettings).
 
 Prints the same report as the wizard; exits 1 (message on stderr) when the file is refused,
 so scripts can tell "imported with some rejected rows" (exit 0) from "nothing imported".
@@ -17,6 +20,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from sdrdesk.domain.cadence import CHANNELS, DEFAULT_DAILY_CAPS
 from sdrdesk.domain.errors import SdrdeskError
 
 NAME = "import"
@@ -51,6 +55,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where to write the report and rejected rows (default: <data folder>/imports)")
     parser.add_argument("--enrol", "--enroll", dest="enrol", metavar="SEQUENCE",
                         help="enrol the imported contacts in this sequence (its name, or the start of it)")
+    parser.add_argument("--daily-cap", dest="daily_caps", action="append", default=[], metavar="CHANNEL=N",
+                        help="with --enrol: at most N new first tasks a day on CHANNEL (call, email, "
+                             "linkedin, other); repeatable; default "
+                             + ", ".join(f"{c}={n}" for c, n in DEFAULT_DAILY_CAPS.items())
+                             + " (the app's Preferences are not read)")
     parser.add_argument("--undo-last", action="store_true",
                         help="instead of importing, undo the most recent import (no FILE needed)")
 
@@ -59,6 +68,19 @@ def _delimiter(value: str | None) -> str | None:
     if value is None:
         return None
     return {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(value, value)
+
+
+def parse_daily_caps(items: list[str]) -> dict[str, int]:
+    """`["call=20", "email=50"]` -> the caps for `enrol(caps=...)`, defaults for the other channels."""
+    caps = dict(DEFAULT_DAILY_CAPS)
+    for item in items:
+        channel, _sep, number = item.partition("=")
+        channel = channel.strip().lower().replace("e-mail", "email")
+        if channel not in CHANNELS or not number.strip().isdigit() or int(number) < 1:
+            raise SdrdeskError(f"--daily-cap “{item}” is not CHANNEL=N with CHANNEL one of "
+                               f"{', '.join(CHANNELS)} and N at least 1.")
+        caps[channel] = int(number)
+    return caps
 
 
 def _missing_parts(book: Path) -> list[Path]:
@@ -122,6 +144,9 @@ def run(args: argparse.Namespace) -> int:
             overrides=load_overrides(args.mapping) if args.mapping else None, encoding=args.encoding,
             delimiter=_delimiter(args.delimiter), report_dir=args.report_dir or paths.data_dir / "imports",
             possible_duplicates=args.possible_duplicates, repair_splits=args.repair_splits)
+        caps = parse_daily_caps(args.daily_caps)
+        if args.daily_caps and not args.enrol:
+            raise SdrdeskError("--daily-cap only applies with --enrol SEQUENCE.")
         if args.file is None:
             raise SdrdeskError("name the CSV file to import (or pass --undo-last).")
         if not args.file.is_file():
@@ -151,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
             remember_mapping(uow_factory, ColumnMapping(headers, fields))
         if sequences is not None and sequence is not None and report.import_run_id:
             contacts = sequences.contacts_of_import(uuid.UUID(report.import_run_id))
-            enrolled = sequences.enrol(contacts, sequence.id).value
+            enrolled = sequences.enrol(contacts, sequence.id, caps=caps).value
     except SdrdeskError as exc:
         if book is not None:
             book.close()

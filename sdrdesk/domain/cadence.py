@@ -106,6 +106,12 @@ def _holiday_table(country: str, region: str | None, year: int) -> frozenset[dat
     return frozenset(table)
 
 
+def holiday_countries() -> dict[str, tuple[str, ...]]:
+    """Countries the `holidays` package knows (ISO alpha-2) and their subdivision codes."""
+    return {code: tuple(subdivs) for code, subdivs in sorted(holidays.list_supported_countries().items())
+            if len(code) == 2}
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     """Working days in one place: Monday to Friday minus its public holidays."""

@@ -648,9 +648,12 @@ class SequenceService:
         return OpResult(result, Changes(contacts=frozenset({contact_id}), tasks=frozenset(touched),
                                         sequences=True, activities=True, metrics=True))
 
-    def out_of_office(self, first_day: date, last_day: date) -> OpResult[int]:
-        """The rep is away: every open task due in those days moves by the working days away."""
-        away = OutOfOffice(first_day, last_day, BusinessCalendar())
+    def out_of_office(self, first_day: date, last_day: date, *, country: str | None = None,
+                      region: str | None = None) -> OpResult[int]:
+        """The rep is away: every open task due in those days moves by the working days away,
+        counted on the rep's calendar (weekends, plus the public holidays of the rep's country and
+        region when given: Preferences)."""
+        away = OutOfOffice(first_day, last_day, BusinessCalendar.for_place(country, region))
         zone = self.rep_zone
         start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
         end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone)

@@ -1,6 +1,7 @@
 """Today and Outreach on the demo book: the first e-mail step selected, its message written.
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.sequences.screenshot_outreach OUT.png DATA_DIR
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.sequences.screenshot_outreach OUT.png DATA_DIR [PANE]
+With PANE (e.g. pane.script) only that pane is rendered (the Script pane on an e-mail step).
 Not collected by pytest (no test_ prefix).
 """
 
@@ -26,7 +27,7 @@ def spin(ms: int) -> None:
     loop.exec()
 
 
-def main(out: Path, data: Path) -> int:
+def main(out: Path, data: Path, pane: str | None = None) -> int:
     args = argparse.Namespace(data=str(data), settings=str(data / "s.ini"), theme=os.environ.get("THEME"))
     parts = build_app(args, prompter=ScriptedPrompter())
     parts.ctx.settings.set(S.REP_NAME, "Sam Carter")
@@ -47,11 +48,16 @@ def main(out: Path, data: Path) -> int:
             today.select_row(row)  # type: ignore[attr-defined]
             break
     spin(1200)
-    ok = window.grab().save(str(out))
+    if pane:
+        dock = window.docks[pane]
+        dock.show()
+        dock.raise_()
+        spin(400)
+    ok = (window.panes[pane] if pane else window).grab().save(str(out))
     parts.app.quit()
     parts.runner.shutdown()
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2])))
+    sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None))

@@ -42,3 +42,26 @@ def test_an_unknown_sequence_is_refused_before_importing(tmp_path: Path,
     err = capsys.readouterr().err
     assert err.startswith("sdrdesk import: no sequence called “Nope”") and err.count("\n") == 1
     assert not book.exists()  # a refused import leaves nothing behind (issue 12)
+
+
+def test_daily_cap_option_spreads_the_first_tasks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "people.csv"
+    src.write_text(CSV, encoding="utf-8")
+    book = tmp_path / "book.db"
+    assert main(["import", str(src), "--data", str(book), "--enrol", "Inbound", "--daily-cap", "email=1",
+                 "--daily-cap", "call=5", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["enrolled"]["enrolled"] == 3
+    assert sorted(report["enrolled"]["first_due"].values()) == [1, 1, 1]  # one e-mail a day
+
+
+@pytest.mark.parametrize("bad", ["fax=3", "email=0", "email", "call=many"])
+def test_a_bad_daily_cap_is_refused_before_importing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     bad: str) -> None:
+    src = tmp_path / "people.csv"
+    src.write_text(CSV, encoding="utf-8")
+    book = tmp_path / "book.db"
+    assert main(["import", str(src), "--data", str(book), "--enrol", "Inbound", "--daily-cap", bad]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"sdrdesk import: --daily-cap “{bad}”") and err.count("\n") == 1
+    assert not book.exists()

@@ -417,3 +417,15 @@ def test_the_demo_book_looks_like_a_morning_and_counts_enrollments(tmp_path) -> 
     assert all(d > now - timedelta(days=4) for d in dues)
     assert any(d.date() > now.date() for d in dues)  # tomorrow's steps are already there
     assert "Outbound - 3 weeks, 8 touches" in names
+
+
+def test_out_of_office_counts_days_on_the_reps_own_holidays(uow_factory: UowFactory,
+                                                             service: SequenceService) -> None:
+    from datetime import date
+
+    seq_id = service.create(DRAFT).value
+    ana = add_contact(uow_factory, "Ana")
+    service.enrol([ana], seq_id)
+    # Away Friday 13 Feb 2026; Monday 16 is Family Day for a rep in Ontario: back on Tuesday.
+    assert service.out_of_office(date(2026, 2, 13), date(2026, 2, 13), country="CA", region="ON").value == 1
+    assert open_tasks(uow_factory, ana)[0].due_at == datetime(2026, 2, 17, 9, 0, tzinfo=TORONTO)

@@ -1,5 +1,6 @@
 """"Enrol in sequence…": pick a sequence for the chosen contacts, see who is already in one and
-who is refused (do not contact) and why, set the daily cap per channel, enrol.
+who is refused (do not contact) and why, set the daily cap per channel (starting from the caps
+saved in Preferences; a change here applies to this enrolment only), enrol.
 
 Not modal (`open()`): the reads and the write go through the owner's `read`/`write` (the
 serial writer), and the result is published on the bus by the owner.
@@ -8,7 +9,7 @@ serial writer), and the result is published on the bus by the owner.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -38,7 +39,7 @@ class EnrolDialog(QDialog):
     sig_enrolled = Signal(object)  # the EnrolReport
 
     def __init__(self, contact_ids: Sequence[uuid.UUID], read: ReadFn, write: WriteFn,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, caps: Mapping[str, int] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dialog.enrol")
         self.setWindowTitle("Enrol in sequence")
@@ -64,7 +65,7 @@ class EnrolDialog(QDialog):
             box = QSpinBox(self)
             box.setObjectName(f"enrol.cap.{channel}")
             box.setRange(1, 1000)
-            box.setValue(DEFAULT_DAILY_CAPS[channel])
+            box.setValue((caps or DEFAULT_DAILY_CAPS).get(channel, DEFAULT_DAILY_CAPS[channel]))
             box.setPrefix(f"{channel.capitalize()} ")
             self.caps[channel] = box
             caps_row.addWidget(box)
@@ -191,7 +192,8 @@ class EnrolLauncher(QObject):
         if not contact_ids:
             self.ctx.bus.sig_status_message.emit("This import brought in no contacts to enrol.")
             return
-        dialog = EnrolDialog(contact_ids, self.read, self.write, self.parent_widget)
+        dialog = EnrolDialog(contact_ids, self.read, self.write, self.parent_widget,
+                             caps=self.ctx.settings.daily_caps())
         dialog.sig_enrolled.connect(lambda report: self.ctx.bus.sig_status_message.emit(report.summary()))
         self.dialog = dialog
         dialog.open()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sdrdesk.domain.cadence import CHANNELS, holiday_countries
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.settings import Settings
 from sdrdesk.ui.theme import THEMES
@@ -37,12 +38,14 @@ if TYPE_CHECKING:
     from sdrdesk.ui.context import PaneContext
 
 _TIME_FORMAT = "HH:mm"
+_CHANNEL_LABELS = {"call": "Calls", "email": "E-mails", "linkedin": "LinkedIn", "other": "Other"}
 
 
-def region_choices() -> list[tuple[str, str]]:
-    """(label, ISO code) for every region phonenumbers knows, named in the user's language."""
+def region_choices(codes: object = None) -> list[tuple[str, str]]:
+    """(label, ISO code) for every region phonenumbers knows (or the codes given), named in the
+    user's language."""
     choices = []
-    for code in sorted(phonenumbers.SUPPORTED_REGIONS):
+    for code in sorted(phonenumbers.SUPPORTED_REGIONS if codes is None else codes):  # type: ignore[call-overload]
         territory = QLocale.codeToTerritory(code)
         name = QLocale.territoryToString(territory) if territory != QLocale.Country.AnyTerritory else code
         choices.append((f"{name} ({code})", code))
@@ -126,9 +129,59 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
+        layout.addWidget(self._build_sequences_box())
         layout.addWidget(self._build_crm_box())
         layout.addWidget(buttons)
         self.refresh_token_state()
+
+    # -- sequences (issue 13): daily caps used when enrolling ------------------------------------
+    def _build_sequences_box(self) -> QGroupBox:
+        box = QGroupBox("Sequences: new tasks per day at most, when enrolling", self)
+        box.setObjectName("preferences.sequences_box")
+        self.daily_caps: dict[str, QSpinBox] = {}
+        row = QHBoxLayout()
+        for channel in CHANNELS:
+            spin = QSpinBox(box)
+            spin.setObjectName(f"preferences.daily_cap.{channel}")
+            spin.setRange(1, 1000)
+            spin.setValue(self.settings.daily_caps()[channel])
+            spin.setPrefix(f"{_CHANNEL_LABELS.get(channel, channel.capitalize())} ")
+            spin.setToolTip("The enrol dialog starts from these; 300 imported contacts then spread "
+                            "over several days instead of all falling due at 9:00")
+            self.daily_caps[channel] = spin
+            row.addWidget(spin)
+        row.addStretch(1)
+        # The rep's own public holidays: "Out of office" counts working days on this calendar.
+        self._holiday_places = holiday_countries()
+        self.holiday_country = QComboBox(box)
+        self.holiday_country.setObjectName("preferences.holiday_country")
+        self.holiday_country.addItem("Weekends only", "")
+        for label, code in region_choices(self._holiday_places):
+            self.holiday_country.addItem(label, code)
+        self.holiday_region = QComboBox(box)
+        self.holiday_region.setObjectName("preferences.holiday_region")
+        self.holiday_country.currentIndexChanged.connect(lambda _i: self._fill_holiday_regions())
+        self.holiday_country.setCurrentIndex(
+            max(0, self.holiday_country.findData(self.settings.get(S.REP_HOLIDAY_COUNTRY))))
+        self._fill_holiday_regions(self.settings.get(S.REP_HOLIDAY_REGION))
+        places = QHBoxLayout()
+        places.addWidget(QLabel("Your public holidays (out of office):", box))
+        places.addWidget(self.holiday_country, 2)
+        places.addWidget(self.holiday_region, 1)
+        inner = QVBoxLayout(box)
+        inner.addLayout(row)
+        inner.addLayout(places)
+        return box
+
+    def _fill_holiday_regions(self, chosen: str | None = None) -> None:
+        code = str(self.holiday_country.currentData() or "")
+        current = chosen if chosen is not None else str(self.holiday_region.currentData() or "")
+        self.holiday_region.clear()
+        self.holiday_region.addItem("Whole country", "")
+        for sub in self._holiday_places.get(code, ()):
+            self.holiday_region.addItem(sub, sub)
+        self.holiday_region.setCurrentIndex(max(0, self.holiday_region.findData(current)))
+        self.holiday_region.setEnabled(bool(code) and self.holiday_region.count() > 1)
 
     # -- CRM hand-back (issue 18): the HubSpot private-app token ---------------------------------
     def _build_crm_box(self) -> QGroupBox:
@@ -291,6 +344,10 @@ class PreferencesDialog(QDialog):
         self.settings.set(S.MONTHLY_MEETING_GOAL, self.meeting_goal.value())
         self.settings.set(S.RAMP_CALLS_GOALS, self.ramp_calls.text().strip())
         self.settings.set(S.RAMP_MEETINGS_GOALS, self.ramp_meetings.text().strip())
+        for channel, spin in self.daily_caps.items():
+            self.settings.set(S.DAILY_CAPS[channel], spin.value())
+        self.settings.set(S.REP_HOLIDAY_COUNTRY, str(self.holiday_country.currentData() or ""))
+        self.settings.set(S.REP_HOLIDAY_REGION, str(self.holiday_region.currentData() or ""))
         self.settings.sync()
         self._store_token()  # a token typed but not saved yet is saved with the rest
         self.sig_preferences_saved.emit()

@@ -224,7 +224,7 @@ class AccountsPane(Pane):
         if not contact_ids:
             self.ctx.bus.sig_status_message.emit("Nobody to enrol: the selected accounts have no contacts.")
             return
-        dialog = EnrolDialog(contact_ids, self.read, self.write, self)
+        dialog = EnrolDialog(contact_ids, self.read, self.write, self, caps=self.ctx.settings.daily_caps())
         dialog.sig_enrolled.connect(lambda report: self.ctx.bus.sig_status_message.emit(report.summary()))
         self.enrol_dialog = dialog
         dialog.open()

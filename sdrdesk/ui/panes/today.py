@@ -456,7 +456,10 @@ class TodayPane(Pane):
         except ValueError:
             self.ctx.prompter.inform("Out of office", "Write two dates: the first and the last day away.")
             return
-        self.write(lambda ws: ws.sequences.out_of_office(first, last), self._after_out_of_office)
+        settings = self.ctx.settings  # the rep's own holidays, from Preferences
+        country, region = settings.get(S.REP_HOLIDAY_COUNTRY), settings.get(S.REP_HOLIDAY_REGION)
+        self.write(lambda ws: ws.sequences.out_of_office(first, last, country=country, region=region),
+                   self._after_out_of_office)
 
     def _after_out_of_office(self, result: OpResult[int]) -> None:
         self.ctx.bus.sig_status_message.emit(f"{result.value} tasks moved past your time away.")
