@@ -6,24 +6,14 @@ Not collected by pytest (no test_ prefix).
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer
-
-from sdrdesk.app import build_app, wait_until_settled
-from sdrdesk.ui.prompter import ScriptedPrompter
 from tests.crm.helpers import make_book, work_a_day
-
-
-def spin(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+from tests.screenshot_app import open_app, spin
 
 
 def main(out: Path, data: Path) -> int:
@@ -33,13 +23,7 @@ def main(out: Path, data: Path) -> int:
         ws, clock = make_book(book)
         work_a_day(ws, clock)
         ws.close()
-    args = argparse.Namespace(data=str(data), settings=str(data / "s.ini"), theme=os.environ.get("THEME"))
-    parts = build_app(args, prompter=ScriptedPrompter())
-    parts.window.show()
-    parts.books.open(book)
-    loop = QEventLoop()
-    wait_until_settled(parts, lambda _ok: loop.quit())
-    loop.exec()
+    parts = open_app(data, book=book)
     dialog = parts.window.show_crm_export()
     for _ in range(100):
         spin(50)

@@ -7,40 +7,21 @@ Not collected by pytest (no test_ prefix).
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer
-
-from sdrdesk.app import build_app, wait_until_settled
 from sdrdesk.ui import settings as S
-from sdrdesk.ui.prompter import ScriptedPrompter
-
-
-def spin(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+from tests.screenshot_app import open_app, spin
 
 
 def main(out: Path, data: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
-    args = argparse.Namespace(data=str(data), settings=str(data / "s.ini"), theme=os.environ.get("THEME"))
-    parts = build_app(args, prompter=ScriptedPrompter())
-    parts.ctx.settings.set(S.CURRENT_LAYOUT, "Coaching")
-    parts.ctx.settings.set(S.REP_TIMEZONE, "America/New_York")
+    parts = open_app(data, size=(1500, 950),
+                     settings={S.CURRENT_LAYOUT: "Coaching", S.REP_TIMEZONE: "America/New_York"})
     window = parts.window
-    window.resize(1500, 950)
-    window.show()
-    book, demo = parts.books.startup_book(True)
-    parts.books.open(book, is_demo=demo)
-    loop = QEventLoop()
-    wait_until_settled(parts, lambda _ok: loop.quit())
-    loop.exec()
     window.apply_layout("Coaching")  # type: ignore[attr-defined]
     pane = window.panes["pane.metrics"]
     pane.period_box.setCurrentIndex(pane.period_box.findData("last_30"))  # type: ignore[attr-defined]

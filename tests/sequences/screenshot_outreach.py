@@ -7,39 +7,19 @@ Not collected by pytest (no test_ prefix).
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer
-
-from sdrdesk.app import build_app, wait_until_settled
 from sdrdesk.ui import settings as S
-from sdrdesk.ui.prompter import ScriptedPrompter
-
-
-def spin(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+from tests.screenshot_app import open_app, spin
 
 
 def main(out: Path, data: Path, pane: str | None = None) -> int:
-    args = argparse.Namespace(data=str(data), settings=str(data / "s.ini"), theme=os.environ.get("THEME"))
-    parts = build_app(args, prompter=ScriptedPrompter())
-    parts.ctx.settings.set(S.REP_NAME, "Sam Carter")
-    parts.ctx.settings.set(S.REP_COMPANY, "Rampwise")
+    parts = open_app(data, size=(1440, 900), settings={S.REP_NAME: "Sam Carter", S.REP_COMPANY: "Rampwise"})
     window = parts.window
-    window.resize(1440, 900)
-    window.show()
-    book, demo = parts.books.startup_book(True)
-    parts.books.open(book, is_demo=demo)
-    loop = QEventLoop()
-    wait_until_settled(parts, lambda _ok: loop.quit())
-    loop.exec()
     spin(800)
     today = window.panes["pane.today"]
     for row in range(today.model.rowCount()):  # type: ignore[attr-defined]
