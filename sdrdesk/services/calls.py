@@ -352,18 +352,7 @@ def contact_windows(uow: SqlUnitOfWork, contact_ids: Sequence[uuid.UUID], window
     ids = list(dict.fromkeys(contact_ids))
     if not ids:
         return {}
-    contacts = uow.session.execute(
-        select(m.Contact.id, m.Contact.pinned_timezone, m.Contact.country, m.Contact.region,
-               m.Account.country, m.Account.region)
-        .outerjoin(m.Account, m.Account.id == m.Contact.account_id)
-        .where(m.Contact.id.in_(ids))).all()
-    phones: dict[uuid.UUID, list[tuple[str | None, str | None]]] = {}
-    for contact_id, e164, region in uow.session.execute(
-            select(m.ContactPhone.contact_id, m.ContactPhone.e164, m.ContactPhone.region)
-            .where(m.ContactPhone.contact_id.in_(ids), m.ContactPhone.deleted_at.is_(None),
-                   m.ContactPhone.is_valid.is_(True))
-            .order_by(m.ContactPhone.position)):
-        phones.setdefault(contact_id, []).append((e164, region))
+    contacts, phones = sequence_ops.zone_inputs(uow, ids)
     blocked = set(uow.session.scalars(
         select(m.DoNotContact.contact_id).where(m.DoNotContact.contact_id.in_(ids),
                                                 m.DoNotContact.deleted_at.is_(None),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -205,13 +206,16 @@ def open_enrollments(uow: SqlUnitOfWork, contact_id: uuid.UUID) -> list[m.Enroll
         m.Enrollment.contact_id == contact_id, m.Enrollment.status.in_(OPEN_STATES))))
 
 
-def zone_keys_for(uow: SqlUnitOfWork, contact_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """`zone_key_for` for many contacts in two queries (contacts with accounts, phones)."""
-    rows = uow.session.execute(
+def zone_inputs(uow: SqlUnitOfWork, contact_ids: list[uuid.UUID]) -> tuple[
+        list[Any], dict[uuid.UUID, list[tuple[str | None, str | None]]]]:
+    """What a calling zone is worked out from, for many contacts in two queries: rows of
+    (contact id, pinned zone, country, region, account country, account region), and each
+    contact's valid phones as (E.164, region) in their order."""
+    rows = list(uow.session.execute(
         select(m.Contact.id, m.Contact.pinned_timezone, m.Contact.country, m.Contact.region,
                m.Account.country, m.Account.region)
         .outerjoin(m.Account, m.Account.id == m.Contact.account_id)
-        .where(m.Contact.id.in_(contact_ids))).all()
+        .where(m.Contact.id.in_(contact_ids))).all())
     phones: dict[uuid.UUID, list[tuple[str | None, str | None]]] = {}
     for contact_id, e164, region in uow.session.execute(
             select(m.ContactPhone.contact_id, m.ContactPhone.e164, m.ContactPhone.region)
@@ -219,6 +223,12 @@ def zone_keys_for(uow: SqlUnitOfWork, contact_ids: list[uuid.UUID]) -> dict[uuid
                    m.ContactPhone.is_valid.is_(True))
             .order_by(m.ContactPhone.position)):
         phones.setdefault(contact_id, []).append((e164, region))
+    return rows, phones
+
+
+def zone_keys_for(uow: SqlUnitOfWork, contact_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """`zone_key_for` for many contacts in two queries (contacts with accounts, phones)."""
+    rows, phones = zone_inputs(uow, contact_ids)
     keys = {}
     for contact_id, pinned, country, region, account_country, account_region in rows:
         numbers = phones.get(contact_id, [])
