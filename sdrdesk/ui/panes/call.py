@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QStackedLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +40,7 @@ from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.dialer import DesktopDialer, Dialer
 from sdrdesk.ui.dialogs.booking import Booker, DialogBooker
 from sdrdesk.ui.panes.base import Pane
-from sdrdesk.ui.panes.empty_state import EmptyState
+from sdrdesk.ui.panes.empty_state import body_or_empty_state
 from sdrdesk.ui.widgets.disposition_keys import (
     CallbackPlace,
     DispositionKeys,
@@ -165,13 +164,7 @@ class CallPane(Pane):
         status.addWidget(self.saved_label)
         content.addLayout(status)
         content.addWidget(self.disposition_keys)
-        self.empty = EmptyState(_NOBODY_FOCUSED, self)
-        self._stack = QStackedLayout()
-        self._stack.addWidget(self.empty)
-        self._stack.addWidget(body)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(4, 4, 4, 4)
-        outer.addLayout(self._stack)
+        self.empty, self._stack = body_or_empty_state(self, body, _NOBODY_FOCUSED)
         self.setFocusProxy(self.notes)
         self._show_target(None)
 
