@@ -111,7 +111,7 @@ class SearchController(QObject):
             if generation != self._generation:
                 return  # superseded while running: drop
             self.last_duration_ms = (time.perf_counter() - started) * 1000
-            log.debug("search %r took %.1f ms", request, self.last_duration_ms)
+            log.debug("search took %.1f ms", self.last_duration_ms)  # never the query: it names people
             self.sig_busy_changed.emit(False)
             self.sig_results_ready.emit(request, result)
 

@@ -136,13 +136,16 @@ def test_a_chosen_source_survives_a_reload_of_the_lists(qtbot, accounts: Account
 
 # -- search as you type -----------------------------------------------------------------------
 
-def test_typing_searches_after_a_pause(qtbot, accounts: AccountsPane) -> None:  # type: ignore[no-untyped-def]
+def test_typing_searches_after_a_pause(qtbot, accounts: AccountsPane, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level("DEBUG")
     _type(qtbot, accounts, "Muller")
     assert _shown(accounts.accounts_model) == ["Müller Logistik AG"]
     assert _shown(accounts.contacts_model) == ["Jürgen Müller"]
     _type(qtbot, accounts, "416 555 0199")
     assert _shown(accounts.contacts_model) == ["Jane Doe"]
     assert accounts.tabs.tabText(CONTACTS_TAB) == "Contacts 1"
+    assert "search took" in caplog.text  # logged, but never what was typed (names, numbers)
+    assert "Muller" not in caplog.text and "0199" not in caplog.text
 
 
 @pytest.mark.parametrize("text", ['"', "*", "AND (", "-"])
