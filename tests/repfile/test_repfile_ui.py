@@ -116,6 +116,14 @@ def test_coaching_banner_note_scorecard_and_notes_back_to_the_rep(
     # The rep's side: import the notes, and see them beside the call and in the inbox.
     report = rep.import_(notes_file)
     assert report.added == 2
+    open_and_wait(qtbot, parts, rep.path)
+    parts.window.focus_pane("pane.coaching")  # the rep's layout keeps it tabbed away
+    parts.ctx.bus.set_focus(Focus(uuid.UUID(acc), uuid.UUID(contact)))
+    qtbot.waitUntil(lambda: "Coaching inbox" in pane.header.text(), timeout=10_000)
+    assert not pane.scroller.isVisible()
+    qtbot.waitUntil(lambda: listed("● Note on Call") and listed("● Scorecard on Call"), timeout=10_000)
+    first = pane.list.item(0).text()
+    assert first.startswith("● ") and "manager" in first  # beside the record: listed first, marked
 
 
 def test_passphrases_are_remembered_only_in_the_keychain(make_app, qtbot, devices, memory_keyring,
