@@ -306,8 +306,10 @@ def _single_instance(paths: DataPaths, args: argparse.Namespace) -> SingleInstan
         return instance
     requested = getattr(args, "open_file", None)
     coach = getattr(args, "coach", None)
-    if instance.send({"open": str(Path(requested).resolve()) if requested else "",
-                      "coach": str(Path(coach).resolve()) if coach else ""}):
+    message = {"open": str(Path(requested).resolve()) if requested else ""}
+    if coach:
+        message["coach"] = str(Path(coach).resolve())
+    if instance.send(message):
         print("sdrdesk is already open on this data folder: the request was handed to that window")
         return None
     log.warning("another window holds the lock but does not answer; starting anyway")
