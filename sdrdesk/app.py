@@ -268,6 +268,11 @@ def run_gui(args: argparse.Namespace) -> int:
         jobs = AppScheduler(parts.ctx, paths.backups)
         jobs.start()
         started["jobs"] = jobs
+        from sdrdesk.ui.reminders import TrayNotifier
+
+        tray = TrayNotifier(parts.ctx, parts.window, parts.window.windowIcon(), parts.window)
+        jobs.reminders.sig_due.connect(tray.notify)
+        started["tray"] = tray
 
     def shoot(ready: bool) -> None:
         target = Path(args.screenshot)

@@ -21,7 +21,10 @@ from sdrdesk.ui import pyside_fixes
 # The suite makes far more Qt calls than a session does; see sdrdesk/ui/pyside_fixes.py.
 pyside_fixes.install()
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data beside the checkout; a worktree under <root>/wt/<name> finds <root>/shared/data.
+SHARED_DATA = next((p / "shared" / "data" for p in Path(__file__).resolve().parents[2:4]
+                    if (p / "shared" / "data").is_dir()),
+                   Path(__file__).resolve().parents[2] / "shared" / "data")
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 

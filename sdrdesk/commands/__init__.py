@@ -11,4 +11,6 @@ COMMANDS: tuple[str, ...] = (
     "sdrdesk.commands.import_csv",
     "sdrdesk.commands.export_csv",
     "sdrdesk.commands.rep",
+    "sdrdesk.commands.search",
+    "sdrdesk.commands.report",
 )

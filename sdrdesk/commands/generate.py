@@ -18,6 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--accounts", type=int, default=400)
     parser.add_argument("--contacts", type=int, default=1500)
     parser.add_argument("--activities", type=int, default=5000)
+    parser.add_argument("--enrollments", type=int, default=None,
+                        help="contacts enrolled in a sequence (default: a fifth of the contacts)")
+    parser.add_argument("--meetings", type=int, default=0,
+                        help="meetings with a realistic lifecycle (for metrics and the review)")
     parser.add_argument("--seed", type=int, default=7, help="same seed, same book")
 
 
@@ -33,7 +37,11 @@ def run(args: argparse.Namespace) -> int:
     def progress(stage: str, done: int, total: int) -> None:
         print(f"  {stage}: {done:,}/{total:,}", file=sys.stderr, flush=True)
 
-    size = BookSize(args.accounts, args.contacts, args.activities)
+    if args.enrollments is not None and args.enrollments < 0:
+        print("sdrdesk generate: --enrollments must be 0 or more", file=sys.stderr)
+        return 2
+    size = BookSize(args.accounts, args.contacts, args.activities, args.enrollments,
+                    meetings=max(0, args.meetings))
     write_book(args.out, size, seed=args.seed, progress=progress)
     counts = generated_summary(args.out)
     took = time.perf_counter() - started

@@ -7,7 +7,6 @@ zone as ambiguous instead of picking the first.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,29 +62,56 @@ def digits_only(text: str) -> str:
     return _NON_DIGITS.sub("", text)
 
 
+_SUPPORTED = frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
+def parse_strict(text: str, region: str | None) -> tuple[phonenumbers.PhoneNumber | None, bool]:
+    """(number, written with its own country code) for an already cleaned `text`, or (None, False).
+
+    A number written with "+" or the "00" international prefix is parsed as it says. Any other
+    number is parsed only for `region`, and only when phonenumbers has metadata for it: never by
+    putting "+" before all its digits, which turns a US number with an extension in a row of a
+    small territory into a "valid" German one.
+    """
+    stripped = text.lstrip("( ")
+    own_code = stripped.startswith(("+", "00", "\uff0b"))
+    try:
+        if stripped.startswith("00"):
+            return phonenumbers.parse("+" + stripped[2:], None), True
+        if own_code:
+            return phonenumbers.parse(text, None), True
+        if region not in _SUPPORTED:
+            return None, False
+        number = phonenumbers.parse(text, region)
+    except NumberParseException:
+        return None, False
+    # An international call prefix of the region ("011 49 ..." in the US) is a code of its own.
+    return number, number.country_code != phonenumbers.country_code_for_region(region)
+
+
+def strict_e164(number: phonenumbers.PhoneNumber, own_code: bool, valid: bool) -> str | None:
+    """E.164 only for a number valid for its region, or written with its own code and possible."""
+    if valid or (own_code and phonenumbers.is_possible_number(number)):
+        return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return None
+
+
 def parse_phone(raw: str, default_region: str | None = "US") -> PhoneInfo:
-    """Parse `raw` against `default_region` (ISO 3166 alpha-2). Never raises on bad input."""
+    """Parse `raw` against `default_region` (ISO 3166 alpha-2). Never raises on bad input.
+
+    A number that does not parse for the region (and has no "+"/"00" code of its own) is kept as
+    typed with no E.164 and no time zone (`parse_strict`)."""
     text = _LEADING_APOSTROPHE.sub("", raw or "").strip()
     empty = PhoneInfo(raw=raw or "", e164=None, valid=False, number_type="unknown",
                       extension=None, region=None, timezones=())
     if not text or not any(ch.isdigit() for ch in text):
         return empty
     region = (default_region or "").upper() or None
-    try:
-        number = phonenumbers.parse(text, region)
-    except NumberParseException:
-        # "001-..." style international prefixes and other oddities: retry as international.
-        try:
-            number = phonenumbers.parse("+" + digits_only(text), None)
-        except NumberParseException:
-            return empty
-    if not phonenumbers.is_valid_number(number) and text.lstrip("(").startswith("00"):
-        # "00" is the international call prefix in most of the world ("001-541-...").
-        with contextlib.suppress(NumberParseException):
-            number = phonenumbers.parse("+" + text.lstrip("(")[2:], None)
-    possible = phonenumbers.is_possible_number(number)
+    number, own_code = parse_strict(text, region)
+    if number is None:
+        return empty
     valid = phonenumbers.is_valid_number(number)
-    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164) if possible else None
+    e164 = strict_e164(number, own_code, valid)
     zones = tuple(z for z in pn_timezone.time_zones_for_number(number) if z != _UNKNOWN_TZ)
     return PhoneInfo(
         raw=raw,

@@ -17,7 +17,14 @@ from sqlalchemy import select
 
 from sdrdesk.domain.cancel import CancelToken
 from sdrdesk.services import book_queries as bq
-from sdrdesk.services.book_queries import AccountRow, BookFilters, BookIds, ContactRow, FilterOptions
+from sdrdesk.services.book_queries import (
+    AccountRow,
+    BookFilters,
+    BookIds,
+    ContactRow,
+    FilterOptions,
+    SearchHit,
+)
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import UowFactory
 
@@ -58,10 +65,27 @@ class BookService:
         if cache is not None:
             cache.prepare()
 
+    def warm_up_names(self) -> None:
+        """Read the names' words (for "Did you mean" and the ranking) ahead of need; off the GUI
+        thread, after `warm_up`, so it never competes with the first pages."""
+        cache = self._sort_cache()
+        if cache is not None:
+            cache.name_words()
+
     def records_changed(self) -> None:
         """Accounts or contacts changed: the next search re-reads the name ranks."""
         if self._cache is not None:
             self._cache.invalidate()
+
+    def search_with_hits(self, text: str, limit: int) -> tuple[BookIds, list[SearchHit]]:
+        """`search` ranked as the pane ranks it (relevance), plus the first `limit` accounts and
+        `limit` contacts with the fields that matched: for the CLI and the quick switcher."""
+        ranked = (bq.RELEVANCE, False)
+        found = self.search(text, BookFilters(), ranked, ranked)
+        with self._uow() as uow:
+            hits = (bq.search_hits(uow, "account", found.accounts[:limit], found.query)
+                    + bq.search_hits(uow, "contact", (found.contacts or [])[:limit], found.query))
+        return found, hits
 
     def account_rows(self, rowids: Sequence[int]) -> dict[int, AccountRow]:
         with self._uow() as uow:

@@ -12,18 +12,23 @@ path first, so the schema, triggers and search index are the app's own.
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat
 
+from sdrdesk.domain.cadence import BusinessCalendar
 from sdrdesk.domain.phones import parse_phone, search_tokens
+from sdrdesk.domain.timezones import zones_for_place
+from sdrdesk.resources_path import resource_path
 from sdrdesk.storage.book_file import prepare_book_file
 
 ProgressFn = Callable[[str, int, int], None]
@@ -34,9 +39,11 @@ class BookSize:
     accounts: int
     contacts: int
     activities: int
+    enrollments: int | None = None  # contacts in a sequence; None: a fifth of them (at least 30)
+    meetings: int = 0  # with their lifecycle (issue 17); 0 keeps a book of touches only
 
 
-DEMO_SIZE = BookSize(accounts=400, contacts=1500, activities=5000)
+DEMO_SIZE = BookSize(accounts=400, contacts=1500, activities=5000, meetings=100)
 
 
 @dataclass(frozen=True)
@@ -148,27 +155,6 @@ _CALL_NOTES = (
     "",
     "",
 )
-_SEQUENCES = (
-    ("Outbound - VP Sales", (
-        (0, "call", "cold_call", "Open with the trigger; ask about ramp time."),
-        (0, "email", "intro_email", "Short intro e-mail referencing the trigger."),
-        (2, "linkedin", "connect", "Connection request with a one-line note."),
-        (4, "call", "follow_up_call", "Follow-up call; mention the e-mail."),
-        (7, "email", "value_email", "Share the case study."),
-        (10, "call", "final_call", "Break-up call."),
-    )),
-    ("Inbound - webinar follow-up", (
-        (0, "email", "thank_you_email", "Thank them for attending; offer the recording."),
-        (1, "call", "follow_up_call", "Ask what brought them to the webinar."),
-        (3, "linkedin", "connect", "Connect and share the slides."),
-    )),
-    ("Re-engage - closed lost", (
-        (0, "email", "reengage_email", "What changed since we last spoke."),
-        (3, "call", "follow_up_call", "Check-in call."),
-    )),
-)
-
-
 def _hex(rng: random.Random) -> str:
     return uuid.UUID(int=rng.getrandbits(128), version=4).hex
 
@@ -249,6 +235,7 @@ class BookGenerator:
         self.phones = _PhoneMaker(self.rng)
         weights = [c.weight for c in _COUNTRIES]
         self._country_pool = self.rng.choices(_COUNTRIES, weights=weights, k=4096)
+        self._places: dict[str, tuple[str, str | None]] = {}  # contact id -> country, region
 
     # -- public -------------------------------------------------------------------------
     def write(self, path: Path, size: BookSize, progress: ProgressFn | None = None) -> None:
@@ -316,7 +303,7 @@ class BookGenerator:
             contacts,
         )
         progress("sequences", 0, 1)
-        self._sequences_and_tasks(conn, contact_rows)
+        self._sequences_and_tasks(conn, contact_rows, self._places, size.enrollments)
         progress("activities", 0, size.activities)
         conn.executemany(
             "INSERT INTO activities (id, contact_id, account_id, kind, direction, disposition,"
@@ -324,6 +311,9 @@ class BookGenerator:
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             self._activities(size.activities, contact_rows, progress),
         )
+        if size.meetings:
+            progress("meetings", 0, size.meetings)
+            write_meetings(conn, self.rng, self.now, size.meetings)  # issue 17: metrics
         progress("done", 1, 1)
 
     def _accounts(self, n: int, label_ids: list[str]) -> Iterator[tuple[object, ...]]:
@@ -380,6 +370,7 @@ class BookGenerator:
             contact_id = _hex(rng)
             created = self.now - timedelta(days=rng.randint(1, 300))
             contact_rows.append((contact_id, str(account[0]), persona))
+            self._places[contact_id] = (country.code, account[9])  # type: ignore[assignment]
             self._phones_for(contact_id, country, str(account[10]), phone_rows)
             consent = "legitimate interest" if country.code in ("DE", "FR", "GB") else (
                 "implied (business card)" if country.code == "CA" else None)
@@ -421,43 +412,69 @@ class BookGenerator:
                 int(p.valid), p.number_type, p.region, p.tokens, stamp, stamp,
             ))
 
-    def _sequences_and_tasks(self, conn: sqlite3.Connection,
-                             contacts: list[tuple[str, str, str]]) -> None:
+    def _sequences_and_tasks(self, conn: sqlite3.Connection, contacts: list[tuple[str, str, str]],
+                             places: dict[str, tuple[str, str | None]], wanted: int | None) -> None:
+        """The shipped sequences, and enrolments whose open task comes from the steps and their
+        business-day offsets: most fall due this morning (the prospect's 09:00-11:30), some in
+        the next days, a few left over from yesterday; sequences that ran out are finished."""
         rng = self.rng
         stamp = _stamp(self.now)
-        sequence_steps: list[tuple[str, list[tuple[str, int, int, str]]]] = []
-        for name, steps in _SEQUENCES:
+        data = json.loads(resource_path("data", "sequences.json").read_text(encoding="utf-8"))
+        sequences: list[tuple[str, str, list[tuple[str, int, int, str]]]] = []
+        for item in data["sequences"]:
             sequence_id = _hex(rng)
             conn.execute(
                 "INSERT INTO sequences (id, name, description, is_active, created_at, updated_at)"
-                " VALUES (?,?,?,1,?,?)", (sequence_id, name, f"{len(steps)} steps", stamp, stamp))
-            step_ids = []
-            for position, (offset, channel, kind, instructions) in enumerate(steps):
+                " VALUES (?,?,?,1,?,?)", (sequence_id, item["name"], item.get("description"), stamp, stamp))
+            steps = []
+            for position, step in enumerate(item["steps"]):
                 step_id = _hex(rng)
                 conn.execute(
                     "INSERT INTO sequence_steps (id, sequence_id, position, day_offset, channel,"
-                    " step_kind, instructions, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (step_id, sequence_id, position, offset, channel, kind, instructions, stamp,
-                     stamp))
-                step_ids.append((step_id, position, offset, channel))
-            sequence_steps.append((sequence_id, step_ids))
-        enrolled = rng.sample(contacts, k=min(len(contacts), max(30, len(contacts) // 5)))
+                    " step_kind, instructions, template, subject, created_at, updated_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (step_id, sequence_id, position, step["day_offset"], step["channel"],
+                     step.get("step_kind"), step.get("instructions"), step.get("template"),
+                     step.get("subject"), stamp, stamp))
+                steps.append((step_id, position, int(step["day_offset"]), step["channel"]))
+            sequences.append((sequence_id, item["name"], steps))
+        count = max(30, len(contacts) // 5) if wanted is None else max(0, wanted)
+        enrolled = rng.sample(contacts, k=min(len(contacts), count))
         enrollments, tasks = [], []
+        calendars: dict[tuple[str, str | None], BusinessCalendar] = {}
         for contact_id, _account, _persona in enrolled:
-            sequence_id, steps = rng.choice(sequence_steps)
-            started = self.now - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 8))
-            position = rng.randint(0, len(steps) - 1)
+            sequence_id, name, steps = rng.choice(sequences)
+            code, region = places.get(contact_id, ("", None))
+            zones = zones_for_place(code, region)
+            zone = ZoneInfo(zones[0]) if zones else UTC
+            cal = calendars.get((code, region))
+            if cal is None:
+                cal = calendars[(code, region)] = BusinessCalendar.for_place(code, region)
+            today = self.now.astimezone(zone).date()
+            started = cal.roll_forward(today - timedelta(days=rng.randint(0, 24)))
+            position, due_day = 0, cal.add(started, steps[0][2])
+            cutoff = today - timedelta(days=1) if rng.random() < 0.1 else today
+            while due_day < cutoff and position + 1 < len(steps):
+                position += 1
+                due_day = cal.add(due_day, max(1, steps[position][2]))
             enrollment_id = _hex(rng)
+            started_at = datetime.combine(started, time(9), tzinfo=zone)
+            if due_day < cutoff:  # every step done: finished
+                enrollments.append((enrollment_id, contact_id, sequence_id, "finished", position,
+                                    _stamp(started_at), stamp, stamp, stamp, "finished"))
+                continue
             enrollments.append((enrollment_id, contact_id, sequence_id, "active", position,
-                                _stamp(started), stamp, stamp))
-            step_id, _pos, offset, channel = steps[position]
-            due = self.now + timedelta(hours=rng.randint(-72, 96))
-            title = f"{channel.capitalize()} - step {position + 1}"
+                                _stamp(started_at), stamp, stamp, None, None))
+            step_id, _pos, _offset, channel = steps[position]
+            due = datetime.combine(due_day, time(9), tzinfo=zone) + timedelta(minutes=5 * rng.randint(0, 30))
+            label = {"call": "Call", "email": "E-mail", "linkedin": "LinkedIn"}.get(channel, "Task")
+            title = f"{label} · step {position + 1}/{len(steps)} · {name}"
             tasks.append((_hex(rng), contact_id, enrollment_id, step_id, channel, title,
                           _stamp(due), "open", stamp, stamp))
         conn.executemany(
             "INSERT INTO enrollments (id, contact_id, sequence_id, status, current_position,"
-            " started_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)", enrollments)
+            " started_at, created_at, updated_at, ended_at, end_reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            enrollments)
         conn.executemany(
             "INSERT INTO tasks (id, contact_id, enrollment_id, step_id, channel, title, due_at,"
             " status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", tasks)
@@ -505,6 +522,72 @@ def _ascii(text: str) -> str:
     return text.translate(_ASCII).encode("ascii", "ignore").decode()
 
 
+# -- meetings (issue 17: metrics and review) --------------------------------------------
+_AES = ("Dana Whitfield", "Marco Rossi", "Ingrid Larsen", "Tomás Ortega")
+# A list that buys volume and never books: the source review should point at it.
+_NO_MEETING_SOURCE = "ZoomInfo export"
+
+
+def write_meetings(conn: sqlite3.Connection, rng: random.Random, now: datetime, n: int) -> int:
+    """Meetings with a realistic lifecycle over the last 90 days: booked, some rescheduled or
+    cancelled, held or no-show (some no-shows held later), then accepted or rejected by an AE
+    with an opportunity value. Also marks a third of e-mail replies as positive."""
+    conn.execute("UPDATE activities SET disposition = 'positive_reply' WHERE kind = 'email' "
+                 "AND disposition = 'replied' AND rowid % 3 = 0")
+    people = conn.execute(
+        "SELECT c.id, c.account_id FROM contacts c LEFT JOIN source_labels s "
+        "ON s.id = c.source_label_id WHERE s.name IS NOT ? ORDER BY c.rowid",
+        (_NO_MEETING_SOURCE,)).fetchall()
+    if not people or n <= 0:
+        return 0
+    rows = []
+    for _ in range(n):
+        contact_id, account_id = people[rng.randrange(len(people))]
+        booked = now - timedelta(seconds=rng.randint(3600, 90 * 86400))
+        day = booked + timedelta(days=rng.randint(1, 14))
+        scheduled = day.replace(hour=rng.choice((14, 15, 16, 17, 19, 20)), minute=rng.choice((0, 30)),
+                                second=0, microsecond=0)
+        rescheduled_at = cancelled = held = no_show = accepted = rejected = None
+        count = 0
+        status, value = "booked", None
+        if rng.random() < 0.15:  # moved once, a few days later
+            rescheduled_at, count = booked + timedelta(hours=rng.randint(2, 48)), 1
+            scheduled += timedelta(days=rng.randint(1, 5))
+        if scheduled <= now:
+            roll = rng.random()
+            if roll < 0.07:
+                status, cancelled = "cancelled", scheduled - timedelta(hours=rng.randint(2, 30))
+            elif roll < 0.19:
+                status, no_show = "no_show", scheduled + timedelta(minutes=15)
+                if rng.random() < 0.3:  # rebooked and held a few days later
+                    later = scheduled + timedelta(days=rng.randint(2, 6))
+                    if later <= now:
+                        status, held, count = "held", later, count + 1
+                        rescheduled_at, scheduled = no_show, later
+            else:
+                status, held = "held", scheduled + timedelta(minutes=30)
+            if held is not None and held + timedelta(days=1) <= now:
+                verdict = rng.random()
+                if verdict < 0.65:
+                    status, accepted = "accepted", held + timedelta(days=1)
+                    value = float(rng.choice((12, 18, 24, 36, 48, 60, 90)) * 1000)
+                elif verdict < 0.85:
+                    status, rejected = "rejected", held + timedelta(days=1)
+        rows.append((
+            _hex(rng), contact_id, account_id, _stamp(scheduled), 30, rng.choice(_AES), status,
+            value, "USD", _stamp(booked), rescheduled_at and _stamp(rescheduled_at), count,
+            cancelled and _stamp(cancelled), held and _stamp(held), no_show and _stamp(no_show),
+            accepted and _stamp(accepted), rejected and _stamp(rejected), _stamp(booked),
+            _stamp(max(booked, accepted or rejected or held or booked)),
+        ))
+    conn.executemany(
+        "INSERT INTO meetings (id, contact_id, account_id, scheduled_at, duration_minutes,"
+        " ae_name, status, opportunity_value, currency, booked_at, rescheduled_at,"
+        " reschedule_count, cancelled_at, held_at, no_show_at, accepted_at, rejected_at,"
+        " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    return len(rows)
+
+
 def write_book(path: Path, size: BookSize, *, seed: int = 7, now: datetime | None = None,
                progress: ProgressFn | None = None) -> None:
     BookGenerator(seed=seed, now=now).write(path, size, progress)
@@ -521,4 +604,4 @@ def generated_summary(path: Path) -> dict[str, int]:
         conn.close()
 
 
-__all__ = ["DEMO_SIZE", "BookGenerator", "BookSize", "generated_summary", "write_book"]
+__all__ = ["DEMO_SIZE", "BookGenerator", "BookSize", "generated_summary", "write_book", "write_meetings"]

@@ -1,8 +1,9 @@
 """Calls: who is being called (numbers, zones, do-not-call), logging a disposition, note drafts.
 
 `CallService.log_call` is one user action = one transaction: the Activity, the objections
-used, the task's outcome and, on do-not-call, the DNC record and the end of every sequence of
-the contact. It returns the implied sequence effect for the sequences code to act on.
+used, the task's outcome, and the disposition's sequence effect (`sequence_ops`): the next
+step scheduled, a callback task at the prospect's time, a pause, or the end of every sequence
+of the contact with its reason (plus the DNC record on do-not-call).
 """
 
 from __future__ import annotations
@@ -12,19 +13,21 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy import select
 
 from sdrdesk.domain import compliance
+from sdrdesk.domain.cadence import ExitReason
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.compliance import CallingWindows, DncFlag, WindowState
-from sdrdesk.domain.dispositions import SequenceEffect, disposition
+from sdrdesk.domain.dispositions import Disposition, SequenceEffect, disposition
 from sdrdesk.domain.errors import RecordNotFound, ValidationError
 from sdrdesk.domain.phones import format_for_display
 from sdrdesk.domain.timezones import ZoneResolution, local_time_label, resolve_zones
 from sdrdesk.resources_path import resource_path
+from sdrdesk.services import sequence_ops
 from sdrdesk.services.draft_journal import DraftJournal
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
@@ -32,6 +35,11 @@ from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
 log = logging.getLogger(__name__)
 
 DNC_SOURCE = "call disposition"
+_EXITS: dict[str, ExitReason] = {
+    "meeting_booked": ExitReason.MEETING_BOOKED,
+    "not_interested": ExitReason.NOT_INTERESTED,
+    "do_not_call": ExitReason.DO_NOT_CALL,
+}
 
 
 @functools.cache
@@ -105,6 +113,8 @@ class CallLogged:
     callback_at: datetime | None
     ended_enrollments: tuple[uuid.UUID, ...]
     changes: Changes = field(default_factory=Changes)
+    completed_task_id: uuid.UUID | None = None  # the task this call completed
+    created_task_ids: tuple[uuid.UUID, ...] = ()  # the next step or the callback
 
 
 @dataclass(frozen=True)
@@ -157,10 +167,11 @@ def call_target(uow: SqlUnitOfWork, contact_id: uuid.UUID, rep_region: str = "US
 
 
 class CallService:
-    def __init__(self, uow_factory: UowFactory, clock: Clock) -> None:
+    def __init__(self, uow_factory: UowFactory, clock: Clock, rep_zone: tzinfo | None = None) -> None:
         self._uow = uow_factory
         self._clock = clock
         self.journal: DraftJournal | None = None  # set by the Workspace (reliability, #11)
+        self.rep_zone: tzinfo = rep_zone or sequence_ops.local_zone()
 
     # -- logging a call -----------------------------------------------------------------
     def log_call(self, entry: CallLog) -> CallLogged:
@@ -190,46 +201,80 @@ class CallService:
                 if uow.objections.get(objection_id) is not None:
                     uow.activity_objections.add(
                         m.ActivityObjection(activity_id=activity.id, objection_id=objection_id))
-            if entry.task_id is not None:
-                task = uow.tasks.get(entry.task_id)
-                if task is not None and task.status == "open":
-                    task.status, task.outcome, task.completed_at = "done", kind.key, now
-                    touched_tasks.add(task.id)
+            task = self._task_for(uow, contact.id, entry.task_id)
+            if task is not None:
+                task.status, task.outcome, task.completed_at = "done", kind.key, now
+                touched_tasks.add(task.id)
+                activity.task_id = task.id
             if kind.do_not_call:
                 uow.do_not_contact.add(m.DoNotContact(
                     contact_id=contact.id, channel="call",
                     reason=entry.dnc_reason.strip() or "Asked not to be called",
                     source=DNC_SOURCE, recorded_at=now))
-                ended, skipped = self._end_sequences(uow, contact.id, now)
-                touched_tasks |= skipped
+            created = self._apply_effect(uow, contact, task, kind, entry, now, ended)
+            touched_tasks |= created
             draft = uow.call_note_drafts.live_for(contact.id)
             if draft is not None:
                 uow.call_note_drafts.soft_delete(draft, now)
             uow.commit()
             activity_id = activity.id
+            task_id_done = task.id if task is not None else None
+            created = {t for t in created if t != task_id_done}
         if self.journal is not None:
             self.journal.discard(entry.contact_id)
         changes = Changes(
             contacts=frozenset({entry.contact_id}) if kind.do_not_call else frozenset(),
             tasks=frozenset(touched_tasks), activities=True, metrics=True,
-            objections=bool(entry.objection_ids), sequences=bool(ended),
+            objections=bool(entry.objection_ids), sequences=True,
         )
-        return CallLogged(activity_id, kind.key, kind.effect, entry.callback_at, tuple(ended), changes)
+        return CallLogged(activity_id, kind.key, kind.effect, entry.callback_at, tuple(ended), changes,
+                          completed_task_id=task_id_done, created_task_ids=tuple(sorted(created, key=str)))
 
     @staticmethod
-    def _end_sequences(uow: SqlUnitOfWork, contact_id: uuid.UUID,
-                       now: datetime) -> tuple[list[uuid.UUID], set[uuid.UUID]]:
-        """Do-not-call stops every sequence of the contact, and their open tasks with them."""
-        enrollments = uow.session.scalars(uow.enrollments.active().where(
-            m.Enrollment.contact_id == contact_id,
-            m.Enrollment.status.in_(("active", "paused")))).all()
-        for enrollment in enrollments:
-            enrollment.status, enrollment.ended_at, enrollment.end_reason = "ended", now, "do_not_call"
-        open_tasks = uow.session.scalars(uow.tasks.active().where(
-            m.Task.contact_id == contact_id, m.Task.status == "open")).all()
-        for task in open_tasks:
-            task.status, task.outcome, task.completed_at = "skipped", "do_not_call", now
-        return [e.id for e in enrollments], {t.id for t in open_tasks}
+    def _task_for(uow: SqlUnitOfWork, contact_id: uuid.UUID, task_id: uuid.UUID | None) -> m.Task | None:
+        """The task the rep selected when it is this contact's open call task; else the
+        contact's next open call task (an e-mail step is never completed by a call)."""
+        if task_id is not None:
+            task = uow.tasks.get(task_id)
+            if (task is not None and task.status == "open" and task.contact_id == contact_id
+                    and task.channel == "call" and task.deleted_at is None):
+                return task
+        return uow.session.scalars(uow.tasks.active().where(
+            m.Task.contact_id == contact_id, m.Task.status == "open", m.Task.channel == "call")
+            .order_by(m.Task.due_at).limit(1)).first()
+
+    def _apply_effect(self, uow: SqlUnitOfWork, contact: m.Contact, task: m.Task | None, kind: Disposition,
+                      entry: CallLog, now: datetime, ended: list[uuid.UUID]) -> set[uuid.UUID]:
+        """Every disposition's sequence effect, in the call's transaction: advance to the next
+        step, a callback task at the prospect's time, a pause, or the end with its reason."""
+        touched: set[uuid.UUID] = set()
+        enrollment = (uow.enrollments.get(task.enrollment_id)
+                      if task is not None and task.enrollment_id else None)
+        if enrollment is None:
+            enrollment = next((e for e in sequence_ops.open_enrollments(uow, contact.id)
+                               if e.status == "active"), None)
+        if kind.effect is SequenceEffect.END:
+            reason = _EXITS.get(kind.key, ExitReason.NOT_INTERESTED)
+            done_ids, skipped = sequence_ops.end_all(uow, contact.id, reason, now)
+            ended.extend(done_ids)
+            return skipped
+        if kind.needs_callback_time and entry.callback_at is not None:
+            callback = sequence_ops.add_callback(uow, contact, entry.callback_at, now,
+                                                 enrollment.id if enrollment is not None else None,
+                                                 entry.notes.strip())
+            return {callback.id}
+        if kind.effect is SequenceEffect.PAUSE:
+            if enrollment is not None:
+                touched |= sequence_ops.pause(uow, enrollment, now, None, kind.label.lower())
+            return touched
+        if task is not None and enrollment is not None and task.enrollment_id == enrollment.id:
+            others = uow.session.scalars(uow.tasks.active().where(
+                m.Task.enrollment_id == enrollment.id, m.Task.status == "open", m.Task.id != task.id)).first()
+            if others is None:
+                new = sequence_ops.advance(uow, enrollment, now, self.rep_zone)
+                if new is not None:
+                    touched.add(new.id)
+        return touched
 
     # -- note drafts (autosave) ---------------------------------------------------------
     def save_draft(self, contact_id: uuid.UUID, body: str, objection_ids: Sequence[uuid.UUID] = (),
@@ -307,18 +352,7 @@ def contact_windows(uow: SqlUnitOfWork, contact_ids: Sequence[uuid.UUID], window
     ids = list(dict.fromkeys(contact_ids))
     if not ids:
         return {}
-    contacts = uow.session.execute(
-        select(m.Contact.id, m.Contact.pinned_timezone, m.Contact.country, m.Contact.region,
-               m.Account.country, m.Account.region)
-        .outerjoin(m.Account, m.Account.id == m.Contact.account_id)
-        .where(m.Contact.id.in_(ids))).all()
-    phones: dict[uuid.UUID, list[tuple[str | None, str | None]]] = {}
-    for contact_id, e164, region in uow.session.execute(
-            select(m.ContactPhone.contact_id, m.ContactPhone.e164, m.ContactPhone.region)
-            .where(m.ContactPhone.contact_id.in_(ids), m.ContactPhone.deleted_at.is_(None),
-                   m.ContactPhone.is_valid.is_(True))
-            .order_by(m.ContactPhone.position)):
-        phones.setdefault(contact_id, []).append((e164, region))
+    contacts, phones = sequence_ops.zone_inputs(uow, ids)
     blocked = set(uow.session.scalars(
         select(m.DoNotContact.contact_id).where(m.DoNotContact.contact_id.in_(ids),
                                                 m.DoNotContact.deleted_at.is_(None),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -26,9 +27,10 @@ from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import UowFactory
 
 CONTACT_COLUMNS = ("First Name", "Last Name", "Email", "Title", "Company", "Website", "LinkedIn URL",
-                   "Country", "State", "City", "Notes")
+                   "Country", "State", "City", "Notes", "Other Emails", "External ID", "Company ID")
 ACCOUNT_COLUMNS = ("Company Name", "Website", "Industry", "Number of Employees", "Annual Revenue",
-                   "Company Phone", "Company Country", "Company State", "Company City", "Description")
+                   "Company Phone", "Company Country", "Company State", "Company City", "Description",
+                   "External ID")
 _PAGE = 1000
 
 
@@ -68,6 +70,25 @@ def _write(path: Path, header: list[str], rows: Iterator[list[Any]], cancel: Can
     return count
 
 
+def _extra_keys(session: Any, column: Any, live: Any, taken: tuple[str, ...]) -> list[str]:
+    """Every extra-field name the records carry, in first-seen order (one column each)."""
+    keys: dict[str, None] = {}
+    for (text,) in session.execute(select(column).where(live, column.is_not(None)).distinct()):
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            keys.update(dict.fromkeys(json.loads(text)))
+    return [k for k in keys if k not in taken]
+
+
+def _extra_cells(text: str | None, keys: list[str]) -> list[str]:
+    if not keys:
+        return []
+    data: dict[str, Any] = {}
+    if text:
+        with contextlib.suppress(ValueError, TypeError):
+            data = json.loads(text) or {}
+    return [data.get(k, "") for k in keys]
+
+
 def export_contacts(uow_factory: UowFactory, path: Path, *, cancel: CancelToken | None = None,
                     progress: Callable[[int, int], None] | None = None) -> ExportResult:
     """Every live contact with its company and phones ("Phone 1".."Phone N", raw as entered)."""
@@ -79,13 +100,15 @@ def export_contacts(uow_factory: UowFactory, path: Path, *, cancel: CancelToken 
                        .group_by(m.ContactPhone.contact_id).subquery())
         most = s.scalar(select(func.max(per_contact.c.n))) or 0
         phone_columns = max(1, int(most))
-        header = [*CONTACT_COLUMNS, *(f"Phone {i + 1}" for i in range(phone_columns))]
+        extras = _extra_keys(s, m.Contact.extra_fields, live, CONTACT_COLUMNS)
+        header = [*CONTACT_COLUMNS, *(f"Phone {i + 1}" for i in range(phone_columns)), *extras]
 
         def rows() -> Iterator[list[Any]]:
             # Plain columns, not entities: nothing accumulates in the identity map on big books.
             c = m.Contact
             stmt = (select(c.id, c.first_name, c.last_name, c.email, c.title, m.Account.name,
-                           m.Account.website, c.linkedin_url, c.country, c.region, c.city, c.notes)
+                           m.Account.website, c.linkedin_url, c.country, c.region, c.city, c.notes,
+                           c.other_emails, c.external_id, m.Account.external_id, c.extra_fields)
                     .outerjoin(m.Account, m.Account.id == c.account_id)
                     .where(c.deleted_at.is_(None)).order_by(c.created_at, c.id))
             for page in s.execute(stmt).yield_per(_PAGE).partitions():
@@ -100,7 +123,8 @@ def export_contacts(uow_factory: UowFactory, path: Path, *, cancel: CancelToken 
                     phones.setdefault(contact_id, []).append(raw)
                 for row in page:
                     numbers = phones.get(row[0], [])
-                    yield [*row[1:], *(numbers + [""] * phone_columns)[:phone_columns]]
+                    yield [*row[1:-1], *(numbers + [""] * phone_columns)[:phone_columns],
+                           *_extra_cells(row[-1], extras)]
 
         count = _write(path, header, rows(), cancel, progress, total)
     return ExportResult(Path(path), count)
@@ -112,14 +136,16 @@ def export_accounts(uow_factory: UowFactory, path: Path, *, cancel: CancelToken 
         s = uow.session
         live = m.Account.deleted_at.is_(None)
         total = s.scalar(select(func.count()).select_from(m.Account).where(live)) or 0
+        extras = _extra_keys(s, m.Account.extra_fields, live, ACCOUNT_COLUMNS)
 
         def rows() -> Iterator[list[Any]]:
             a = m.Account
             stmt = (select(a.name, func.coalesce(a.website, a.domain), a.industry, a.employee_count,
-                           a.annual_revenue, a.phone_raw, a.country, a.region, a.city, a.notes)
+                           a.annual_revenue, a.phone_raw, a.country, a.region, a.city, a.notes,
+                           a.external_id, a.extra_fields)
                     .where(a.deleted_at.is_(None)).order_by(a.created_at, a.id))
             for page in s.execute(stmt).yield_per(_PAGE).partitions():
-                yield from (list(row) for row in page)
+                yield from ([*row[:-1], *_extra_cells(row[-1], extras)] for row in page)
 
-        count = _write(path, list(ACCOUNT_COLUMNS), rows(), cancel, progress, total)
+        count = _write(path, [*ACCOUNT_COLUMNS, *extras], rows(), cancel, progress, total)
     return ExportResult(Path(path), count)

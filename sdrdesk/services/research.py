@@ -7,6 +7,7 @@ is what an undo command stores (STYLE.md section 12), plus the `Changes` to broa
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -55,6 +56,8 @@ class ContactCard:
     phones: tuple[PhoneView, ...]
     pinned_timezone: str | None
     zones: ZoneResolution  # pinned, else from the phones, else from the place
+    other_emails: tuple[str, ...] = ()  # addresses after the first (an import's second e-mail)
+    extra_fields: tuple[tuple[str, str], ...] = ()  # an import's unmapped columns: (column, value)
 
     @property
     def primary_phone(self) -> str:
@@ -83,6 +86,7 @@ class AccountResearch:
     triggers: tuple[TriggerView, ...]
     contacts: tuple[ContactCard, ...]
     updated_at: datetime
+    extra_fields: tuple[tuple[str, str], ...] = ()  # an import's unmapped columns: (column, value)
 
     def value_of(self, field: str) -> Value:
         return getattr(self, field)  # type: ignore[no-any-return]
@@ -114,8 +118,21 @@ def load_research(uow: SqlUnitOfWork, account_id: uuid.UUID, today: date,
         triggers=tuple(TriggerView(t.id, t.description, t.occurred_on, t.source or "",
                                    is_stale(t.occurred_on, today, rubric.trigger_max_age_days),
                                    age_label(t.occurred_on, today)) for t in triggers),
-        contacts=cards, updated_at=account.updated_at,
+        contacts=cards, updated_at=account.updated_at, extra_fields=extra_pairs(account.extra_fields),
     )
+
+
+def extra_pairs(text: str | None) -> tuple[tuple[str, str], ...]:
+    """(column, value) pairs of a record's `extra_fields` JSON; nothing when absent or damaged."""
+    if not text:
+        return ()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ()
+    if not isinstance(data, dict):
+        return ()
+    return tuple((str(k), str(v)) for k, v in data.items() if v not in (None, ""))
 
 
 def _card(contact: m.Contact, account: m.Account, rep_region: str) -> ContactCard:
@@ -125,8 +142,10 @@ def _card(contact: m.Contact, account: m.Account, rep_region: str) -> ContactCar
     zones = resolve_zones(contact.pinned_timezone, [p.e164 for p in phones if p.is_valid],
                           contact.country or account.country, contact.region or account.region)
     name = " ".join(p for p in (contact.first_name, contact.last_name) if p) or "(no name)"
+    others = tuple(e for e in (contact.other_emails or "").splitlines() if e.strip())
     return ContactCard(contact.id, name, contact.title or "", contact.persona or "",
-                       contact.email or "", views, contact.pinned_timezone, zones)
+                       contact.email or "", views, contact.pinned_timezone, zones,
+                       others, extra_pairs(contact.extra_fields))
 
 
 # -- editing --------------------------------------------------------------------------------

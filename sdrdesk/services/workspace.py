@@ -25,8 +25,13 @@ from sdrdesk.services.csv_import.service import ImportService
 from sdrdesk.services.draft_journal import DraftJournal
 from sdrdesk.services.handoff import TEMPLATE_FILENAME, HandoffService
 from sdrdesk.services.meetings import MeetingService
+from sdrdesk.services.metrics import MetricsService
 from sdrdesk.services.objections import ObjectionService
-from sdrdesk.services.qualification import USER_FRAMEWORKS_DIRNAME, QualificationService
+from sdrdesk.services.qualification import (
+    USER_FRAMEWORKS_DIRNAME,
+    QualificationService,
+    wire_disqualified_hook,
+)
 from sdrdesk.services.repfile.coaching import (
     CoachingInfo,
     CoachingService,
@@ -36,6 +41,7 @@ from sdrdesk.services.repfile.coaching import (
 from sdrdesk.services.repfile.service import RepFileService
 from sdrdesk.services.research import ResearchService
 from sdrdesk.services.scripts import ScriptService
+from sdrdesk.services.sequences import SequenceService
 from sdrdesk.services.task_queue import TaskQueueService
 from sdrdesk.services.timeline import TimelineService
 from sdrdesk.storage.backup import rolling_backup
@@ -70,12 +76,17 @@ class Workspace:
         self.meetings = MeetingService(uow_factory, clock)
         self.handoff = HandoffService(uow_factory, clock, self.qualification,
                                       book.path.parent / TEMPLATE_FILENAME)
-        self.crm = CrmService(uow_factory, clock)  # CRM hand-back: files and the HubSpot outbox
-        # Rep files (issue 15). Coaching mode: this workspace is a read-only copy of a rep's
-        # file; notes and scorecards go to the manager's own book (`notes_book`).
+        # CRM hand-back: files and the HubSpot outbox (answers labelled by the book's frameworks)
+        self.crm = CrmService(uow_factory, clock, frameworks=self.qualification.catalog)
+        self.sequences = SequenceService(uow_factory, clock)
+        # Disqualifying a contact ends their sequences; the hook's reason reads
+        # "disqualified: <why>", the sequence records the exit and keeps <why> as its detail.
+        wire_disqualified_hook(self.qualification, lambda contact_id, reason: self.sequences.end_for_contact(
+            contact_id, "disqualified", reason.partition(": ")[2]))
         self.repfile = RepFileService(book.path, clock, backup_dir or book.path.parent / "backups")
         self.coaching_of = coaching
         self.coaching = CoachingService(notes_book or book.path, book.path, clock, rep=coaching)
+        self.metrics = MetricsService(uow_factory, clock)  # issue 17: metrics and review
 
     @property
     def path(self) -> Path:

@@ -160,6 +160,7 @@ class SequenceStep(RecordMixin, Base):
     step_kind: Mapped[str | None] = mapped_column(String(50))  # cold_call, follow_up_call, ...
     instructions: Mapped[str | None] = mapped_column(Text)
     template: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(500))  # e-mail steps (migration 9)
 
     sequence: Mapped[Sequence] = relationship(back_populates="steps")
 
@@ -173,6 +174,8 @@ class Enrollment(RecordMixin, Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(200))
+    paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # migration 9
+    paused_until: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)  # auto-resume
 
 
 class Task(RecordMixin, Base):
@@ -188,6 +191,9 @@ class Task(RecordMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open/done/skipped
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     outcome: Mapped[str | None] = mapped_column(String(50))
+    reason: Mapped[str | None] = mapped_column(Text)  # skip/snooze/reschedule reason (migration 9)
+    # Copied from contact_zones by triggers (migration 9); NULL: not worked out yet.
+    zone_key: Mapped[str | None] = mapped_column(String(300))
 
 
 class Activity(RecordMixin, Base):
@@ -363,6 +369,99 @@ class CallNoteDraft(RecordMixin, Base):
 ALL_MODELS = (*ALL_MODELS, CallNoteDraft)
 
 
+# -- qualification & handoff (migration 10) ---------------------------------------------------
+
+class AccountExecutive(RecordMixin, Base):
+    """An AE the rep books meetings for: the booking form's list, the invite's organizer."""
+
+    __tablename__ = "account_executives"
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Handoff(RecordMixin, Base):
+    """A saved handoff summary (the meeting's record for the AE), in three formats at once."""
+
+    __tablename__ = "handoffs"
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    markdown: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    missing: Mapped[list[str] | None] = mapped_column(JSON)  # sections that had no data
+
+
+ALL_MODELS = (*ALL_MODELS, AccountExecutive, Handoff)
+
+
+# --- crm (issue 18: CRM hand-back), migration 13 -------------------------------------------
+class ExportMark(RecordMixin, Base):
+    """How far the last export of one record type for one target reached ("since last")."""
+
+    __tablename__ = "export_marks"
+    __table_args__ = (Index("ix_export_marks_target_type", "target", "record_type", unique=True),)
+    target: Mapped[str] = mapped_column(String(40))  # hubspot, salesforce, plain, hubspot-push
+    record_type: Mapped[str] = mapped_column(String(20))  # activities, meetings, contacts, accounts
+    exported_through: Mapped[datetime | None] = mapped_column(UtcDateTime)  # newest updated_at sent
+    last_export_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_rows: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CrmOutboxItem(RecordMixin, Base):
+    """One record waiting to be pushed to a CRM (queued, sent, failed); filled offline."""
+
+    __tablename__ = "crm_outbox"
+    __table_args__ = (Index("ix_crm_outbox_record", "target", "record_type", "record_id", unique=True),)
+    target: Mapped[str] = mapped_column(String(20))  # hubspot
+    record_type: Mapped[str] = mapped_column(String(20))  # activity, meeting, contact
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)  # queued/sent/failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    remote_id: Mapped[str | None] = mapped_column(String(64))
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CrmLink(RecordMixin, Base):
+    """The remote record (HubSpot contact, company, call...) a local record became."""
+
+    __tablename__ = "crm_links"
+    __table_args__ = (Index("ix_crm_links_local", "target", "local_type", "local_id", unique=True),)
+    target: Mapped[str] = mapped_column(String(20))
+    local_type: Mapped[str] = mapped_column(String(20))
+    local_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    remote_id: Mapped[str] = mapped_column(String(64))
+
+
+ALL_MODELS = (*ALL_MODELS, ExportMark, CrmOutboxItem, CrmLink)
+
+
+# ---- issue 12 (importfix): what an import keeps (migration 8) -------------------------------
+# Added to the classes above after their definition so this block stays at the end of the file.
+Account.external_id = mapped_column(String(100))  # the id in the system the record came from
+Account.extra_fields = mapped_column(Text)  # JSON {column: value} of the file's unmapped columns
+Contact.external_id = mapped_column(String(100))
+Contact.extra_fields = mapped_column(Text)
+Contact.other_emails = mapped_column(Text)  # addresses after the first, one per line
+
+
+# -- sequences (issue 13) -------------------------------------------------------------------
+
+class ContactZone(Base):
+    """A contact's candidate time zones and country for calling windows, stored when worked
+    out ("America/New_York America/Chicago|US"; "|US" when unknown). Triggers of migration 9
+    delete the row when its inputs change and copy `zone_key` onto the contact's open tasks.
+    A derived cache: not a record (no tombstone), never exported or synced."""
+
+    __tablename__ = "contact_zones"
+    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), primary_key=True)  # the contact's
+    zone_key: Mapped[str] = mapped_column(String(300))
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 # --- issue 15: rep file (sync state, tombstones, conflicts) and coaching -------------------
 
 
@@ -471,69 +570,31 @@ def _record_tombstones(session: Session, _context: object) -> None:
         )
 
 
-# -- qualification & handoff (migration 10) ---------------------------------------------------
+# -- issue 17: metrics and review ------------------------------------------------------------
+class ActivityRollup(Base):
+    """Derived, not synced: live activities counted per UTC quarter-hour (migration 14 keeps it
+    exact with triggers). Period metrics sum these rows instead of reading every activity."""
 
-class AccountExecutive(RecordMixin, Base):
-    """An AE the rep books meetings for: the booking form's list, the invite's organizer."""
-
-    __tablename__ = "account_executives"
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(320))
-    timezone: Mapped[str | None] = mapped_column(String(64))
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-
-class Handoff(RecordMixin, Base):
-    """A saved handoff summary (the meeting's record for the AE), in three formats at once."""
-
-    __tablename__ = "handoffs"
-    meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"), index=True)
-    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    markdown: Mapped[str] = mapped_column(Text)
-    html: Mapped[str] = mapped_column(Text)
-    missing: Mapped[list[str] | None] = mapped_column(JSON)  # sections that had no data
+    __tablename__ = "activity_rollup"
+    bucket: Mapped[str] = mapped_column(Text, primary_key=True)  # "YYYY-MM-DD HH:MM" (UTC)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    connects: Mapped[int] = mapped_column(Integer, default=0)
+    conversations: Mapped[int] = mapped_column(Integer, default=0)
+    emails: Mapped[int] = mapped_column(Integer, default=0)
+    bounces: Mapped[int] = mapped_column(Integer, default=0)
+    replies: Mapped[int] = mapped_column(Integer, default=0)
+    positive: Mapped[int] = mapped_column(Integer, default=0)
+    linkedin: Mapped[int] = mapped_column(Integer, default=0)
 
 
-ALL_MODELS = (*ALL_MODELS, AccountExecutive, Handoff)
-# --- crm (issue 18: CRM hand-back), migration 13 -------------------------------------------
-class ExportMark(RecordMixin, Base):
-    """How far the last export of one record type for one target reached ("since last")."""
+class ContactActivityRollup(Base):
+    """Derived, not synced: per contact, live touches, e-mails sent, bounces and replies
+    (migration 14's triggers). The source review reads it instead of each contact's activities."""
 
-    __tablename__ = "export_marks"
-    __table_args__ = (Index("ix_export_marks_target_type", "target", "record_type", unique=True),)
-    target: Mapped[str] = mapped_column(String(40))  # hubspot, salesforce, plain, hubspot-push
-    record_type: Mapped[str] = mapped_column(String(20))  # activities, meetings, contacts, accounts
-    exported_through: Mapped[datetime | None] = mapped_column(UtcDateTime)  # newest updated_at sent
-    last_export_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    last_rows: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class CrmOutboxItem(RecordMixin, Base):
-    """One record waiting to be pushed to a CRM (queued, sent, failed); filled offline."""
-
-    __tablename__ = "crm_outbox"
-    __table_args__ = (Index("ix_crm_outbox_record", "target", "record_type", "record_id", unique=True),)
-    target: Mapped[str] = mapped_column(String(20))  # hubspot
-    record_type: Mapped[str] = mapped_column(String(20))  # activity, meeting, contact
-    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)  # queued/sent/failed
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    remote_id: Mapped[str | None] = mapped_column(String(64))
-    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-
-
-class CrmLink(RecordMixin, Base):
-    """The remote record (HubSpot contact, company, call...) a local record became."""
-
-    __tablename__ = "crm_links"
-    __table_args__ = (Index("ix_crm_links_local", "target", "local_type", "local_id", unique=True),)
-    target: Mapped[str] = mapped_column(String(20))
-    local_type: Mapped[str] = mapped_column(String(20))
-    local_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    remote_id: Mapped[str] = mapped_column(String(64))
-
-
-ALL_MODELS = (*ALL_MODELS, ExportMark, CrmOutboxItem, CrmLink)
+    __tablename__ = "contact_activity_rollup"
+    contact_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    worked: Mapped[int] = mapped_column(Integer, default=0)
+    emailed: Mapped[int] = mapped_column(Integer, default=0)
+    bounced: Mapped[int] = mapped_column(Integer, default=0)
+    replied: Mapped[int] = mapped_column(Integer, default=0)

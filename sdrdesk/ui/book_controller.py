@@ -45,10 +45,10 @@ class BookController(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self.paths = paths
-        self.own_book: Path | None = None  # the last book of the user's own (not a rep's file)
         self.offer_restore_on_damage = True  # --screenshot asks nothing: it reports and exits 1
         self._announced_damage: Workspace | None = None
         ctx.bus.sig_error.connect(self._on_bus_error)  # "malformed" met by any later read or write
+        self.own_book: Path | None = None  # the last book of the user's own (not a rep's file)
 
     def startup_book(self, demo: bool) -> tuple[Path, bool]:
         """Which book to open at start: the demo when asked or when no data exists yet."""

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.settings import Settings
 
-LAYOUT_VERSION = 3  # 2: the Call dock; 3: the Coaching dock
+LAYOUT_VERSION = 4  # 2: the Call dock; 3: the Outreach dock; 4: the Coaching dock
 DEFAULT_LAYOUT = "Calling"
 
 Area = Qt.DockWidgetArea
@@ -42,7 +42,7 @@ class LayoutSpec:
 BUILTIN_LAYOUTS: dict[str, LayoutSpec] = {
     "Calling": LayoutSpec("Calling", (
         Column(Area.LeftDockWidgetArea,
-               (("pane.today", "pane.accounts"), ("pane.call",), ("pane.timeline",)),
+               (("pane.today", "pane.accounts"), ("pane.call", "pane.outreach"), ("pane.timeline",)),
                width=36, heights=(38, 34, 28)),
         Column(Area.RightDockWidgetArea,
                (("pane.research",), ("pane.script", "pane.qualification", "pane.handoff")),
@@ -53,15 +53,16 @@ BUILTIN_LAYOUTS: dict[str, LayoutSpec] = {
         Column(Area.RightDockWidgetArea, (("pane.research",), ("pane.timeline",)),
                width=55, heights=(65, 35)),
     ), hidden=("pane.script", "pane.qualification", "pane.handoff", "pane.metrics", "pane.call",
-               "pane.coaching")),
+               "pane.outreach", "pane.coaching")),
     "Coaching": LayoutSpec("Coaching", (
-        Column(Area.LeftDockWidgetArea, (("pane.accounts",), ("pane.metrics",)),
-               width=40, heights=(50, 50)),
+        # The manager's first look is the rep's month (issue 17): Metrics gets the big area.
+        Column(Area.LeftDockWidgetArea, (("pane.metrics",), ("pane.accounts",)),
+               width=58, heights=(64, 36)),
         Column(Area.RightDockWidgetArea,
                (("pane.timeline", "pane.research"),
                 ("pane.coaching", "pane.qualification", "pane.handoff")),
-               width=60, heights=(35, 65)),
-    ), hidden=("pane.today", "pane.script", "pane.call")),
+               width=42, heights=(35, 65)),
+    ), hidden=("pane.today", "pane.script", "pane.call", "pane.outreach")),
 }
 
 

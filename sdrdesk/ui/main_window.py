@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self._action(export_menu, "&Contacts…", None, lambda: self.export_csv("contacts"))
         self._action(export_menu, "&Accounts…", None, lambda: self.export_csv("accounts"))
         self.crm_export_action = self._action(self.file_menu, "Export for C&RM…",
-                                              QKeySequence("Ctrl+Shift+E"), self.show_crm_export)
+                                              QKeySequence("Ctrl+Shift+X"), self.show_crm_export)
         self.crm_export_action.setObjectName("action.crm_export")
         self.undo_import_action = self._action(self.file_menu, "Undo last import…", None,
                                                self.undo_last_import)
@@ -220,6 +220,9 @@ class MainWindow(QMainWindow):
             focus.setShortcut(QKeySequence(spec.shortcut))
             focus.triggered.connect(lambda _=False, name=spec.object_name: self.focus_pane(name))
             self.addAction(focus)
+        self.quick_switcher_action = self._action(self.view_menu, "&Quick switcher…", QKeySequence("Ctrl+K"),
+                                                  self.show_quick_switcher)
+        self.quick_switcher_action.setObjectName("action.quick_switcher")
         self.view_menu.addSeparator()
         self.layout_menu = self.view_menu.addMenu("&Layouts")
         self.layout_menu.aboutToShow.connect(self._fill_layout_menu)
@@ -239,6 +242,7 @@ class MainWindow(QMainWindow):
 
         self.help_menu = bar.addMenu("&Help")
         self._action(self.help_menu, "&Keyboard shortcuts", QKeySequence("F1"), self.show_shortcuts)
+        self._action(self.help_menu, "&Metrics definitions", None, self.show_metrics_definitions)
         self._action(self.help_menu, "&About sdrdesk", None, self.show_about)
 
     def _build_banner(self) -> None:
@@ -284,6 +288,14 @@ class MainWindow(QMainWindow):
         reset = menu.addAction("&Reset layout")
         reset.setObjectName("action.layout.reset")
         reset.triggered.connect(self.reset_layout)
+
+    def show_quick_switcher(self) -> None:
+        """Ctrl+K: jump to a record or run a command (ui/widgets/quick_switcher.py)."""
+        from sdrdesk.ui.widgets.quick_switcher import QuickSwitcher  # imports the service DTOs: on first use
+
+        if getattr(self, "quick_switcher", None) is None:
+            self.quick_switcher = QuickSwitcher(self.ctx, self, self)
+        self.quick_switcher.open()
 
     # -- layouts ----------------------------------------------------------------------
     def apply_layout(self, name: str) -> None:
@@ -370,7 +382,14 @@ class MainWindow(QMainWindow):
         wizard.sig_import_finished.connect(
             lambda _report, changes: self.ctx.bus.sig_changes_applied.emit(changes, self))
         wizard.sig_show_source_requested.connect(self.ctx.bus.sig_show_source_requested)
+        wizard.sig_enrol_requested.connect(self.enrol_imported)
         return wizard
+
+    def enrol_imported(self, import_run_id: object) -> None:
+        """"Enrol the imported contacts…" at the end of the import wizard (issue 13)."""
+        from sdrdesk.ui.dialogs.enrol import open_enrol_for_import
+
+        self.enrol_dialog = open_enrol_for_import(self.ctx, self, import_run_id)
 
     def import_file(self, path: Path) -> ImportWizard | None:
         """Open the import wizard on `path` (dropped on the window), past the file page."""
@@ -464,7 +483,7 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> PreferencesDialog:
         from sdrdesk.ui.dialogs.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, self)
+        dialog = PreferencesDialog(self.settings, self, self.ctx)
         dialog.sig_preferences_saved.connect(self._on_preferences_saved)
         dialog.sig_crm_setup_requested.connect(self.show_crm_export)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -484,6 +503,13 @@ class MainWindow(QMainWindow):
         lines = [f"{a.text().replace('&', '')}: {a.shortcut().toString(native)}"
                  for a in self._all_actions() if not a.shortcut().isEmpty()]
         self.ctx.prompter.inform("Keyboard shortcuts", "\n".join(sorted(set(lines))))
+
+    def show_metrics_definitions(self) -> None:
+        """Help ▸ Metrics definitions: the Metrics pane's page on how each number is counted."""
+        self.focus_pane("pane.metrics")
+        show = getattr(self.panes.get("pane.metrics"), "show_definitions", None)
+        if callable(show):
+            show()
 
     def show_about(self) -> None:
         self.ctx.prompter.inform(

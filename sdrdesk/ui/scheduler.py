@@ -1,4 +1,4 @@
-"""APScheduler on the Qt event loop for periodic work (today: rolling backups of the book).
+"""APScheduler on the Qt event loop for periodic work: rolling backups, due-task reminders.
 
 Jobs run inline on the GUI thread (DebugExecutor) and only hand the real work to the
 background runner, so no job ever touches a widget from another thread. Jobs are rebuilt
@@ -15,6 +15,7 @@ from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.qt import QtScheduler
 
 from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.reminders import Reminders
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +30,14 @@ class AppScheduler:
         self.ctx = ctx
         self.backups_dir = backups_dir
         self.scheduler = QtScheduler(executors={"default": DebugExecutor()}, timezone="UTC")
+        self.reminders = Reminders(ctx, self.scheduler)
 
     def start(self) -> None:
         self.scheduler.add_job(self.backup_now, "interval", seconds=BACKUP_EVERY.total_seconds(),
                                id=BACKUP_JOB, replace_existing=True, coalesce=True,
                                next_run_time=self.ctx.clock.now() + FIRST_BACKUP_AFTER)
         self.scheduler.start()
+        self.reminders.start()
 
     def shutdown(self) -> None:
         if self.scheduler.running:

@@ -14,6 +14,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from sdrdesk.domain.cadence import CHANNELS, DEFAULT_DAILY_CAPS
+
 T = TypeVar("T")
 
 
@@ -41,6 +43,18 @@ CALLING_WINDOW_START: Setting[str] = pref("calling_window_start", str, "08:00")
 CALLING_WINDOW_END: Setting[str] = pref("calling_window_end", str, "21:00")
 OUTSIDE_WINDOW_POLICY: Setting[str] = pref("outside_window_policy", str, "confirm")  # or "block"
 REP_COMPANY: Setting[str] = pref("rep_company", str, "")  # fills {my_company} in scripts
+# issue 17 (metrics): the rep's zone for periods ("" = the system's), goals, onboarding ramp
+REP_TIMEZONE: Setting[str] = pref("rep_timezone", str, "")
+MONTHLY_MEETING_GOAL: Setting[int] = pref("metrics/monthly_meeting_goal", int, 18)
+REP_START_DATE: Setting[str] = pref("metrics/rep_start_date", str, "")  # YYYY-MM-DD
+RAMP_CALLS_GOALS: Setting[str] = pref("metrics/ramp_calls", str, "150, 200, 250, 300, 300, 350")
+RAMP_MEETINGS_GOALS: Setting[str] = pref("metrics/ramp_meetings", str, "0, 1, 2, 3, 3, 4")
+# issue 13 (sequences): new tasks per day and channel when enrolling many contacts at once
+DAILY_CAPS: dict[str, Setting[int]] = {
+    channel: pref(f"sequences/daily_cap_{channel}", int, DEFAULT_DAILY_CAPS[channel]) for channel in CHANNELS}
+# The rep's own public holidays (out-of-office shifts); "" = weekends only
+REP_HOLIDAY_COUNTRY: Setting[str] = pref("sequences/rep_country", str, "")
+REP_HOLIDAY_REGION: Setting[str] = pref("sequences/rep_region", str, "")
 
 # -- remembered state -------------------------------------------------------------------
 WINDOW_GEOMETRY: Setting[bytes] = persist("window_geometry", bytes, b"")
@@ -52,10 +66,16 @@ LAST_IMPORT_FOLDER: Setting[str] = persist("last_import_folder", str, "")
 WIDGET_STATE: Setting[dict[str, Any]] = persist("widget_state", dict, {})  # ui/widget_state.py
 BOOK_TAB: Setting[str] = persist("book/tab", str, "accounts")  # accounts or contacts
 TODAY_CALLABLE_NOW: Setting[bool] = persist("today/callable_now", bool, False)
+METRICS_PERIOD: Setting[str] = persist("metrics/period", str, "this_month")
+METRICS_DIMENSION: Setting[str] = persist("metrics/dimension", str, "source")
 
 
 class Settings:
     """Typed access to one INI file. Each test builds its own; nothing here is global."""
+
+    def daily_caps(self) -> dict[str, int]:
+        """The saved daily cap of new tasks per channel (at least 1 each), for `enrol(caps=...)`."""
+        return {channel: max(1, self.get(setting)) for channel, setting in DAILY_CAPS.items()}
 
     def __init__(self, path: Path | None = None) -> None:
         if path is None:

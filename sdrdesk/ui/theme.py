@@ -50,6 +50,11 @@ def _palette(scheme: str) -> QPalette:
     return p
 
 
+def palette_for(scheme: str) -> QPalette:
+    """The palette of "light" or "dark" (e.g. to print a report in the light scheme)."""
+    return _palette("dark" if scheme == "dark" else "light")
+
+
 def apply_theme(app: QApplication, choice: str) -> str:
     """Apply `choice` ("system", "light" or "dark"); returns the scheme in force."""
     scheme = effective_scheme(choice if choice in THEMES else "system")

@@ -39,6 +39,8 @@ class Runner(Protocol):
     @property
     def pending(self) -> int: ...
 
+    def write_and_wait(self, fn: Callable[[], Any]) -> Any: ...
+
 
 class _Relay(QObject):
     """Lives on the GUI thread; signals emitted from workers arrive there queued."""
@@ -103,6 +105,17 @@ class BackgroundRunner(QObject):
         else:
             future = self._parallel.submit(fn, **kwargs)
         future.add_done_callback(lambda f: self._finished(f, on_done, on_error))
+
+    def write_and_wait(self, fn: Callable[[], Any]) -> Any:
+        """From a reader job (never the GUI thread): run `fn` on the serial writer, return its result.
+
+        For a long job that talks to the network on a reader and writes what it learnt in
+        small steps (the HubSpot push): each step waits behind queued writes, busy retries
+        included, without holding the writer during the network wait.
+        """
+        if write_intent.is_writer_thread():  # already on the writer: a nested submit would deadlock
+            return fn()
+        return self._serial.submit(self._write_with_retry, fn, {}).result()
 
     def _write_with_retry(self, fn: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
         """On the writer thread: run `fn`; while the book is busy, wait and run it again."""
@@ -188,3 +201,7 @@ class InlineRunner:
             return
         if on_done is not None:
             on_done(result)
+
+    def write_and_wait(self, fn: Callable[[], Any]) -> Any:
+        with write_intent.writing():
+            return fn()

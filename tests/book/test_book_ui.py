@@ -258,11 +258,10 @@ def test_escape_clears_and_ctrl_f_focuses_search(qtbot, accounts: AccountsPane) 
     qtbot.waitUntil(accounts.search_edit.hasFocus, timeout=2000)
 
 
-def test_one_letter_waits_for_more(qtbot, accounts: AccountsPane) -> None:  # type: ignore[no-untyped-def]
-    with qtbot.assertNotEmitted(accounts.search.sig_results_ready, wait=400):
-        qtbot.keyClicks(accounts.search_edit, "m")
-    assert accounts.status.text().startswith("Keep typing")
-    assert accounts.accounts_model.rowCount() == 4  # the list stays as it was
+def test_one_letter_searches_names_only(qtbot, accounts: AccountsPane) -> None:  # type: ignore[no-untyped-def]
+    _type(qtbot, accounts, "m")
+    assert _shown(accounts.accounts_model) == ["Mystery Co", "Müller Logistik AG"]  # NOCASE order; no notes
+    assert accounts.status.text() == "Names starting with “m”"
 
 
 def test_edits_elsewhere_repaint_the_row(qtbot, accounts: AccountsPane, ctx: PaneContext,  # type: ignore[no-untyped-def]
@@ -417,3 +416,17 @@ def test_a_hidden_pane_defers_until_shown(qtbot, accounts: AccountsPane, ctx: Pa
     with qtbot.waitSignal(accounts.search.sig_results_ready, timeout=2000):
         accounts.show()
     assert _shown(accounts.accounts_model)[0] == "Aaa Mystery"
+
+
+def test_a_query_ranks_by_relevance_until_a_header_is_clicked(qtbot, accounts: AccountsPane) -> None:  # type: ignore[no-untyped-def]
+    header = accounts.accounts_view.horizontalHeader()
+    _type(qtbot, accounts, "north")
+    assert accounts.search.generation and header.sortIndicatorSection() == -1  # relevance: no column
+    assert _shown(accounts.contacts_model) == ["Nora Body", "Jane Doe"]  # Nora: "north" starts no name
+    column = _column(accounts.accounts_model, "name")
+    with qtbot.waitSignal(accounts.search.sig_results_ready, timeout=3000):
+        accounts.accounts_view.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    assert header.sortIndicatorSection() == column
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    _type(qtbot, accounts, "mu")  # a new query: best match first again
+    assert header.sortIndicatorSection() == -1

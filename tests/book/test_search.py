@@ -33,10 +33,13 @@ def test_words_become_quoted_prefix_terms_with_accents_folded() -> None:
 
 
 def test_phone_looking_input_becomes_digits_for_the_phone_column() -> None:
-    parsed = parse_query("+1 (416) 555-0199")
-    assert parsed.kind is QueryKind.PHONE and parsed.terms == ("14165550199",)
-    assert parsed.fts_match(phone_column="phone") == 'phone : "14165550199"*'
-    assert parse_query("j").kind is QueryKind.TOO_SHORT
+    parsed = parse_query("(416) 555-0199")
+    assert parsed.kind is QueryKind.PHONE and parsed.terms == ("4165550199",)
+    assert parsed.fts_match(phone_column="phone") == 'phone : "4165550199"*'
+    typed_with_plus = parse_query("+1 (416) 555-0199")  # E.164 digits, for the E.164 index only
+    assert typed_with_plus.international and typed_with_plus.uses_name_index
+    assert typed_with_plus.fts_match(phone_column="phone") == '"14165550199"*'
+    assert parse_query("j").kind is QueryKind.SHORT
 
 
 def _names(ws: Workspace, text: str, cache: SortCache | None = None, **kw) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
@@ -215,3 +218,14 @@ def test_rows_newer_than_the_ranks_sort_last_rather_than_fail(workspace: Workspa
         assert _names(workspace, "northwind", cache)[1] == ["Nora Body", "Jane Doe", "Aaron Aardvark"]
     finally:
         cache.close()
+
+
+@pytest.mark.parametrize("sort", [("name", False), (bq.RELEVANCE, False)])
+def test_one_or_two_letters_fold_accents_both_ways(workspace: Workspace, cache, sort) -> None:  # type: ignore[no-untyped-def]
+    for typed in ("mu", "mü", "MÜ", "Mu"):
+        accounts, contacts = _names(workspace, typed, cache, account_sort=sort, contact_sort=sort)
+        assert accounts == ["Müller Logistik AG"], typed
+        assert contacts == ["Jürgen Müller"], typed  # by last name
+    assert _names(workspace, "ju", cache, account_sort=sort, contact_sort=sort)[1] == ["Jürgen Müller"]
+    assert _names(workspace, "m", cache, account_sort=sort, contact_sort=sort)[0] == [
+        "Mystery Co", "Müller Logistik AG"]  # NOCASE order: plain letters, then accented spellings

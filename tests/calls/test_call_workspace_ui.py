@@ -98,8 +98,10 @@ def focus(desk: Desk) -> None:
 
 
 def activities(desk: Desk) -> list[m.Activity]:
+    """The calls logged (not the timeline notes a sequence exit writes beside them)."""
     with desk.workspace.uow_factory() as uow:
-        found = list(uow.session.scalars(select(m.Activity).order_by(m.Activity.occurred_at)))
+        found = list(uow.session.scalars(select(m.Activity).where(m.Activity.kind == "call")
+                                         .order_by(m.Activity.occurred_at)))
         uow.session.expunge_all()  # readable after the unit of work rolls back and closes
         return found
 

@@ -60,10 +60,16 @@ def test_each_disposition_writes_the_activity_and_implies_its_effect(
             later = uow.tasks.get(small.later_task_id)
             assert later is not None and later.status == "skipped"
         else:
-            assert enrollment is not None and enrollment.status == "active"
-            assert dnc_rows == []
+            # Every effect is applied (issue 13): the end with its reason, a pause, or still active.
+            assert enrollment is not None and dnc_rows == []
+            if kind.effect is SequenceEffect.END:
+                assert (enrollment.status, enrollment.end_reason) == ("ended", kind.key)
+            elif kind.effect is SequenceEffect.PAUSE and not kind.needs_callback_time:
+                assert enrollment.status == "paused"
+            else:
+                assert enrollment.status == "active"
     assert logged.changes.activities and small.task_id in logged.changes.tasks
-    assert logged.changes.sequences is kind.do_not_call
+    assert logged.changes.sequences
 
 
 def test_callback_needs_a_time(uow_factory: UowFactory, small: SmallBook, clock: FakeClock) -> None:

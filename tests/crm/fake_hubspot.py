@@ -1,8 +1,9 @@
 """A small HubSpot stand-in on 127.0.0.1 speaking the CRM v3 objects shapes the push uses.
 
-POST /crm/v3/objects/{type}/search, POST /crm/v3/objects/{type} (with `associations`),
-PATCH /crm/v3/objects/{type}/{id}. Bearer token checked (401 otherwise); unknown properties
-refused (400, as a portal without that property would). Faults are scripted per test:
+GET /crm/v3/objects/{type}?limit=N (the connection test), POST /crm/v3/objects/{type}/search,
+POST /crm/v3/objects/{type} (with `associations`), PATCH /crm/v3/objects/{type}/{id}. Bearer
+token checked (401 otherwise); unknown properties refused (400, as a portal without that
+property would). Faults are scripted per test:
 `fail(status, times, retry_after)`, `fail_from(n_ok, status)` (an outage after n requests),
 `hang(seconds, times)` (the client times out). No test reaches the network.
 """
@@ -125,11 +126,15 @@ class FakeHubSpot:
                     return None
 
             def _route(self, method: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-                parts = self.path.strip("/").split("/")
+                path, _, query = self.path.partition("?")
+                parts = path.strip("/").split("/")
                 if parts[:3] != ["crm", "v3", "objects"] or len(parts) < 4:
                     return 404, {"message": "not found"}
                 object_type = parts[3]
                 store = fake.objects.setdefault(object_type, {})
+                if method == "GET" and len(parts) == 4:  # a page of objects (the connection test)
+                    limit = int(dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("limit", 10))
+                    return 200, {"results": list(store.values())[:limit]}
                 if method == "POST" and len(parts) == 5 and parts[4] == "search":
                     filters = body["filterGroups"][0]["filters"]
                     found = [o for o in store.values() if all(_matches(o, f) for f in filters)]
@@ -161,6 +166,9 @@ class FakeHubSpot:
                     store[parts[4]]["properties"].update(props)
                     return 200, store[parts[4]]
                 return 405, {"message": "method not allowed"}
+
+            def do_GET(self) -> None:
+                self._handle("GET")
 
             def do_POST(self) -> None:
                 self._handle("POST")

@@ -64,14 +64,17 @@ def work_a_day(ws: Workspace, clock: FakeClock) -> WorkedDay:
             touches.append(touch.id)
         booked = uow.contacts.get(people[3])
         qual = uow.qualifications.add(m.Qualification(
-            contact_id=booked.id, account_id=booked.account_id, framework="BANT",
-            answers={"budget": "yes", "timing": "Q1"}, score=75.0, status="qualified"))
+            contact_id=booked.id, account_id=booked.account_id, framework="bant",
+            answers={"budget": {"amount": 50000, "currency": "USD"}, "authority": "decision_maker",
+                     "need": "Ramp time", "timeline": "2027-01-15", "legacy_key": "kept"},
+            score=75.0, status="qualified", created_at=clock.now(), updated_at=clock.now()))
         uow.session.flush()
         meeting = uow.meetings.add(m.Meeting(
             contact_id=booked.id, account_id=booked.account_id, qualification_id=qual.id,
             scheduled_at=DAY + timedelta(days=2), duration_minutes=30, ae_name="Alex AE",
             ae_email="alex@ourco.com", status="booked", booked_at=clock.now(),
-            summary_text="Ramp time is their pain; VP wants a demo.", activity_id=calls[3]))
+            summary_text="Ramp time is their pain; VP wants a demo.", activity_id=calls[3],
+            created_at=clock.now(), updated_at=clock.now()))
         uow.session.flush()
         meeting_id = meeting.id
         uow.commit()

@@ -6,24 +6,14 @@ Not collected by pytest (no test_ prefix).
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer
-
-from sdrdesk.app import build_app, wait_until_settled
-from sdrdesk.ui.prompter import ScriptedPrompter
 from tests.crm.helpers import make_book, work_a_day
-
-
-def spin(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+from tests.screenshot_app import open_app, spin
 
 
 def main(out: Path, data: Path) -> int:
@@ -33,13 +23,7 @@ def main(out: Path, data: Path) -> int:
         ws, clock = make_book(book)
         work_a_day(ws, clock)
         ws.close()
-    args = argparse.Namespace(data=str(data), settings=str(data / "s.ini"), theme=os.environ.get("THEME"))
-    parts = build_app(args, prompter=ScriptedPrompter())
-    parts.window.show()
-    parts.books.open(book)
-    loop = QEventLoop()
-    wait_until_settled(parts, lambda _ok: loop.quit())
-    loop.exec()
+    parts = open_app(data, book=book)
     dialog = parts.window.show_crm_export()
     for _ in range(100):
         spin(50)
@@ -48,6 +32,18 @@ def main(out: Path, data: Path) -> int:
     spin(200)
     dialog.grab().save(str(out))
     print(f"wrote {out}")
+    prefs = parts.window.show_preferences()  # the token entry and its connection test
+    prefs.crm_token.setText("pat-na1-not-a-real-token")
+    for _ in range(40):
+        spin(50)
+        if prefs.crm_token_state.text():
+            break
+    prefs.show_test_result("HubSpot refused the private-app token (HTTP 401): check it and its scopes "
+                           "(Preferences > HubSpot push). Nothing was lost; the outbox keeps every record.")
+    spin(200)
+    prefs_out = out.with_name(out.stem + "-preferences" + out.suffix)
+    prefs.grab().save(str(prefs_out))
+    print(f"wrote {prefs_out}")
     parts.runner.shutdown()
     parts.ctx.workspace.close()
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from sdrdesk.ui.dialogs.crm_export import CrmExportDialog
 from sdrdesk.ui.file_opener import RecordingFileOpener
@@ -115,3 +115,60 @@ def test_preferences_lead_to_the_hubspot_push_set_up(make_app, qtbot, tmp_path: 
     dialogs = parts.window.findChildren(CrmExportDialog)
     assert len(dialogs) == 1 and dialogs[0].isVisible()
     qtbot.waitUntil(lambda: "No token yet" in dialogs[0].token_state.text(), timeout=10_000)
+
+
+def test_preferences_take_the_token_and_test_the_connection(make_app, qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]  # noqa: F811
+                                                            memory_keyring) -> None:
+    import socket
+
+    from tests.crm.fake_hubspot import TOKEN, running
+
+    book = _worked_book(tmp_path / "worked.db")
+    parts = make_app(prompter=ScriptedPrompter())
+    parts.window.show()
+    open_and_wait(qtbot, parts, book)
+    crm = parts.ctx.workspace.crm
+    with running() as hub:
+        crm.hubspot_base_url = hub.url
+        prefs = parts.window.show_preferences()
+        qtbot.waitUntil(lambda: prefs.crm_token_state.text() == "No token saved yet.", timeout=10_000)
+        assert prefs.crm_server.text() == f"Server: {hub.url}" and not prefs.crm_forget.isEnabled()
+
+        def test(token: str) -> tuple[bool, str]:
+            prefs.crm_token.setText(token)
+            with qtbot.waitSignal(prefs.sig_connection_tested, timeout=10_000) as tested:
+                prefs.crm_test.click()
+            assert prefs.crm_test_result.text() == tested.args[1] and prefs.crm_test.isEnabled()
+            return tested.args[0], tested.args[1]
+
+        worked, message = test("pat-na1-wrong")
+        assert not worked and "HubSpot refused the private-app token (HTTP 401)" in message
+        worked, message = test(TOKEN)  # the typed token, not saved by testing it
+        assert worked and message == f"Connected: HubSpot ({hub.url.split('//')[1]}) accepted the token."
+        assert ("GET", "/crm/v3/objects/contacts?limit=1&archived=false") in hub.requests
+        assert memory_keyring.secrets == {}
+
+        with qtbot.waitSignal(prefs.sig_token_state_shown, timeout=10_000) as state:
+            prefs.crm_save_token.click()
+        assert state.args == [True] and prefs.crm_token.text() == ""
+        assert list(memory_keyring.secrets.values()) == [TOKEN] and prefs.crm_forget.isEnabled()
+        assert test("") == (True, message)  # nothing typed: the saved token
+
+        with socket.socket() as probe:  # a port nobody listens on: offline
+            probe.bind(("127.0.0.1", 0))
+            dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+        crm.hubspot_base_url = dead
+        worked, message = test("")
+        assert not worked and "could not be reached" in message
+        crm.hubspot_base_url = hub.url
+
+        with qtbot.waitSignal(prefs.sig_token_state_shown, timeout=10_000) as state:
+            prefs.crm_forget.click()
+        assert state.args == [False] and memory_keyring.secrets == {}
+        worked, message = test("")
+        assert not worked and message == "Paste the private-app token first (or save one)."
+
+        # A token typed and then the dialog's Save: kept with the rest of the preferences.
+        prefs.crm_token.setText(TOKEN)
+        prefs.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+        qtbot.waitUntil(lambda: list(memory_keyring.secrets.values()) == [TOKEN], timeout=10_000)

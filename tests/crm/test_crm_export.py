@@ -97,7 +97,11 @@ def test_hubspot_files_hold_the_day_with_documented_values(worked_day: WorkedDay
     assert meeting["hs_meeting_outcome"] in ref["meetings"]["hs_meeting_outcome"]
     assert ISO_Z.match(meeting["hs_meeting_start_time"]) and ISO_Z.match(meeting["hs_meeting_end_time"])
     assert "Ramp time is their pain" in meeting["hs_meeting_body"]
-    assert meeting["sdrdesk_qualification"].startswith("BANT qualified 75: budget=yes; timing=Q1")
+    assert (meeting["sdrdesk_qualification_framework"], meeting["sdrdesk_qualification_status"],
+            meeting["sdrdesk_qualification_score"]) == ("bant", "qualified", "75")
+    assert meeting["sdrdesk_qualification_answers"] == (
+        "Budget: 50,000 USD; Authority: Decision maker; Need: Ramp time; Timeline: 2027-01-15; "
+        "legacy_key: kept")
 
     contacts = read(files["contacts"])
     flagged = [r for r in contacts if r["sdrdesk_do_not_call"] == "true"]
@@ -106,7 +110,9 @@ def test_hubspot_files_hold_the_day_with_documented_values(worked_day: WorkedDay
     assert ISO_Z.match(flagged[0]["sdrdesk_do_not_contact_date"])
     assert all(r["email"] == r["email"].lower() for r in contacts)
     booked = next(r for r in contacts if r["sdrdesk_id"] == str(worked_day.contacts[3]))
-    assert booked["sdrdesk_qualification"] == "BANT qualified 75: budget=yes; timing=Q1"
+    assert booked["sdrdesk_qualification"] == ("bant qualified 75 — Budget: 50,000 USD; "
+                                               "Authority: Decision maker; "
+                                               "Need: Ramp time; Timeline: 2027-01-15; legacy_key: kept")
     assert sum(bool(r["sdrdesk_qualification"]) for r in contacts) == 1
     companies = read(files["companies"])
     assert len(companies) == 12 and all(r["domain"] and "." in r["domain"] for r in companies)

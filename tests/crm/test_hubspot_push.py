@@ -171,3 +171,40 @@ def test_https_is_checked_against_the_os_certificate_store() -> None:
     secure = HubSpotClient("t")  # the real endpoint: https://api.hubapi.com
     assert isinstance(secure._tls, truststore.SSLContext)
     assert HubSpotClient("t", base_url="http://127.0.0.1:9")._tls is None
+
+
+def test_push_writes_every_outbox_row_through_the_serial_writer(
+        worked_day: WorkedDay, hub: FakeHubSpot, qapp) -> None:  # type: ignore[no-untyped-def]
+    """The network runs on a reader; each outbox/link update is a job on the window's serial writer."""
+    import threading
+
+    from sqlalchemy import event
+
+    from sdrdesk.domain import write_intent
+    from sdrdesk.ui.workers import BackgroundRunner
+
+    commits: list[tuple[str, bool]] = []
+
+    def on_commit(_conn) -> None:  # type: ignore[no-untyped-def]
+        commits.append((threading.current_thread().name, write_intent.is_writer_thread()))
+
+    engine = worked_day.ws.book.engine
+    event.listen(engine, "commit", on_commit)
+    runner = BackgroundRunner()
+    outcome: list[object] = []
+    try:
+        reader = threading.Thread(name="test-reader", target=lambda: outcome.append(
+            worked_day.ws.crm.push_hubspot(client=client(hub.url, []), write=runner.write_and_wait)))
+        reader.start()
+        reader.join(30)
+        assert not reader.is_alive()
+    finally:
+        event.remove(engine, "commit", on_commit)
+        runner.shutdown()
+    result = outcome[0]
+    assert getattr(result, "sent", None) == DAY_ITEMS
+    # One commit to queue, then one per outbox row; none from the reader that waited on HubSpot.
+    assert len(commits) == 1 + DAY_ITEMS
+    assert all(name.startswith("sdrdesk-db") and writer for name, writer in commits), commits
+    links = sqlite3.connect(worked_day.ws.path).execute("SELECT count(*) FROM crm_links").fetchone()[0]
+    assert links >= 6 + 6  # every person and company learnt on the reader was written by the writer

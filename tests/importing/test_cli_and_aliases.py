@@ -57,7 +57,7 @@ def test_cli_map_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert json.loads(capsys.readouterr().out)["imported"] == 1
     # ... but not in another book.
     assert main(["import", str(other), "--data", str(tmp_path / "c.db"), "--json"]) == 1
-    assert "could be matched" in capsys.readouterr().err
+    assert "has no column for a person" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -13,7 +13,7 @@ from sqlalchemy import literal_column, select
 
 from sdrdesk.services.csv_import import ImportOptions, import_csv, undo_last_import
 from sdrdesk.storage import models as m
-from sdrdesk.storage.migrations import m0002_search_index
+from sdrdesk.storage.migrations import m0002_search_index, m0016_search_extra_fields
 from sdrdesk.storage.unit_of_work import UowFactory
 from tests.importing.helpers import write_csv
 
@@ -63,7 +63,7 @@ def _phones_unordered(index: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
 def _rebuilt_index(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The index as the migration's backfill builds it from the book's current rows."""
+    """The index as the migrations' backfills (2, then 16) build it from the book's current rows."""
     copy = path.with_name(path.stem + "-rebuilt.db")
     copy.unlink(missing_ok=True)
     source, conn = sqlite3.connect(path), sqlite3.connect(copy)
@@ -72,7 +72,7 @@ def _rebuilt_index(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, .
     try:
         conn.executescript("DELETE FROM contact_fts; DELETE FROM account_fts;"
                            + m0002_search_index.SQL.split("-- Rows that existed before this step")[1]
-                           .split("\n", 1)[1])
+                           .split("\n", 1)[1] + m0016_search_extra_fields.BACKFILL)
     finally:
         conn.close()
     return _phones_unordered(_index_by_id(copy))

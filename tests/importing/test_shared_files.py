@@ -89,9 +89,11 @@ def test_people_phone_formats(uow_factory: UowFactory, book_path: Path, report_d
     _import("datablist/people-1000.csv", uow_factory, report_dir)
     rows = dict(query(book_path, "SELECT c.email, p.raw || '|' || coalesce(p.e164, '') FROM contacts c "
                                   "JOIN contact_phones p ON p.contact_id = c.id"))
-    assert rows["pwarner@example.org"] == "857.139.8239|+18571398239"  # row 1
+    # Faker's made-up US numbers: no E.164 unless valid for the region (issue 12, class 3), or
+    # written with their own code and possible.
+    assert rows["pwarner@example.org"] == "857.139.8239|"  # row 1: exchanges never start with 1
     assert rows["fergusonkatherine@example.net"] == "+1-950-759-8687|+19507598687"  # row 2
-    assert rows["fhoward@example.org"] == "(599)782-0605|+15997820605"  # row 3
+    assert rows["fhoward@example.org"] == "(599)782-0605|"  # row 3: 599 is no US area code
     title = query(book_path, "SELECT title FROM contacts WHERE email = 'fergusonkatherine@example.net'")
     assert title == [("Dancer",)]
 
@@ -109,7 +111,9 @@ def test_organizations_become_accounts(uow_factory: UowFactory, book_path: Path,
 def test_northwind_national_numbers_use_the_country_column(uow_factory: UowFactory, book_path: Path,
                                                            report_dir: Path) -> None:
     report = _import("northwind/customers.csv", uow_factory, report_dir)
-    reason = "more fields than the header (a delimiter inside an unquoted value?)"
+    # The 24 addresses split by an unquoted comma are repairable; without the rep's say-so they
+    # are rejected, naming the repair (issue 12; tests/importing/test_real_exports.py repairs them).
+    reason = "one field too many, repairable by joining two neighbours (repair not accepted)"
     assert report.reject_reasons == {reason: 24}
     alfki = query(book_path,
                    "SELECT c.first_name, c.last_name, c.title, c.country, c.region, p.raw, p.e164, "
@@ -129,9 +133,11 @@ def test_fr_museums_phones_kept_as_entered(uow_factory: UowFactory, book_path: P
                                            report_dir: Path) -> None:
     report = _import("fr-museums/liste-officielle-museesdf-20220127-data.csv", uow_factory, report_dir)
     assert report.kind == "accounts"
-    # Many towns have a "musée archéologique": same name, other town, other museum. Only the 17
-    # rows sharing a museum website with an earlier row count as duplicates (the domain rule).
-    assert (report.imported, report.duplicates, report.rejected) == (1204, 17, 0)
+    # Many towns have a "musée archéologique": same name, other town, other museum. The 16 rows
+    # sharing a city's website with a differently named museum are possible duplicates, kept both
+    # (issue 12); the one with the same website and a like name is a duplicate.
+    assert (report.imported, report.duplicates, report.rejected) == (1220, 1, 0)
+    assert report.possible_duplicate_count == 16
     bugey = query(book_path, "SELECT phone_raw, phone_e164, city, region FROM accounts "
                               "WHERE name = 'musée du Bugey-Valromey'")
     assert bugey == [("04 79 87 52 23", "+33479875223", "Lochieu", "Auvergne-Rhône-Alpes")]
@@ -155,10 +161,11 @@ def test_embassies_semicolons_mailto_and_885_phones(uow_factory: UowFactory, boo
 
 def test_krayin_json_arrays_in_cells(uow_factory: UowFactory, book_path: Path, report_dir: Path) -> None:
     _import("krayin/persons.csv", uow_factory, report_dir)
-    wilson = query(book_path, "SELECT c.first_name, c.last_name, c.email, c.notes, c.title, p.raw, p.label "
-                               "FROM contacts c JOIN contact_phones p ON p.contact_id = c.id "
+    wilson = query(book_path, "SELECT c.first_name, c.last_name, c.email, c.other_emails, c.title, p.raw, "
+                               "p.label FROM contacts c JOIN contact_phones p ON p.contact_id = c.id "
                                "WHERE c.last_name = 'Fisk'")
-    assert wilson == [("Wilson", "Fisk", "contact@wilson.com", "Other e-mails: contact.home@wilson.com",
+    # The second address is an e-mail of the contact (issue 12), not a note.
+    assert wilson == [("Wilson", "Fisk", "contact@wilson.com", "contact.home@wilson.com",
                        "Sales Executive", "5454445454", "work")]
 
 
@@ -209,16 +216,21 @@ def test_leading_zeros_survive(uow_factory: UowFactory, book_path: Path, report_
 
 def test_files_with_nothing_to_map_are_refused(uow_factory: UowFactory, book_path: Path,
                                                report_dir: Path) -> None:
-    with pytest.raises(ImportFileRejected, match="could be matched"):
+    with pytest.raises(ImportFileRejected, match="has no column for a person"):
         _import("csv-spectrum/csvs/simple.csv", uow_factory, report_dir)
     assert query(book_path, "SELECT count(*) FROM import_runs") == [(0,)]
 
 
 @pytest.mark.slow
 def test_people_10000_duplicate_emails(uow_factory: UowFactory, report_dir: Path) -> None:
-    # SOURCES.md: 64 e-mails repeat in this file; each repeat is a duplicate of its first row.
+    # SOURCES.md: 64 e-mails repeat in this file, each time with another first name: possible
+    # duplicates, kept both and counted apart (issue 12).
     report = import_csv(shared_file("datablist/people-10000.csv"), uow_factory, ImportOptions())
-    assert (report.rows, report.imported, report.duplicates, report.rejected) == (10_000, 9_936, 64, 0)
+    assert (report.rows, report.imported, report.duplicates, report.rejected) == (10_000, 10_000, 0, 0)
+    assert report.possible_duplicate_count == 64
+    skip = import_csv(shared_file("datablist/people-10000.csv"), uow_factory,
+                      ImportOptions(possible_duplicates="skip", report_dir=report_dir))
+    assert skip.duplicates == 10_000 and skip.skipped_file is not None
 
 
 def test_northwind_employees_extension_column(uow_factory: UowFactory, book_path: Path,

@@ -7,7 +7,6 @@ Writes OUT_PREFIX-qualification.png and OUT_PREFIX-handoff.png. Not collected by
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from datetime import timedelta
@@ -15,23 +14,16 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from sdrdesk.app import build_app, wait_until_settled
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.clipboard import RecordingClipboard
 from sdrdesk.ui.dialer import RecordingDialer
 from sdrdesk.ui.dialogs.booking import BookingDialog, ScriptedBooker
-from sdrdesk.ui.prompter import ScriptedPrompter
+from tests.screenshot_app import open_app, spin
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def spin(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
 
 
 def fill(dialog: BookingDialog) -> None:
@@ -44,17 +36,8 @@ def fill(dialog: BookingDialog) -> None:
 
 
 def main(prefix: str, data: Path) -> int:
-    args = argparse.Namespace(data=str(data), settings=str(data / "s.ini"), theme=os.environ.get("THEME"))
-    parts = build_app(args, prompter=ScriptedPrompter())
-    parts.ctx.settings.set(S.REP_NAME, "Sam Carter")
+    parts = open_app(data, size=(1600, 1000), settings={S.REP_NAME: "Sam Carter"})
     window = parts.window
-    window.resize(1600, 1000)
-    window.show()
-    book, demo = parts.books.startup_book(True)
-    parts.books.open(book, is_demo=demo)
-    loop = QEventLoop()
-    wait_until_settled(parts, lambda _ok: loop.quit())
-    loop.exec()
     today, call = window.panes["pane.today"], window.panes["pane.call"]
     qual, handoff = window.panes["pane.qualification"], window.panes["pane.handoff"]
     call.dialer = RecordingDialer()  # type: ignore[attr-defined]

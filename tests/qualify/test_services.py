@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from sqlalchemy import select
 
-from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.clock import FakeClock
 from sdrdesk.domain.errors import ValidationError
 from sdrdesk.domain.meetings import MeetingAction
@@ -106,26 +106,28 @@ def test_the_last_used_framework_opens_next_time(ws: Workspace, small: SmallBook
     assert ws.qualification.load(small.contact_id, "default").answers == {"pain": "x"}
 
 
-def test_disqualifying_calls_the_sequence_hook_once_with_the_reason(ws: Workspace, small: SmallBook) -> None:
-    ended: list[tuple[uuid.UUID, str]] = []
+def test_disqualifying_ends_the_contacts_sequence_once_with_the_reason(
+        ws: Workspace, small: SmallBook) -> None:
+    ws.sequences.ensure_defaults()
+    sequence = ws.sequences.list()[0]
+    ws.sequences.enrol([small.contact_id], sequence.id)
 
-    def end_for_contact(contact_id: uuid.UUID, reason: str) -> Changes:
-        ended.append((contact_id, reason))
-        return Changes(sequences=True)
+    def enrollment() -> tuple[str, str | None]:
+        with ws.uow_factory() as uow:
+            query = select(m.Enrollment).where(m.Enrollment.contact_id == small.contact_id)
+            row = uow.session.scalars(query).one()
+            return row.status, row.end_reason
 
-    # Without the hook the status change is still published.
-    result = ws.qualification.apply(AnswerEdit(small.contact_id, "default", "authority", "wrong_person"))
-    assert result.changes.qualification and not result.changes.sequences
-    _answer(ws, small, "authority", None)
-    wire_disqualified_hook(ws.qualification, end_for_contact)
+    assert enrollment()[0] == "active"
     result = ws.qualification.apply(AnswerEdit(small.contact_id, "default", DISQUALIFY_KEY, "No pain"))
-    assert result.changes.sequences
-    assert ended == [(small.contact_id, "disqualified: No pain")]
+    assert result.changes.qualification and result.changes.sequences
+    assert enrollment() == ("ended", "disqualified")
     view = ws.qualification.load(small.contact_id)
     assert view.assessment.status.value == "disqualified" and view.disqualify_reason == "No pain"
+    calls: list[uuid.UUID] = []
+    wire_disqualified_hook(ws.qualification, lambda contact_id, reason: calls.append(contact_id))
     _answer(ws, small, "pain", "still disqualified")  # no second call while it stays disqualified
-    assert len(ended) == 1
-    assert ws.qualification.latest_status(small.contact_id)[2] == "No pain"
+    assert calls == []
     assert ws.qualification.disqualified_contacts(NOW - timedelta(days=1)) == (small.contact_id,)
 
 

@@ -48,7 +48,7 @@ def test_a_full_disk_fails_the_write_clearly_and_the_book_stays_sound(
         with workspace.uow_factory() as uow:
             contact_id = uow.session.query(m.Contact).first().id
             calls_before = uow.session.query(m.Activity).count()
-        with filler.open("wb") as handle:  # fill every byte left
+        with filler.open("wb", buffering=0) as handle:  # fill every byte left (nothing left to flush)
             try:
                 while True:
                     handle.write(b"\0" * 65536)

@@ -58,16 +58,17 @@ def test_tasks_show_due_order_local_time_and_window(make_app, qtbot, tmp_path: P
                                                     fake_clock) -> None:  # type: ignore[no-untyped-def]
     _parts, pane = _open_seeded(make_app, qtbot, tmp_path, fake_clock)
     assert pane.model.rowCount() == 3
-    assert [_cell(pane, r, "contact") for r in range(3)] == ["Pat Toronto", "Pat Sydney", "Pat Nowhere"]
+    # Callable now first (Toronto, and Nowhere by its account's province), then by due time.
+    assert [_cell(pane, r, "contact") for r in range(3)] == ["Pat Toronto", "Pat Nowhere", "Pat Sydney"]
     assert _cell(pane, 0, "state") == "Overdue"
     # 15:00 UTC on 10 March 2026 is 11:00 in Toronto (daylight time began on 8 March).
     assert _cell(pane, 0, "local") == "11:00 Toronto"
     assert _cell(pane, 0, "window").startswith("Callable until")
     # An Australian mobile could be in several zones: say so, never guess one.
-    assert _cell(pane, 1, "local").endswith("possible zones")
+    assert _cell(pane, 2, "local").endswith("possible zones")
     # An invalid number falls back to the account's province, so the time is still known.
-    assert _cell(pane, 2, "local") == "11:00 Toronto"
-    assert pane.summary.text() == "3 open · 1 overdue"
+    assert _cell(pane, 1, "local") == "11:00 Toronto"
+    assert pane.summary.text() == "3 open · 1 overdue · 2 callable now"
 
 
 def test_the_next_task_is_focused_when_the_book_opens(make_app, qtbot, tmp_path: Path,
@@ -108,7 +109,7 @@ def test_callable_now_lists_only_prospects_inside_their_window(make_app, qtbot, 
     assert not pane.callable_filter.isChecked()  # the same switch, from the keyboard
     pane.channel_filter.setCurrentIndex(0)
     qtbot.waitUntil(lambda: parts.runner.pending == 0 and pane.model.rowCount() == 3, timeout=5_000)
-    assert pane.summary.text() == "3 open · 3 overdue"  # twenty hours on, every task is late
+    assert pane.summary.text() == "3 open · 3 overdue · 0 callable now"  # twenty hours on, all late
 
 
 def test_callable_tasks_leave_out_do_not_call_and_other_channels(tmp_path: Path, fake_clock) -> None:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sdrdesk.domain.dispositions import label_of
+from sdrdesk.domain.meetings import STATUS_LABELS, MeetingStatus
 from sdrdesk.services.crm_export.records import (
     AccountRecord,
     ActivityRecord,
@@ -179,14 +180,92 @@ def hubspot_meeting_outcome(status: str) -> str:
             "rescheduled": "RESCHEDULED"}.get(status, "SCHEDULED")
 
 
+def meeting_status_label(status: str) -> str:
+    try:
+        return STATUS_LABELS[MeetingStatus(status)]
+    except ValueError:
+        return status
+
+
+def qualification_answers(r: MeetingRecord) -> str:
+    """The answers as "Budget: 50,000 USD; ...", and why the contact was disqualified."""
+    reason = f"Disqualified because: {r.qual_reason}" if r.qual_reason else ""
+    return "; ".join(p for p in (r.qual_answers, reason) if p)
+
+
+def qualification_line(r: MeetingRecord) -> str:
+    """One readable line: "BANT · qualified · score 80 — Budget: 50,000 USD; Timing: Q1"."""
+    if not r.qual_framework:
+        return ""
+    head = " · ".join(p for p in (r.qual_framework, r.qual_status,
+                                  f"score {_num(r.qual_score)}" if r.qual_score is not None else "") if p)
+    answers = qualification_answers(r)
+    return f"{head} — {answers}" if answers else head
+
+
+def meeting_lifecycle(r: MeetingRecord) -> str:
+    """The meeting's steps in time order with their reasons, one per line (UTC times)."""
+    fmt = iso_z
+    again = f" ({r.reschedule_count} times)" if r.reschedule_count > 1 else ""
+    value = (f": {_num(r.opportunity_value)} {r.currency}".rstrip()
+             if r.opportunity_value is not None else "")
+    steps = [(r.booked_at, "Booked"), (r.rescheduled_at, f"Rescheduled (last){again}"),
+             (r.cancelled_at, "Cancelled" + (f": {r.cancel_reason}" if r.cancel_reason else "")),
+             (r.held_at, "Held"), (r.no_show_at, "No-show"), (r.accepted_at, "Accepted by the AE"),
+             (r.rejected_at,
+              "Rejected by the AE" + (f": {r.rejection_reason}" if r.rejection_reason else "")),
+             (r.opportunity_at, f"Opportunity{value}")]
+    lines = [f"{fmt(at)} {what}" for at, what in sorted((p for p in steps if p[0] is not None),
+                                                         key=lambda p: p[0])]
+    return "\n".join([f"Status: {meeting_status_label(r.status)}", *lines]) if lines else ""
+
+
 def _hubspot_meeting_body(r: MeetingRecord) -> str:
+    """The handoff for the AE, who the AE is, and the qualification (HubSpot and Salesforce)."""
     parts = [r.notes]
     if r.ae_name or r.ae_email:
         email = f"<{r.ae_email}>" if r.ae_email else ""
         parts.append("Account Executive: " + " ".join(p for p in (r.ae_name, email) if p))
-    if r.qualification:
-        parts.append(f"Qualification: {r.qualification}")
+    if r.qual_framework:
+        parts.append(f"Qualification: {qualification_line(r)}")
     return "\n".join(p for p in parts if p)
+
+
+def _sf_event_description(r: MeetingRecord) -> str:
+    lifecycle = meeting_lifecycle(r)
+    return "\n\n".join(p for p in (_hubspot_meeting_body(r), lifecycle) if p)
+
+
+def _lifecycle_columns(prefix: str, when: Callable[[datetime | None], str],
+                       suffix: str = "") -> tuple[Column, ...]:
+    """The lifecycle's custom fields: `sdrdesk_booked_at` / `SDRDesk_Booked_At__c` ..."""
+    def name(words: str) -> str:
+        return prefix + (words.replace(" ", "_").lower() if not suffix else words.replace(" ", "_")) + suffix
+
+    return (
+        Column(name("Booked At"), lambda r: when(r.booked_at)),
+        Column(name("Rescheduled At"), lambda r: when(r.rescheduled_at)),
+        Column(name("Reschedule Count"), lambda r: str(r.reschedule_count) if r.reschedule_count else ""),
+        Column(name("Cancelled At"), lambda r: when(r.cancelled_at)),
+        Column(name("Cancel Reason"), lambda r: r.cancel_reason),
+        Column(name("Held At"), lambda r: when(r.held_at)),
+        Column(name("No Show At"), lambda r: when(r.no_show_at)),
+        Column(name("Accepted At"), lambda r: when(r.accepted_at)),
+        Column(name("Rejected At"), lambda r: when(r.rejected_at)),
+        Column(name("Rejection Reason"), lambda r: r.rejection_reason),
+    )
+
+
+def _qualification_columns(prefix: str, suffix: str = "") -> tuple[Column, ...]:
+    def name(words: str) -> str:
+        return prefix + (words.replace(" ", "_").lower() if not suffix else words.replace(" ", "_")) + suffix
+
+    return (
+        Column(name("Qualification Framework"), lambda r: r.qual_framework),
+        Column(name("Qualification Status"), lambda r: r.qual_status),
+        Column(name("Qualification Score"), lambda r: _num(r.qual_score)),
+        Column(name("Qualification Answers"), qualification_answers),
+    )
 
 
 _HS_LINKS = (Column("Email", lambda r: r.person.email),
@@ -242,9 +321,10 @@ HUBSPOT_MEETINGS = Sheet("meetings", (
     Column("hs_meeting_end_time", lambda r: iso_z(_meeting_end(r))),
     Column("hs_meeting_outcome", lambda r: hubspot_meeting_outcome(r.status)),
     Column("hs_meeting_body", _hubspot_meeting_body),
-    Column("hs_internal_meeting_notes",
-           lambda r: r.rejection_reason and f"Rejected by the AE: {r.rejection_reason}"),
-    Column("sdrdesk_qualification", lambda r: r.qualification),
+    Column("hs_internal_meeting_notes", meeting_lifecycle),
+    Column("sdrdesk_outcome", lambda r: meeting_status_label(r.status)),
+    *_lifecycle_columns("sdrdesk_", iso_z),
+    *_qualification_columns("sdrdesk_"),
     *_HS_LINKS,
 ))
 
@@ -332,9 +412,11 @@ SALESFORCE_EVENTS = Sheet("events", (
     Column("EndDateTime", lambda r: sf_datetime(_meeting_end(r))),
     Column("DurationInMinutes", lambda r: str(r.duration_minutes)),
     Column("Type", lambda r: "Meeting"),
-    Column("Description", _hubspot_meeting_body),
-    Column("SDRDesk_Outcome__c", lambda r: r.status),
-    Column("SDRDesk_Qualification__c", lambda r: r.qualification),
+    Column("ShowAs", lambda r: "Free" if r.status == "cancelled" else "Busy"),
+    Column("Description", _sf_event_description),
+    Column("SDRDesk_Outcome__c", lambda r: meeting_status_label(r.status)),
+    *_lifecycle_columns("SDRDesk_", sf_datetime, "__c"),
+    *_qualification_columns("SDRDesk_", "__c"),
     *_SF_WHO_WHAT,
 ))
 
@@ -402,16 +484,26 @@ PLAIN_MEETINGS = Sheet("meetings", (
     _P_ID,
     Column("Scheduled At (UTC)", lambda r: iso_z(r.scheduled_at)),
     Column("Duration (minutes)", lambda r: str(r.duration_minutes)),
-    Column("Status", lambda r: r.status),
+    Column("Status", lambda r: meeting_status_label(r.status)),
+    Column("Status Key", lambda r: r.status),
     Column("Booked At (UTC)", lambda r: iso_z(r.booked_at)),
+    Column("Rescheduled At (UTC)", lambda r: iso_z(r.rescheduled_at)),
+    Column("Reschedule Count", lambda r: str(r.reschedule_count)),
+    Column("Cancelled At (UTC)", lambda r: iso_z(r.cancelled_at)),
+    Column("Cancel Reason", lambda r: r.cancel_reason),
     Column("Held At (UTC)", lambda r: iso_z(r.held_at)),
     Column("No-show At (UTC)", lambda r: iso_z(r.no_show_at)),
-    Column("Cancelled At (UTC)", lambda r: iso_z(r.cancelled_at)),
+    Column("Accepted At (UTC)", lambda r: iso_z(r.accepted_at)),
+    Column("Rejected At (UTC)", lambda r: iso_z(r.rejected_at)),
+    Column("Rejection Reason", lambda r: r.rejection_reason),
     Column("Account Executive", lambda r: r.ae_name),
     Column("Account Executive Email", lambda r: r.ae_email),
-    Column("Meeting Notes", lambda r: r.notes),
-    Column("Qualification", lambda r: r.qualification),
-    Column("Rejection Reason", lambda r: r.rejection_reason),
+    Column("Handoff Summary", lambda r: r.notes),
+    Column("Qualification Framework", lambda r: r.qual_framework),
+    Column("Qualification Status", lambda r: r.qual_status),
+    Column("Qualification Score", lambda r: _num(r.qual_score)),
+    Column("Qualification Answers", qualification_answers),
+    Column("Opportunity At (UTC)", lambda r: iso_z(r.opportunity_at)),
     Column("Opportunity Value", lambda r: _num(r.opportunity_value)),
     Column("Currency", lambda r: r.currency),
     *_P_LINKS,

@@ -118,8 +118,8 @@ class HubSpotClient:
                 if status in (401, 403):
                     raise HubSpotAuthError(
                         "HubSpot refused the private-app token (HTTP "
-                        f"{status}): check it and its scopes in Export for CRM. Nothing was lost; "
-                        "the outbox keeps every record.", status=status) from None
+                        f"{status}): check it and its scopes (Preferences > HubSpot push). Nothing "
+                        "was lost; the outbox keeps every record.", status=status) from None
                 if status == 429:
                     wait = _retry_after(exc.headers.get("Retry-After"), delay)
                     wait = min(wait, self._retry.max_wait_seconds)
@@ -146,6 +146,10 @@ class HubSpotClient:
         raise last
 
     # -- objects -----------------------------------------------------------------------------
+    def check_access(self) -> None:
+        """One cheap read (a page of one contact): raises HubSpotError when the token or network fails."""
+        self.request("GET", "/crm/v3/objects/contacts?limit=1&archived=false")
+
     def search_one(self, object_type: str, prop: str, value: str) -> str | None:
         found = self.request("POST", f"/crm/v3/objects/{object_type}/search", {
             "filterGroups": [{"filters": [{"propertyName": prop, "operator": "EQ", "value": value}]}],

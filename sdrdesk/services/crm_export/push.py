@@ -3,8 +3,12 @@
 `queue_new` (no network) adds every call, e-mail, LinkedIn touch, note, meeting, contact
 change and do-not-contact flag changed since the last time it ran to `crm_outbox`, once per
 record (a record changed again after it was sent is queued again and sent as an update).
-`push` sends queued rows in order, committing after each one, so a push that stops (offline,
-timeout, token refused, HubSpot failing after its retries) resumes where it stopped. A
+`push` sends queued rows in order. The network calls run on the caller's thread (a reader, in
+the window) inside short read transactions; what HubSpot answered for each row (its status,
+error and remote ids) is then written by one small job handed to `write`, the book's serial
+writer (the window's `runner.write_and_wait`; `write_inline` for the CLI and tests), so the
+writer is never held by a network wait and nothing commits outside it. A push that stops
+(offline, timeout, token refused, HubSpot failing after its retries) resumes where it stopped. A
 record HubSpot refuses keeps its error on its row (`failed`) for the rep to read and retry.
 The CRM's answer only ever changes outbox rows and remote-id links: never the book's records.
 """
@@ -16,14 +20,16 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
+from sdrdesk.domain import write_intent
 from sdrdesk.domain.cancel import CancelToken
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.dispositions import label_of
+from sdrdesk.domain.qualification import Catalog
 from sdrdesk.services.crm_export.formats import (
     HUBSPOT_CALLS,
     HUBSPOT_COMMUNICATIONS,
@@ -48,6 +54,7 @@ from sdrdesk.services.crm_export.records import (
     load_activities,
     load_contacts,
     load_meetings,
+    meetings_changed,
 )
 from sdrdesk.storage import models as m
 from sdrdesk.storage.unit_of_work import SqlUnitOfWork, UowFactory
@@ -61,6 +68,17 @@ PUSHED_KINDS = ("call", "email", "linkedin", "note")
 # Only HubSpot's own properties are pushed: a property the portal lacks would refuse the record.
 CONTACT_PROPERTIES = ("email", "firstname", "lastname", "jobtitle", "phone", "mobilephone", "company",
                       "website", "city", "state", "country")
+T = TypeVar("T")
+Write = Callable[[Callable[[], T]], T]
+"""Runs a small write job on the book's serial writer and returns its result."""
+
+
+def write_inline(job: Callable[[], T]) -> T:
+    """The writer for the CLI and scripts: this thread, with its transactions begun IMMEDIATE."""
+    with write_intent.writing():
+        return job()
+
+
 _OBJECT_FOR_KIND = {"call": ("calls", HUBSPOT_CALLS), "email": ("emails", HUBSPOT_EMAILS),
                     "linkedin": ("communications", HUBSPOT_COMMUNICATIONS), "note": ("notes", HUBSPOT_NOTES)}
 
@@ -114,6 +132,8 @@ def _start_of_day(clock: Clock) -> datetime:
 
 def _changed(uow: SqlUnitOfWork, record_type: str, since: datetime) -> list[tuple[uuid.UUID, datetime]]:
     s = uow.session
+    if record_type == "meeting":  # with its handoff and its contact's qualification
+        return meetings_changed(s, since)
     if record_type == "activity":
         model: Any = m.Activity
         extra = [m.Activity.kind.in_(PUSHED_KINDS)]
@@ -232,31 +252,37 @@ def retry_failed(uow_factory: UowFactory, clock: Clock, ids: Sequence[uuid.UUID]
 
 # -- the push ----------------------------------------------------------------------------------
 class _Pusher:
-    def __init__(self, uow: SqlUnitOfWork, client: HubSpotClient, uncertain: bool = False) -> None:
+    """Sends one outbox row, reading the book through a read-only unit of work.
+
+    Remote ids learnt on the way are kept in `new_links` (never written here): the caller
+    writes them with the row's outcome through the serial writer.
+    """
+
+    def __init__(self, uow: SqlUnitOfWork, client: HubSpotClient, uncertain: bool = False,
+                 catalog: Catalog | None = None) -> None:
         self.uow = uow
+        self.catalog = catalog
         self.client = client
         self.uncertain = uncertain  # the previous try of this record timed out
+        self.new_links: dict[tuple[str, uuid.UUID], str] = {}
 
-    def _link(self, local_type: str, local_id: uuid.UUID) -> m.CrmLink | None:
-        return self.uow.session.scalars(select(m.CrmLink).where(
+    def _link(self, local_type: str, local_id: uuid.UUID) -> str | None:
+        known = self.new_links.get((local_type, local_id))
+        if known is not None:
+            return known
+        return self.uow.session.scalar(select(m.CrmLink.remote_id).where(
             m.CrmLink.target == TARGET, m.CrmLink.local_type == local_type,
-            m.CrmLink.local_id == local_id)).first()
+            m.CrmLink.local_id == local_id))
 
     def _remember(self, local_type: str, local_id: uuid.UUID, remote_id: str) -> None:
-        link = self._link(local_type, local_id)
-        if link is None:
-            self.uow.session.add(m.CrmLink(target=TARGET, local_type=local_type, local_id=local_id,
-                                           remote_id=remote_id))
-        else:
-            link.remote_id = remote_id
-        self.uow.session.flush()
+        self.new_links[(local_type, local_id)] = remote_id
 
     def company(self, person: Person) -> str | None:
         if person.account_id is None or not person.domain:
             return None
         link = self._link("account", person.account_id)
         if link is not None:
-            return link.remote_id
+            return link
         remote = self.client.search_one("companies", "domain", person.domain)
         if remote is None:
             props = {"domain": person.domain}
@@ -272,9 +298,8 @@ class _Pusher:
             return None
         link = self._link("contact", person.contact_id)
         if link is not None and not update:
-            return link.remote_id
-        remote = (link.remote_id if link is not None
-                  else self.client.search_one("contacts", "email", person.email))
+            return link
+        remote = link if link is not None else self.client.search_one("contacts", "email", person.email)
         props = properties or {k: v for k, v in (("email", person.email), ("firstname", person.first_name),
                                                  ("lastname", person.last_name),
                                                  ("company", person.company)) if v}
@@ -322,7 +347,7 @@ class _Pusher:
             return self.engagement(object_type, _hs_properties(sheet, activity), activity.person,
                                    item.remote_id)
         if item.record_type == "meeting":
-            meeting: MeetingRecord | None = next(load_meetings(s, None, [item.record_id]), None)
+            meeting: MeetingRecord | None = next(load_meetings(s, None, [item.record_id], self.catalog), None)
             if meeting is None:
                 return None
             return self.engagement("meetings", _hs_properties(HUBSPOT_MEETINGS, meeting), meeting.person,
@@ -352,10 +377,47 @@ class _Pusher:
 _ORDER = {"contact": 0, "activity": 1, "meeting": 2, "dnc": 3}
 
 
+def _settle(uow_factory: UowFactory, clock: Clock, item_id: uuid.UUID, remote: str | None,
+            links: dict[tuple[str, uuid.UUID], str], error: HubSpotError | None) -> str:
+    """The write after one send: the row's outcome and the remote ids learnt. Returns its status."""
+    with uow_factory() as uow:
+        s = uow.session
+        item = s.get(m.CrmOutboxItem, item_id)
+        if item is None or item.status != "queued":
+            return item.status if item is not None else "gone"
+        item.attempts += 1
+        for (local_type, local_id), remote_id in links.items():
+            link = s.scalars(select(m.CrmLink).where(
+                m.CrmLink.target == TARGET, m.CrmLink.local_type == local_type,
+                m.CrmLink.local_id == local_id)).first()
+            if link is None:
+                s.add(m.CrmLink(target=TARGET, local_type=local_type, local_id=local_id, remote_id=remote_id))
+            else:
+                link.remote_id = remote_id
+        if error is not None:
+            maybe_applied = isinstance(error, HubSpotUnavailable) and error.maybe_applied
+            item.last_error = (UNCERTAIN if maybe_applied else "") + error.message
+            if not error.stop:
+                item.status = "failed"
+        elif remote is None:
+            item.status, item.last_error = "skipped", "No longer in the book; nothing sent."
+        else:
+            item.status, item.remote_id, item.sent_at, item.last_error = "sent", remote, clock.now(), None
+        status = item.status
+        uow.commit()
+        return status
+
+
 def push(uow_factory: UowFactory, clock: Clock, client: HubSpotClient, *,
+         write: Write[Any] = write_inline,
+         catalog: Catalog | None = None,
          cancel: CancelToken | None = None,
          progress: Callable[[int, int], None] | None = None) -> PushResult:
-    """Send every queued row; commit after each so a stopped push resumes where it stopped."""
+    """Send every queued row: the network here, each row's outcome through `write`.
+
+    Call it off the writer (a reader thread): `write` must hand the job to the serial writer
+    and wait for it. A stopped push resumes where it stopped, since each row is settled alone.
+    """
     with uow_factory() as uow:
         queue = [(r.id, r.record_type) for r in uow.session.scalars(select(m.CrmOutboxItem).where(
             m.CrmOutboxItem.target == TARGET, m.CrmOutboxItem.status == "queued",
@@ -367,36 +429,28 @@ def push(uow_factory: UowFactory, clock: Clock, client: HubSpotClient, *,
         if cancel is not None and cancel.cancelled:
             stopped = "Cancelled; the rest stays in the outbox."
             break
-        with uow_factory() as uow:
+        remote: str | None = None
+        error: HubSpotError | None = None
+        with uow_factory() as uow:  # a read: nothing is written on this thread
             item = uow.session.get(m.CrmOutboxItem, item_id)
             if item is None or item.status != "queued":
                 continue
-            item.attempts += 1
+            pusher = _Pusher(uow, client, (item.last_error or "").startswith(UNCERTAIN), catalog)
             try:
-                uncertain = (item.last_error or "").startswith(UNCERTAIN)
-                remote = _Pusher(uow, client, uncertain).push(item)
+                remote = pusher.push(item)
             except HubSpotError as exc:
-                uow.rollback()  # links made for this record before the failure are redone next time
-                item = uow.session.get(m.CrmOutboxItem, item_id)
-                assert item is not None
-                item.attempts += 1
-                maybe_applied = isinstance(exc, HubSpotUnavailable) and exc.maybe_applied
-                item.last_error = (UNCERTAIN if maybe_applied else "") + exc.message
-                if exc.stop:
-                    uow.commit()
-                    stopped = exc.message
-                    log.info("hubspot push stopped: %s (status %s)", type(exc).__name__, exc.status)
-                    break
-                item.status = "failed"
-                failed += 1
-                uow.commit()
-                continue
-            if remote is None:
-                item.status, item.last_error = "skipped", "No longer in the book; nothing sent."
-            else:
-                item.status, item.remote_id, item.sent_at, item.last_error = "sent", remote, clock.now(), None
-                sent += 1
-            uow.commit()
+                error = exc
+            uow.rollback()
+        # Links learnt before a failure are dropped: they are found again (by e-mail, domain) next time.
+        links = pusher.new_links if error is None else {}
+        status = write(lambda i=item_id, r=remote, lk=links, e=error:
+                       _settle(uow_factory, clock, i, r, lk, e))
+        if error is not None and error.stop:
+            stopped = error.message
+            log.info("hubspot push stopped: %s (status %s)", type(error).__name__, error.status)
+            break
+        sent += status == "sent" and error is None
+        failed += status == "failed"
         if progress is not None:
             progress(done + 1, len(queue))
     remaining = summary(uow_factory).queued

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from sdrdesk.domain.qualification import Catalog, display_answer, is_answered, load_catalog
+from sdrdesk.resources_path import resource_path
 from sdrdesk.storage import models as m
 
 RECORD_TYPES = ("activities", "meetings", "contacts", "accounts")
@@ -73,7 +75,7 @@ class MeetingRecord:
     status: str
     ae_name: str
     ae_email: str
-    notes: str  # the handoff summary written for the AE
+    notes: str  # the handoff summary for the AE: the latest saved handoff, else the meeting's own
     booked_at: datetime | None
     held_at: datetime | None
     no_show_at: datetime | None
@@ -85,8 +87,18 @@ class MeetingRecord:
     opportunity_value: float | None
     currency: str
     qualification: str  # "BANT qualified 80: budget=yes; ..." or ""
-    updated_at: datetime
+    updated_at: datetime  # the newest of the meeting, its handoff and the contact's qualification
     person: Person
+    cancel_reason: str = ""
+    reschedule_count: int = 0
+    opportunity_at: datetime | None = None
+    title: str = ""
+    # The qualification of the meeting (else the contact's latest), field by field.
+    qual_framework: str = ""
+    qual_status: str = ""
+    qual_score: float | None = None
+    qual_answers: str = ""  # "Budget: 50,000 USD; Authority: Decision maker; ..."
+    qual_reason: str = ""  # why disqualified
 
 
 @dataclass(frozen=True)
@@ -163,13 +175,18 @@ def _account_person(s: Session, account_id: uuid.UUID | None) -> Person:
     return Person(None, "", "", "", account_id, _s(row[0]), domain_of(row[1], row[2]))
 
 
+# Meetings go out as meetings; "sequence" lines are the cadence's own bookkeeping (a sequence
+# ended, a step skipped), not touches or notes the rep wrote.
+NOT_EXPORTED_KINDS = ("meeting", "sequence")
+
+
 def load_activities(s: Session, since: datetime | None,
                     only: Sequence[uuid.UUID] | None = None) -> Iterator[ActivityRecord]:
     a = m.Activity
     # Plain columns, not entities: a hundred thousand touches export in seconds.
     stmt = (select(a.id, a.kind, a.direction, a.disposition, a.occurred_at, a.duration_seconds,
                    a.subject, a.notes, a.callback_at, a.updated_at, a.contact_id, a.account_id)
-            .where(a.deleted_at.is_(None), a.kind != "meeting"))
+            .where(a.deleted_at.is_(None), a.kind.not_in(NOT_EXPORTED_KINDS)))
     if only is not None:
         stmt = stmt.where(a.id.in_(list(only)))
     if since is not None:
@@ -189,43 +206,159 @@ def load_activities(s: Session, since: datetime | None,
                                  _s(subject), _s(notes), callback, updated, person)
 
 
-def _qualification_text(q: m.Qualification | None) -> str:
+def _qualification_text(s: Session, q: m.Qualification | None, catalog: Catalog | None = None) -> str:
+    """One line: "bant qualified 75 — Budget: 50,000 USD; Authority: Decision maker"."""
     if q is None:
         return ""
     head = " ".join(p for p in (q.framework, q.status,
                                 f"{q.score:g}" if q.score is not None else "") if p)
-    answers = "; ".join(f"{k}={v}" for k, v in sorted((q.answers or {}).items()) if v not in (None, ""))
-    text = f"{head}: {answers}" if answers else head
+    answers = answers_text(s, q, catalog)
+    text = f"{head} — {answers}" if answers else head
     if q.disqualify_reason:
         text += f" (disqualified: {q.disqualify_reason})"
     return text
 
 
+_BUILTIN_CATALOG: Catalog | None = None
+
+
+def builtin_catalog() -> Catalog:
+    """sdrdesk's own frameworks (BANT, MEDDIC, ...), for field labels when none is given."""
+    global _BUILTIN_CATALOG
+    if _BUILTIN_CATALOG is None:
+        _BUILTIN_CATALOG = load_catalog(resource_path("data", "frameworks"))
+    return _BUILTIN_CATALOG
+
+
+def answers_text(s: Session, q: m.Qualification, catalog: Catalog | None = None) -> str:
+    """The answers as the AE reads them: "Budget: 50,000 USD; Authority: Decision maker".
+
+    In the framework's field order with its labels and choice labels; a framework the book no
+    longer knows keeps its raw keys and values (sorted), so nothing is dropped.
+    """
+    answers = {k: v for k, v in (q.answers or {}).items() if is_answered(v)}
+    if not answers:
+        return ""
+    known = catalog or builtin_catalog()
+    framework = known.get(q.framework) or known.get(q.framework.lower())
+    parts: list[str] = []
+    if framework is not None:
+        person_ids = [str(v) for f in framework.fields if f.kind == "person" and (v := answers.get(f.key))]
+        people: dict[str, str] = {}
+        if person_ids:
+            wanted = []
+            for raw in person_ids:
+                try:
+                    wanted.append(uuid.UUID(raw))
+                except ValueError:
+                    continue
+            for cid, first, last in s.execute(select(m.Contact.id, m.Contact.first_name, m.Contact.last_name)
+                                              .where(m.Contact.id.in_(wanted))):
+                name = " ".join(p for p in (_s(first), _s(last)) if p)
+                people[cid.hex] = people[str(cid)] = name
+        for fdef in framework.fields:
+            if fdef.key in answers:
+                value = answers.pop(fdef.key)
+                try:
+                    shown = display_answer(fdef, value, people)
+                except (KeyError, TypeError, ValueError, AttributeError):  # stored before a framework change
+                    shown = _raw_answer(value)
+                parts.append(f"{fdef.label}: {shown}")
+    for key, value in sorted(answers.items()):  # unknown fields: as stored
+        parts.append(f"{key}: {_raw_answer(value)}")
+    return "; ".join(parts)
+
+
+def _raw_answer(value: Any) -> str:
+    if isinstance(value, dict):
+        return " ".join(str(v) for v in value.values())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _latest_handoffs(s: Session, meeting_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, m.Handoff]:
+    found: dict[uuid.UUID, m.Handoff] = {}
+    for h in s.scalars(select(m.Handoff).where(m.Handoff.meeting_id.in_(list(meeting_ids)),
+                                               m.Handoff.deleted_at.is_(None))
+                       .order_by(m.Handoff.updated_at.desc(), m.Handoff.id)):
+        if h.meeting_id is not None:
+            found.setdefault(h.meeting_id, h)
+    return found
+
+
+def _latest_qualifications(s: Session, contact_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, m.Qualification]:
+    found: dict[uuid.UUID, m.Qualification] = {}
+    for q in s.scalars(select(m.Qualification).where(m.Qualification.contact_id.in_(list(contact_ids)),
+                                                     m.Qualification.deleted_at.is_(None))
+                       .order_by(m.Qualification.updated_at.desc(), m.Qualification.id)):
+        found.setdefault(q.contact_id, q)
+    return found
+
+
+def _meeting_touched_since(since: datetime) -> Any:
+    """A meeting counts as changed when it, its handoff or its contact's qualification changed."""
+    mt = m.Meeting
+    handoff = select(m.Handoff.id).where(m.Handoff.meeting_id == mt.id, m.Handoff.updated_at > since).exists()
+    qual = select(m.Qualification.id).where(m.Qualification.contact_id == mt.contact_id,
+                                            m.Qualification.updated_at > since).exists()
+    return or_(mt.updated_at > since, handoff, qual)
+
+
 def load_meetings(s: Session, since: datetime | None,
-                  only: Sequence[uuid.UUID] | None = None) -> Iterator[MeetingRecord]:
+                  only: Sequence[uuid.UUID] | None = None,
+                  catalog: Catalog | None = None) -> Iterator[MeetingRecord]:
     mt = m.Meeting
     stmt = select(mt).where(mt.deleted_at.is_(None))
     if only is not None:
         stmt = stmt.where(mt.id.in_(list(only)))
     if since is not None:
-        stmt = stmt.where(mt.updated_at > since)
+        stmt = stmt.where(_meeting_touched_since(since))
     stmt = (stmt.order_by(func.coalesce(mt.scheduled_at, mt.booked_at, mt.created_at), mt.id)
             .execution_options(yield_per=_PAGE))
     for page in s.scalars(stmt).partitions(_PAGE):
         people = _people(s, [row.contact_id for row in page])
+        handoffs = _latest_handoffs(s, [row.id for row in page])
+        latest_quals = _latest_qualifications(s, [row.contact_id for row in page])
         for row in page:
             qual = s.get(m.Qualification, row.qualification_id) if row.qualification_id else None
+            if qual is None or qual.deleted_at is not None:
+                qual = latest_quals.get(row.contact_id)
+            handoff = handoffs.get(row.id)
+            notes = handoff.text if handoff is not None and handoff.text.strip() else _s(row.summary_text)
+            updated = max(t for t in (row.updated_at, handoff.updated_at if handoff else None,
+                                      qual.updated_at if qual else None) if t is not None)
             yield MeetingRecord(
                 row.id, row.scheduled_at, row.duration_minutes or 30, row.status, _s(row.ae_name),
-                _s(row.ae_email).lower(), _s(row.summary_text), row.booked_at, row.held_at,
+                _s(row.ae_email).lower(), notes, row.booked_at, row.held_at,
                 row.no_show_at, row.cancelled_at, row.rescheduled_at, row.accepted_at,
                 row.rejected_at, _s(row.rejection_reason), row.opportunity_value,
-                _s(row.currency), _qualification_text(qual), row.updated_at,
-                people.get(row.contact_id) or _account_person(s, row.account_id))
+                _s(row.currency), _qualification_text(s, qual, catalog), updated,
+                people.get(row.contact_id) or _account_person(s, row.account_id),
+                cancel_reason=_s(row.cancel_reason), reschedule_count=row.reschedule_count or 0,
+                opportunity_at=row.opportunity_at, title=_s(row.title),
+                qual_framework=qual.framework if qual else "", qual_status=qual.status if qual else "",
+                qual_score=qual.score if qual else None,
+                qual_answers=answers_text(s, qual, catalog) if qual else "",
+                qual_reason=_s(qual.disqualify_reason) if qual else "")
+
+
+def meetings_changed(s: Session, since: datetime) -> list[tuple[uuid.UUID, datetime]]:
+    """(id, newest change) of the meetings changed after `since` (with handoff or qualification)."""
+    mt = m.Meeting
+    handoff_time = (select(func.max(m.Handoff.updated_at)).where(m.Handoff.meeting_id == mt.id)
+                    .scalar_subquery())
+    qual_time = (select(func.max(m.Qualification.updated_at))
+                 .where(m.Qualification.contact_id == mt.contact_id).scalar_subquery())
+    rows = s.execute(select(mt.id, mt.updated_at, handoff_time, qual_time)
+                     .where(mt.deleted_at.is_(None), _meeting_touched_since(since)))
+    changed = [(i, max(t for t in (u, h, q) if t is not None and t > since)) for i, u, h, q in rows]
+    return sorted(changed, key=lambda pair: (pair[1], pair[0]))
 
 
 def load_contacts(s: Session, since: datetime | None,
-                  only: Sequence[uuid.UUID] | None = None) -> Iterator[ContactRecord]:
+                  only: Sequence[uuid.UUID] | None = None,
+                  catalog: Catalog | None = None) -> Iterator[ContactRecord]:
     c = m.Contact
     flag_time = (select(func.max(m.DoNotContact.updated_at))
                  .where(m.DoNotContact.contact_id == c.id).scalar_subquery())
@@ -254,7 +387,8 @@ def load_contacts(s: Session, since: datetime | None,
         for q in s.scalars(select(m.Qualification).where(
                 m.Qualification.contact_id.in_(ids), m.Qualification.deleted_at.is_(None))
                 .order_by(m.Qualification.updated_at.desc(), m.Qualification.id)):
-            quals.setdefault(q.contact_id, _qualification_text(q))
+            if q.contact_id not in quals:
+                quals[q.contact_id] = _qualification_text(s, q, catalog)
         for row, flag_updated in page:
             updated = max(row.updated_at, flag_updated) if flag_updated else row.updated_at
             person = people[row.id]
@@ -294,7 +428,7 @@ def count_changed(s: Session, record_type: str, since: datetime | None) -> dict[
     """How many records an export would take, per activity kind (None for other types); SQL only."""
     if record_type == "activities":
         a = m.Activity
-        stmt = (select(a.kind, func.count()).where(a.deleted_at.is_(None), a.kind != "meeting")
+        stmt = (select(a.kind, func.count()).where(a.deleted_at.is_(None), a.kind.not_in(NOT_EXPORTED_KINDS))
                 .group_by(a.kind))
         if since is not None:
             stmt = stmt.where(a.updated_at > since)
@@ -306,6 +440,8 @@ def count_changed(s: Session, record_type: str, since: datetime | None) -> dict[
             flagged = (select(m.DoNotContact.id).where(m.DoNotContact.contact_id == m.Contact.id,
                                                        m.DoNotContact.updated_at > since).exists())
             stmt = stmt.where(or_(m.Contact.updated_at > since, flagged))
+        elif record_type == "meetings":
+            stmt = stmt.where(_meeting_touched_since(since))
         else:
             stmt = stmt.where(model.updated_at > since)
     return {None: int(s.scalar(stmt) or 0)}

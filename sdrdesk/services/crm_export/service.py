@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -27,9 +28,15 @@ from sdrdesk.domain.cancel import CancelToken, OperationCancelled
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.clock import Clock
 from sdrdesk.domain.errors import ValidationError
+from sdrdesk.domain.qualification import Catalog
 from sdrdesk.services.crm_export import push as push_mod
 from sdrdesk.services.crm_export.formats import FORMATS, FORMATS_AVAILABLE, Sheet
-from sdrdesk.services.crm_export.hubspot import DEFAULT_BASE_URL, TOKEN_SECRET_NAME, HubSpotClient
+from sdrdesk.services.crm_export.hubspot import (
+    DEFAULT_BASE_URL,
+    TOKEN_SECRET_NAME,
+    HubSpotClient,
+    RetryPolicy,
+)
 from sdrdesk.services.crm_export.push import OutboxItem, OutboxSummary, PushResult
 from sdrdesk.services.crm_export.records import LOADERS, RECORD_TYPES, count_changed
 from sdrdesk.services.csv_export import neutralise
@@ -179,8 +186,10 @@ class _SheetFiles:
 
 
 class CrmService:
-    def __init__(self, uow_factory: UowFactory, clock: Clock, secrets: SecretStore | None = None) -> None:
+    def __init__(self, uow_factory: UowFactory, clock: Clock, secrets: SecretStore | None = None,
+                 frameworks: Callable[[], Catalog] | None = None) -> None:
         self._uow = uow_factory
+        self._frameworks = frameworks  # the book's qualification frameworks (labels for answers)
         self._clock = clock
         self._secrets = secrets or SecretStore()
         self._token_known: bool | None = None
@@ -207,6 +216,22 @@ class CrmService:
         self._secrets.set(TOKEN_SECRET_NAME, token)
         self._token_known = True
 
+    def test_hubspot_connection(self, token: str | None = None, *, timeout: float = 10.0) -> str:
+        """Ask HubSpot (at the configured base URL) whether the token works; network: run on a reader.
+
+        Tests the token typed (not saved yet) when given, else the saved one. Returns a readable
+        confirmation; raises ValidationError (no token) or HubSpotError (refused, unreachable)
+        whose message says what to do. Reads nothing from and writes nothing to the book.
+        """
+        token = (token or "").strip() or self._secrets.get(TOKEN_SECRET_NAME) or ""
+        if not token:
+            raise ValidationError("Paste the private-app token first (or save one).")
+        client = HubSpotClient(token, base_url=self.hubspot_base_url, timeout=timeout,
+                               retry=RetryPolicy(attempts=1))
+        client.check_access()
+        where = urlsplit(self.hubspot_base_url).netloc or self.hubspot_base_url
+        return f"Connected: HubSpot ({where}) accepted the token."
+
     def forget_hubspot_token(self) -> None:
         self._secrets.delete(TOKEN_SECRET_NAME)
         self._token_known = False
@@ -227,15 +252,23 @@ class CrmService:
         return push_mod.retry_failed(self._uow, self._clock, ids)
 
     def push_hubspot(self, *, client: HubSpotClient | None = None, cancel: CancelToken | None = None,
-                     progress: Callable[[int, int], None] | None = None) -> PushResult:
-        """Queue what is new, then send the outbox to HubSpot (network: run it on a worker)."""
+                     progress: Callable[[int, int], None] | None = None,
+                     write: push_mod.Write[Any] = push_mod.write_inline) -> PushResult:
+        """Queue what is new, then send the outbox to HubSpot.
+
+        Run it on a reader thread (network waits) and pass the serial writer as `write` (the
+        window: `runner.write_and_wait`): the queueing and every outbox/link update are small
+        jobs run there; this thread only reads and talks to HubSpot.
+        """
         if client is None:
             token = self._secrets.get(TOKEN_SECRET_NAME)
             if not token:
                 raise ValidationError("Set the HubSpot private-app token first (Export for CRM).")
             client = HubSpotClient(token, base_url=self.hubspot_base_url)
-        push_mod.queue_new(self._uow, self._clock)
-        return push_mod.push(self._uow, self._clock, client, cancel=cancel, progress=progress)
+        write(lambda: push_mod.queue_new(self._uow, self._clock))
+        catalog = self._frameworks() if self._frameworks is not None else None
+        return push_mod.push(self._uow, self._clock, client, write=write, catalog=catalog, cancel=cancel,
+                             progress=progress)
 
     # -- windows and marks ----------------------------------------------------------------
     def mark(self, target: str, record_type: str) -> ExportMarkInfo | None:
@@ -306,7 +339,10 @@ class CrmService:
             files = _SheetFiles(out, sheets)
             newest: datetime | None = None
             try:
-                for n, record in enumerate(LOADERS[record_type](uow.session, window.since), start=1):
+                loader: Any = LOADERS[record_type]
+                extra = ({"catalog": self._frameworks()} if self._frameworks is not None
+                         and record_type in ("meetings", "contacts") else {})
+                for n, record in enumerate(loader(uow.session, window.since, **extra), start=1):
                     if cancel is not None and cancel.cancelled:
                         raise OperationCancelled()
                     sheet = next((s for s in sheets if s.accepts(record)), None)

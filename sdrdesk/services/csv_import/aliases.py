@@ -7,6 +7,7 @@ prefix ("Account: Phone", "Contact: Email") that decides which record the column
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -22,8 +23,12 @@ CONTACT_FIELDS = (
     "contact.region", "contact.city", "contact.notes", "contact.phone_extension",
 )
 META_FIELDS = ("record.is_company", "record.parent_company")
-IGNORE = "ignore"
-ALL_FIELDS = ACCOUNT_FIELDS + CONTACT_FIELDS + META_FIELDS
+# Other systems' ids: the record's own (Salesforce Id, HubSpot Record ID) and, on a contact row,
+# its company's (Salesforce AccountId, HubSpot Associated Company ID).
+ID_FIELDS = ("contact.external_id", "account.external_id", "contact.account_ref")
+IGNORE = "ignore"  # no field: the column is kept as one of the record's extra fields
+DROP = "drop"  # left out altogether (the user's choice, or a picture blob)
+ALL_FIELDS = ACCOUNT_FIELDS + CONTACT_FIELDS + META_FIELDS + ID_FIELDS
 
 FIELD_LABELS = {
     "account.name": "Company name", "account.website": "Company website / domain",
@@ -37,7 +42,10 @@ FIELD_LABELS = {
     "contact.country": "Country", "contact.region": "State / region", "contact.city": "City",
     "contact.notes": "Notes", "contact.phone_extension": "Phone extension (of the first phone)",
     "record.is_company": "Is a company (yes/no)",
-    "record.parent_company": "Related company (of a contact row)", IGNORE: "(do not import)",
+    "record.parent_company": "Related company (of a contact row)",
+    "contact.external_id": "Contact's id in another system", "account.external_id":
+    "Company's id in another system", "contact.account_ref": "Company's id (of a contact row)",
+    IGNORE: "(keep as an extra field)", DROP: "(do not import)",
 }
 
 
@@ -45,6 +53,45 @@ def normalise_header(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.replace("\ufeff", ""))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub(r"[^0-9a-z#]+", "", plain.casefold())
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+@functools.lru_cache(maxsize=4096)
+def header_words(text: str) -> tuple[str, ...]:
+    """The words of a header: split on `_`, `-`, spaces and camelCase; case and accents folded."""
+    spaced = _CAMEL.sub(" ", text.replace("\ufeff", ""))
+    decomposed = unicodedata.normalize("NFKD", spaced)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return tuple(re.findall(r"[0-9a-z#]+", plain.casefold()))
+
+
+# A header whose words are a company word plus only "name"-like words is the company's name, in
+# English, French, German and Spanish: "company_name", "CompanyName", "Nom de l'entreprise",
+# "Raison sociale", "Nombre de la empresa", "Firma".
+_COMPANY_WORDS = frozenset({
+    "company", "account", "organization", "organisation", "org", "employer", "business", "firm",
+    "enterprise", "firma", "unternehmen", "firmenname", "empresa", "compania", "organizacion",
+    "azienda", "societa", "ditta", "impresa",
+    "societe", "entreprise", "etablissement", "organisme", "structure"})
+_NAME_WORDS = frozenset({
+    "name", "names", "nom", "nombre", "de", "du", "des", "la", "le", "l", "d", "the", "of", "legal",
+    "official", "officiel", "officielle", "registered", "trading", "full", "complet", "current",
+    "denomination", "denominacion", "bezeichnung", "razon", "social", "sociale", "raison", "der",
+    "ragione", "della", "dell", "del"})
+_COMPANY_PHRASES = (("raison", "sociale"), ("razon", "social"), ("denomination", "sociale"),
+                    ("ragione", "sociale"))
+
+
+def is_company_name_header(header: str) -> bool:
+    words = header_words(header)
+    if not words:
+        return False
+    present = set(words)
+    if any(set(phrase) <= present for phrase in _COMPANY_PHRASES) and present <= _NAME_WORDS:
+        return True
+    return bool(present & _COMPANY_WORDS) and present - _COMPANY_WORDS <= _NAME_WORDS
 
 
 def _keys(*names: str) -> tuple[str, ...]:
@@ -55,13 +102,14 @@ def _keys(*names: str) -> tuple[str, ...]:
 _ALIASES: dict[str, tuple[str, ...]] = {
     "contact.first_name": _keys(
         "First Name", "FirstName", "first_name", "Given Name", "fname", "Prénom", "Vorname",
-        "Contact First Name"),
+        "Contact First Name", "Nombre", "Nome"),
     "contact.last_name": _keys(
         "Last Name", "LastName", "last_name", "Surname", "Family Name", "lname", "Nachname",
-        "Contact Last Name"),
+        "Contact Last Name", "Apellido", "Apellidos", "Cognome"),
     "contact.full_name": _keys(
         "Full Name", "Contact Name", "contactName", "Contact", "Display Name", "Person Name",
-        "Contact Full Name", "Nom complet"),
+        "Contact Full Name", "Nom complet", "Referente", "Persona di contatto", "Ansprechpartner",
+        "Persona de contacto", "Interlocuteur"),
     "contact.title": _keys(
         "Title", "Job Title", "JobTitle", "job_title", "Position", "Role", "Designation",
         "contactTitle", "Contact Title", "Headline", "Poste", "Fonction",
@@ -69,6 +117,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "contact.email": _keys(
         "Email", "E-mail", "Email Address", "E-mail Address", "Primary Email", "Work Email",
         "Business Email", "Emails", "Mail", "Courriel", "email_address", "Email 1",
+        "Correo", "Correo electrónico", "Posta elettronica", "Adresse e-mail",
         "E-mail 1 - Value", "E-mail 2 - Value", "E-mail Address", "E-mail 2 Address",
         "E-mail 3 Address", "Secondary Email", "Email 2", "Other Email", "Personal Email"),
     "contact.linkedin_url": _keys(
@@ -80,7 +129,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "Cell", "Cell Phone", "Work Phone", "Home Phone", "HomePhone", "Direct Phone",
         "Work Direct Phone", "First Phone", "Other Phone", "OtherPhone", "Corporate Phone",
         "Business Phone", "Direct Dial", "contact_numbers", "Phones", "Portable", "Handy",
-        "Telefon", "Phone 1 - Value", "Phone 2 - Value", "AssistantPhone",
+        "Telefon", "Phone 1 - Value", "Phone 2 - Value", "AssistantPhone", "Telefono", "Teléfono",
+        "Telefone", "Telefonnummer", "Mobiltelefon", "Cellulare", "Móvil", "Celular", "Numéro de téléphone",
         "Phone 3 - Value", "Business Phone 2", "Home Phone 2", "Car Phone", "Primary Phone",
         "Other Phone Number"),
     "contact.country": _keys(
@@ -124,16 +174,23 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "account.notes": _keys("Description", "Company Description", "About", "Account Description"),
     "record.is_company": _keys("Is a company", "Is Company", "Company Type", "is_company"),
     "record.parent_company": _keys("Related Company", "Parent Company", "parent_id"),
+    # The row's own id ("contact.external_id" becomes "account.external_id" in a company list).
+    "contact.external_id": _keys(
+        "Id", "Record ID", "Contact ID", "ContactId", "Lead ID", "LeadId", "Customer Id", "customerID",
+        "Apollo Contact Id", "Salesforce ID", "hs_object_id", "Person ID", "External ID"),
+    # A contact row's company, by the other system's id (the company's own id in a company list).
+    "contact.account_ref": _keys(
+        "AccountId", "Account ID", "Associated Company ID", "Company ID", "CompanyId", "Organization Id",
+        "OrganizationId", "organization_id", "Apollo Account Id", "Account Record ID",
+        "Associated Company IDs", "Org ID"),
 }
 
 # Columns we know and deliberately leave out (so the report says "ignored", not "unknown").
 _KNOWN_IGNORED = set(_keys(
-    "Index", "Id", "ID", "Customer Id", "User Id", "Organization Id", "customerID", "Record ID",
-    "Fax", "Fax Number", "Pager Number", "Sex", "Gender", "Date of birth", "Birthday",
-    "Subscription Date", "Email Status", "Apollo Contact Id", "Apollo Account Id", "Stage",
+    "Index", "User Id", "Fax", "Fax Number", "Pager Number", "Sex", "Gender", "Date of birth", "Birthday",
+    "Subscription Date", "Email Status",
     "Company Name for Emails", "Nickname", "Screen Name", "Middle Name", "Suffix", "Department",
-    "Email Opt Out", "Do Not Call", "Lead Source", "Lifecycle Stage", "Contact owner", "Owner",
-    "Create Date", "Created Date", "Last Modified Date", "Phone 1 - Type", "Phone 2 - Type",
+    "Email Opt Out", "Do Not Call", "Phone 1 - Type", "Phone 2 - Type",
     "E-mail 1 - Type", "E-mail 2 - Type", "Connected On", "E-mail Display Name", "Title Of Courtesy",
     "Salutation", "Postal Code", "ZIP", "Zip Code", "Code Postal",
 ))
@@ -180,15 +237,19 @@ def field_for_header(header: str) -> str | None:
     if field is None and " - " in name:
         # "Phone - Work", "Email - Home" (Pipedrive): the part before the dash says what it is.
         field = _ALIAS_INDEX.get(normalise_header(name.split(" - ", 1)[0]))
+    if field is None and key not in _KNOWN_IGNORED and is_company_name_header(name):
+        field = "account.name"
     if field is None and key not in _KNOWN_IGNORED and not key.startswith(("donot", "dont", "no")):
         if key.endswith(("phone", "phonenumber", "mobile", "mobilenumber", "telephone")) and "fax" not in key:
             field = "contact.phone"
-        elif key.endswith(("email", "emailaddress")):
+        elif key.endswith(("email", "emails", "emailaddress", "courriel")):
             field = "contact.email"
     if scope == "account":
         # "Account: Account Name", "Account: Phone", "Account: Type"
         if key in ("name", "accountname", "companyname"):
             return "account.name"
+        if key in ("id", "accountid", "recordid") or field == "contact.account_ref":
+            return "account.external_id"
         if field and field.startswith("contact."):
             swapped = "account." + field.split(".", 1)[1]
             return swapped if swapped in ACCOUNT_FIELDS else None

@@ -48,12 +48,14 @@ from sdrdesk.domain.errors import BookBusy, DatabaseOpenError, ImportFileRejecte
 from sdrdesk.domain.ids import new_id
 from sdrdesk.services.csv_import import values as v
 from sdrdesk.services.csv_import.bulk import StagedInsert
+from sdrdesk.services.csv_import.countries import country_name
 from sdrdesk.services.csv_import.detect import Detection, detect
 from sdrdesk.services.csv_import.ids import ordered_id
-from sdrdesk.services.csv_import.mapping import ColumnMapping, guess_mapping, refine_with_samples
+from sdrdesk.services.csv_import.mapping import ColumnMapping, base_field, guess_mapping
 from sdrdesk.services.csv_import.people import Candidate, KnownPerson, PeopleLookup
 from sdrdesk.services.csv_import.planning import Plan, RowPlanner
 from sdrdesk.services.csv_import.reader import CsvRecordReader, Record
+from sdrdesk.services.csv_import.region import infer_region
 from sdrdesk.services.csv_import.report import MAX_LISTED, ImportReport, RowOutcome
 from sdrdesk.services.csv_safe import neutralise
 from sdrdesk.storage import models as m
@@ -78,7 +80,10 @@ _RUN_T = m.ImportRun.__table__
 @dataclass
 class ImportOptions:
     source_label: str | None = None
-    default_region: str | None = "US"  # ISO alpha-2 for numbers written without a country code
+    # ISO alpha-2 for numbers written without a country code; None: inferred from the file's
+    # numbers and addresses (`region.py`), with `region_fallback` (the rep's region) as a candidate.
+    default_region: str | None = None
+    region_fallback: str | None = "US"
     policy: str = "skip"
     mapping: ColumnMapping | None = None  # the whole mapping (wizard); else guessed from headers
     overrides: Mapping[str, str | None] | None = None  # {header: field} applied on top (--map)
@@ -87,6 +92,12 @@ class ImportOptions:
     header_row: int | None = None
     report_dir: Path | None = None  # where the report and rejects files go; None writes none
     batch_size: int = 500
+    # The same e-mail with a clearly different name, or the same website with a clearly different
+    # company name: "keep_both" (default: two records, counted apart) or "skip" (as duplicates).
+    possible_duplicates: str = "keep_both"
+    # Rows one field too long that joining two neighbours fixes: imported repaired when True
+    # (the rep accepted the repair the preview offered), else rejected with the repair named.
+    repair_splits: bool = False
 
 
 @dataclass(slots=True)
@@ -95,6 +106,7 @@ class _KnownAccount:
     domain: str | None
     mine: bool  # created by this run
     city: str | None = None
+    name: str | None = None
 
     def same_place(self, city: str | None) -> bool:
         """Unknown on either side counts as the same; two known, different towns do not."""
@@ -120,26 +132,27 @@ class _Run:
         self.opener = opener
         self.detection: Detection = detect(self.path, encoding=options.encoding,
                                            delimiter=options.delimiter, header_row=options.header_row)
-        mapping = options.mapping or refine_with_samples(guess_mapping(self.detection.headers),
-                                                         self.detection.sample_rows)
+        mapping = options.mapping or guess_mapping(self.detection.headers, self.detection.sample_rows)
         if options.overrides:
             mapping = mapping.with_overrides(options.overrides)
         if len(mapping.headers) != len(self.detection.headers):
             raise ImportFileRejected("The column mapping was made for a file with different columns.")
         self.mapping = mapping
         fields = mapping.mapped_fields
-        if not fields & {"account.name", "contact.first_name", "contact.last_name", "contact.full_name",
-                         "contact.email", "contact.phone"}:
-            if any(v.is_email(h.lower()) or v.digits_share(h) > 0.5 for h in self.detection.headers):
-                raise ImportFileRejected(
-                    f"The first line of {self.path.name} looks like data, not column names "
-                    f"({', '.join(self.detection.headers[:4])}). Add a header row such as "
-                    "First Name,Last Name,Email,Company,Phone, or map the columns in the import wizard.")
-            raise ImportFileRejected(
-                f"No column of {self.path.name} could be matched to a name, e-mail, phone or company "
-                f"(columns: {', '.join(h or '(blank)' for h in self.detection.headers[:12])}). "
-                "Map the columns in the import wizard, or pass --map '{\"Column\": \"contact.email\"}'.")
-        self.planner = RowPlanner(mapping, options.default_region)
+        refuse_unusable(self.path.name, self.detection, mapping)
+        region = options.default_region
+        decisions = list(mapping.notes)
+        if region is None:
+            guess = infer_region(mapping, self.detection.sample_rows, options.region_fallback)
+            region = guess.region
+            if fields & {"contact.phone", "account.phone"}:
+                decisions.append(guess.reason)
+        elif fields & {"contact.phone", "account.phone"}:
+            decisions.append(f"Numbers without a country code are read as {country_name(region)} "
+                             f"({region}), as chosen.")
+        self.region = region
+        self.planner = RowPlanner(mapping, region, delimiter=self.detection.delimiter,
+                                  repair_splits=options.repair_splits)
         self.width = len(self.detection.headers)
         self.now = clock.now()
         self.report = ImportReport(
@@ -148,28 +161,35 @@ class _Run:
             line_ending=self.detection.line_ending,
             header_row=self.detection.header_row, kind=mapping.kind, policy=options.policy,
             unmapped_columns=mapping.unmapped, mapping=mapping.to_json(),
-            warnings=list(self.detection.warnings) + list(mapping.warnings),
+            warnings=list(self.detection.warnings) + list(mapping.warnings), decisions=decisions,
             status="preview" if dry_run else "done",
         )
         self.run_id = new_id()
         self.label_id: uuid.UUID | None = None
         self.names: dict[str, list[_KnownAccount]] = {}  # one name, several towns
+        self.by_external: dict[str, _KnownAccount] = {}  # accounts by their source system's id
+        self.missing_refs: dict[str, int] = {}  # account ids contact rows named that the book lacks
         self.fuzzy: dict[str, list[str]] = {}
         self.fuzzy_names: dict[str, str] = {}
         self.fuzzy_size = 0
         self.updated_ids: set[uuid.UUID] = set()
         self._rejects_tmp: Path | None = None
+        self._skipped_tmp: Path | None = None
+        self._skipped_handle: Any = None
+        self._skipped_writer: Any = None
         self._rejects_handle: Any = None
         self._rejects_writer: Any = None
         self._last_progress = 0.0
 
     def _load_accounts(self, conn: Connection) -> None:
         rows = conn.execute(select(_ACCOUNT_T.c.id, _ACCOUNT_T.c.name, _ACCOUNT_T.c.domain,
-                                   _ACCOUNT_T.c.city)
+                                   _ACCOUNT_T.c.city, _ACCOUNT_T.c.external_id)
                             .where(_ACCOUNT_T.c.deleted_at.is_(None)))
-        for account_id, name, domain, city in rows:
-            self.names.setdefault(v.company_key(name or ""), []).append(
-                _KnownAccount(account_id, domain, False, city))
+        for account_id, name, domain, city, external_id in rows:
+            known = _KnownAccount(account_id, domain, False, city, name)
+            self.names.setdefault(v.company_key(name or ""), []).append(known)
+            if external_id:
+                self.by_external.setdefault(external_id, known)
             self._remember_fuzzy(name or "")
 
     def _remember_fuzzy(self, name: str) -> None:
@@ -288,6 +308,7 @@ class _Run:
         for stage in self._stages.values():
             stage.drop(conn)
         self.report.row_outcomes.sort(key=lambda o: o.number)  # rejects are decided first
+        self._final_warnings()
         self.report.seconds = round(time.perf_counter() - started, 3)
         if self.dry_run:
             return
@@ -297,6 +318,41 @@ class _Run:
             rows=self.report.rows, imported=self.report.imported, updated=self.report.updated,
             duplicates=self.report.duplicates, rejected=self.report.rejected,
             rejects_file=self.report.rejects_file, report=self.report.to_dict()))
+
+    def _final_warnings(self) -> None:
+        r = self.report
+        r.repairable_rows, r.repairs = self.planner.repairable, self.planner.repairs
+        if self.planner.repairable:
+            done = "were repaired and imported" if self.o.repair_splits else (
+                "can be repaired (accept the repair in the preview, or pass --repair-splits); "
+                "they were rejected")
+            r.warnings.append(f"{self.planner.repairable:,} row(s) had one field too many where an unquoted "
+                              f"delimiter split a value (e.g. {self.planner.repairs[0]['value']!r} in "
+                              f"\"{self.planner.repairs[0]['column']}\"): they {done}.")
+        r.spreadsheet_damaged_phones = self.planner.damaged
+        if self.planner.damaged:
+            r.warnings.append(
+                f"{self.planner.damaged:,} phone number(s) look damaged by a spreadsheet, e.g. "
+                f"{'; '.join(self.planner.damaged_examples[:3])}: kept as typed and flagged; fix them in "
+                "the source (format the column as text) and import again.")
+        if r.missing_account_refs:
+            example = ", ".join(list(self.missing_refs)[:3])
+            r.warnings.append(
+                f"{r.missing_account_refs:,} contact(s) refer to accounts this book does not have "
+                f"(ids such as {example}): import the accounts file first, then this one again "
+                "(with \"update\" for the rows already imported) to link them.")
+        for header, count in self.planner.long_extras.items():
+            r.warnings.append(f'"{header}": {count:,} value(s) longer than 2,000 characters (pictures or '
+                              "blobs?) were not kept as extra fields.")
+        for text, rows in sorted(self.planner.unknown_countries.items(), key=lambda kv: -len(kv[1])):
+            listed = ", ".join(str(n) for n in rows[:10]) + (", ..." if len(rows) > 10 else "")
+            r.warnings.append(f'Country "{text}" was not recognised (rows {listed}): left empty, and those '
+                              "rows' numbers without a country code are kept as typed with no E.164 form.")
+        if r.phones_invalid:
+            where = f"their row's country or {country_name(self.region)} ({self.region})" if self.region \
+                else "their row's country"
+            r.warnings.append(f"{r.phones_invalid:,} phone number(s) are not valid numbers of {where}: kept "
+                              "as typed and flagged, with no E.164 form and no time zone.")
 
     def _tick(self, done: int, total: int) -> None:
         if self.progress is None:
@@ -323,6 +379,52 @@ class _Run:
         if self.collect_rows and len(r.row_outcomes) < MAX_LISTED:
             r.row_outcomes.append(RowOutcome(number, plan.record if plan else record, outcome,
                                              plan.label if plan else label, reason))
+
+    def _referenced(self, plan: Plan) -> _KnownAccount | None:
+        """The account a contact row names by its source system's id (Salesforce AccountId,
+        HubSpot Associated Company ID); a missing one is counted when the row has no company."""
+        ref = plan.account_ref
+        if not ref:
+            return None
+        known = self.by_external.get(ref)
+        if known is None and plan.account is None:
+            self.report.missing_account_refs += 1
+            self.missing_refs[ref] = self.missing_refs.get(ref, 0) + 1
+        return known
+
+    def _other_company(self, plan: Plan, known: _KnownAccount) -> bool:
+        """True when the row's company shares a website with `known` but is clearly another one
+        (an umbrella or city site: "Musée A" and "Musée B" at ville.fr). Counted apart when the
+        row's company would otherwise be taken as `known`."""
+        account = plan.account
+        assert account is not None
+        if not account.get("domain_key") or account.get("domain_key") != known.domain:
+            return False
+        return v.clearly_different_companies(account["name"], known.name or "")
+
+    def _possible(self, plan: Plan, why: str, matched: str) -> None:
+        r = self.report
+        r.possible_duplicate_count += 1
+        if len(r.possible_duplicates) < MAX_LISTED:
+            r.possible_duplicates.append({"row": str(plan.number), "label": plan.label, "why": why,
+                                          "matched": matched, "choice": self.o.possible_duplicates})
+
+    def _skip(self, plan: Plan, reason: str, matched: str) -> None:
+        """A duplicate: counted, and written to the skipped-rows file with what it matched."""
+        self._outcome(plan, plan.number, "duplicate", reason)
+        if reason.startswith("possible duplicate"):
+            self._possible(plan, reason.removeprefix("possible duplicate: "), matched)
+        if self.dry_run or self.o.report_dir is None:
+            return
+        if self._skipped_writer is None:
+            self.o.report_dir.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=".skipped-", suffix=".csv", dir=self.o.report_dir)
+            self._skipped_tmp = Path(name)
+            self._skipped_handle = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+            self._skipped_writer = csv.writer(self._skipped_handle, delimiter=self.detection.delimiter)
+            self._skipped_writer.writerow([*self.detection.headers, "skipped because", "matched record"])
+        head = (list(plan.cells) + [""] * self.width)[:self.width]
+        self._skipped_writer.writerow([*head, f"row {plan.number}: {reason}", matched])
 
     def _reject(self, record: Record, reason: str) -> None:
         self._outcome(None, record.number, "rejected", reason, "row", " ".join(record.cells[:3])[:80])
@@ -357,37 +459,56 @@ class _Run:
             return
         emails = {p.email for p in plans if p.email}
         existing_contacts: dict[str, tuple[uuid.UUID, uuid.UUID | None]] = {}
+        # Everyone holding each e-mail: (id, first name, last name, import run).
+        existing_names: dict[str, list[tuple[uuid.UUID, str | None, str | None, Any]]] = {}
         if emails:
-            for cid, email, run_id in conn.execute(
-                    select(_CONTACT_T.c.id, _CONTACT_T.c.email, _CONTACT_T.c.import_run_id)
+            for cid, email, run_id, first, last in conn.execute(
+                    select(_CONTACT_T.c.id, _CONTACT_T.c.email, _CONTACT_T.c.import_run_id,
+                           _CONTACT_T.c.first_name, _CONTACT_T.c.last_name)
                     .where(_CONTACT_T.c.deleted_at.is_(None), _CONTACT_T.c.email.in_(emails))):
                 existing_contacts.setdefault(email, (cid, run_id))
+                existing_names.setdefault(email, []).append((cid, first, last, run_id))
+        external_ids = {p.contact["external_id"] for p in plans if p.contact and p.contact.get("external_id")}
+        by_external_contact: dict[str, tuple[uuid.UUID, Any]] = {}
+        if external_ids:
+            for cid, external_id, run_id in conn.execute(
+                    select(_CONTACT_T.c.id, _CONTACT_T.c.external_id, _CONTACT_T.c.import_run_id)
+                    .where(_CONTACT_T.c.deleted_at.is_(None), _CONTACT_T.c.external_id.in_(external_ids))):
+                by_external_contact.setdefault(external_id, (cid, run_id))
         domains = {p.account["domain_key"] for p in plans if p.account and p.account.get("domain_key")}
         by_domain: dict[str, _KnownAccount] = {}
         if domains:
-            for aid, domain, run_id in conn.execute(
-                    select(_ACCOUNT_T.c.id, _ACCOUNT_T.c.domain, _ACCOUNT_T.c.import_run_id)
+            for aid, domain, run_id, name in conn.execute(
+                    select(_ACCOUNT_T.c.id, _ACCOUNT_T.c.domain, _ACCOUNT_T.c.import_run_id,
+                           _ACCOUNT_T.c.name)
                     .where(_ACCOUNT_T.c.deleted_at.is_(None), _ACCOUNT_T.c.domain.in_(domains))):
-                by_domain.setdefault(domain, _KnownAccount(aid, domain, run_id == self.run_id))
+                by_domain.setdefault(domain, _KnownAccount(aid, domain, run_id == self.run_id, name=name))
         people = None
         if self.o.policy != "keep_both":
             people = PeopleLookup.load(conn, self._candidates(plans, by_domain, existing_contacts))
         new_accounts: list[dict[str, Any]] = []
         new_contacts: list[dict[str, Any]] = []
         new_phones: list[dict[str, Any]] = []
-        batch_emails: set[str] = set()
+        batch_emails: dict[str, list[tuple[uuid.UUID, str | None, str | None, Any]]] = {}
         for plan in plans:
             if plan.record == "account":
                 assert plan.account is not None
                 known = self._find_account(plan.account, by_domain)
+                if known is not None and known.name and self._other_company(plan, known):
+                    if self.o.possible_duplicates == "skip":
+                        self._skip(plan, "possible duplicate: same website, different company name",
+                                   _account_ref(known))
+                        continue
+                    self._possible(plan, "same website, different company name", _account_ref(known))
+                    known = None  # keep both: a separate company, counted apart
                 if known is not None and self.o.policy != "keep_both":
                     if known.mine or known.id in self.updated_ids or self.o.policy == "skip":
                         where = "earlier in this file" if known.mine else "already in the book"
-                        self._outcome(plan, plan.number, "duplicate", f"company {where}")
+                        self._skip(plan, f"company {where}", _account_ref(known))
                     elif self._update_account(conn, known.id, plan.account):
                         self._outcome(plan, plan.number, "updated")
                     else:
-                        self._outcome(plan, plan.number, "duplicate", "nothing new for this company")
+                        self._skip(plan, "nothing new for this company", _account_ref(known))
                     continue
                 self._create_account(plan.account, by_domain, new_accounts)
                 self._outcome(plan, plan.number, "imported")
@@ -396,8 +517,28 @@ class _Run:
             assert contact is not None
             existing = existing_contacts.get(plan.email) if plan.email else None
             if plan.email and plan.email in batch_emails:
-                existing = (uuid.UUID(int=0), self.run_id)
+                existing = batch_emails[plan.email][0][0], batch_emails[plan.email][0][3]
+            if existing is not None and plan.email:
+                holders = existing_names.get(plan.email, []) + batch_emails.get(plan.email, [])
+                first_name, last_name = contact.get("first_name"), contact.get("last_name")
+                same = [h for h in holders
+                        if not v.clearly_different_people(first_name, last_name, h[1], h[2])]
+                if same:
+                    existing = (same[0][0], same[0][3])
+                elif holders:
+                    other = holders[0]
+                    if self.o.possible_duplicates == "skip":
+                        self._skip(plan, "possible duplicate: same e-mail, different name",
+                                   _contact_ref(other[0], other[1], other[2], plan.email))
+                        continue
+                    self._possible(plan, "same e-mail, different name",
+                                   _contact_ref(other[0], other[1], other[2], plan.email))
+                    existing = None
             reason, by_email = "e-mail already in the book", True
+            external = contact.get("external_id")
+            if existing is None and external and external in by_external_contact:
+                existing, by_email = by_external_contact[external], False
+                reason = "same source-system id already in the book"
             if existing is None and people is not None:
                 match = people.match(contact, plan.email, _numbers(plan),
                                      self._book_account_ids(plan, by_domain))
@@ -406,27 +547,36 @@ class _Run:
             if existing is not None and self.o.policy != "keep_both":
                 cid, run_id = existing
                 if run_id == self.run_id or cid in self.updated_ids or self.o.policy == "skip":
-                    self._outcome(plan, plan.number, "duplicate",
-                                  _earlier(reason) if run_id == self.run_id else reason)
+                    self._skip(plan, _earlier(reason) if run_id == self.run_id else reason, f"contact {cid}")
                     continue
                 def account_for_update(plan: Plan = plan) -> uuid.UUID | None:
                     # Only asked when the contact has no company yet: never create one to leave unused.
+                    referenced = self._referenced(plan)
+                    if referenced is not None:
+                        return referenced.id
                     if plan.account is None:
                         return None
                     known = self._find_account(plan.account, by_domain)
                     return known.id if known else self._create_account(plan.account, by_domain, new_accounts)
 
-                if plan.email and not by_email:
-                    batch_emails.add(plan.email)  # the contact may take this e-mail now
+                if plan.email and not by_email:  # the contact may take this e-mail now
+                    batch_emails.setdefault(plan.email, []).append(
+                        (cid, contact.get("first_name"), contact.get("last_name"), run_id))
                 if self._update_contact(conn, cid, contact, plan.phones, account_for_update, new_phones,
                                         keep_email=by_email):
                     self._outcome(plan, plan.number, "updated")
                 else:
-                    self._outcome(plan, plan.number, "duplicate", "nothing new for this contact")
+                    self._skip(plan, "nothing new for this contact", f"contact {cid}")
                 continue
             account_id = None
-            if plan.account is not None:
+            referenced = self._referenced(plan)
+            if referenced is not None:
+                account_id = referenced.id
+            elif plan.account is not None:
                 known = self._find_account(plan.account, by_domain)
+                if known is not None and known.name and self._other_company(plan, known):
+                    self.report.possible_duplicate_companies += 1
+                    known = None  # another company on the same website: the contact's own company
                 account_id = known.id if known else self._create_account(
                     plan.account, by_domain, new_accounts)
             contact_id = ordered_id()
@@ -438,7 +588,10 @@ class _Run:
             for phone in plan.phones:
                 new_phones.append(self._phone_row(contact_id, phone))
             if plan.email:
-                batch_emails.add(plan.email)
+                batch_emails.setdefault(plan.email, []).append(
+                    (contact_id, contact.get("first_name"), contact.get("last_name"), self.run_id))
+            if external:
+                by_external_contact.setdefault(external, (contact_id, self.run_id))
             if people is not None:
                 known_person = KnownPerson(contact_id, account_id, plan.email, self.run_id, _numbers(plan))
                 people.add(known_person, contact)
@@ -472,6 +625,9 @@ class _Run:
 
     def _find_account(self, account: dict[str, Any],
                       by_domain: dict[str, _KnownAccount]) -> _KnownAccount | None:
+        external = account.get("external_id")
+        if external and external in self.by_external:
+            return self.by_external[external]  # the same record of the same source system
         key = account.get("domain_key")
         if key and key in by_domain:
             return by_domain[key]
@@ -524,20 +680,24 @@ class _Run:
             "timezone": None, "source_label_id": self.label_id, "icp_tier": None, "likely_pain": None,
             "buyer_roles": None, "research_notes": None, "first_line_ideas": None,
             "notes": account.get("notes"), "import_run_id": self.run_id,
+            "external_id": account.get("external_id"), "extra_fields": account.get("extra_fields"),
             "created_at": self.now, "updated_at": self.now, "deleted_at": None,
         }
         new_accounts.append(row)
-        known = _KnownAccount(account_id, row["domain"], True, row["city"])
+        known = _KnownAccount(account_id, row["domain"], True, row["city"], row["name"])
         if account.get("domain_key"):
             by_domain[account["domain_key"]] = known
         self._flag_near_duplicate(account["name"])
         self.names.setdefault(v.company_key(account["name"]), []).append(known)
+        if row["external_id"]:
+            self.by_external.setdefault(row["external_id"], known)
         self.report.accounts_created += 1
         return account_id
 
     def _update_row(self, conn: Connection, table: Any, record_type: str, record_id: uuid.UUID,
                     new_values: dict[str, Any]) -> bool:
         current = conn.execute(select(table).where(table.c.id == record_id)).mappings().one()
+        new_values = _merged(current, new_values)
         changes = {k: val for k, val in new_values.items() if val not in (None, "") and current[k] != val}
         if not changes:
             return False
@@ -550,7 +710,7 @@ class _Run:
     def _update_account(self, conn: Connection, account_id: uuid.UUID, account: dict[str, Any]) -> bool:
         values = {k: account.get(k) for k in ("name", "website", "domain", "industry", "employee_count",
                                               "annual_revenue", "phone_raw", "phone_e164", "country",
-                                              "region", "city", "notes")}
+                                              "region", "city", "notes", "external_id", "extra_fields")}
         changed = self._update_row(conn, _ACCOUNT_T, "account", account_id, values)
         if changed:
             self.report.accounts_updated += 1
@@ -598,6 +758,8 @@ class _Run:
         self.report.report_file = str(self.o.report_dir / f"{stem}.json")
         if self._rejects_tmp is not None:
             self.report.rejects_file = str(self.o.report_dir / f"{stem}-rejects.csv")
+        if self._skipped_tmp is not None:
+            self.report.skipped_file = str(self.o.report_dir / f"{stem}-skipped.csv")
 
     def _finish_files(self) -> None:
         if self.o.report_dir is None:
@@ -605,6 +767,9 @@ class _Run:
         if self._rejects_handle is not None:
             self._rejects_handle.close()
             os.replace(self._rejects_tmp, self.report.rejects_file)  # type: ignore[arg-type]
+        if self._skipped_handle is not None:
+            self._skipped_handle.close()
+            os.replace(self._skipped_tmp, self.report.skipped_file)  # type: ignore[arg-type]
         self.o.report_dir.mkdir(parents=True, exist_ok=True)
         assert self.report.report_file is not None
         target = Path(self.report.report_file)
@@ -613,14 +778,41 @@ class _Run:
         os.replace(tmp, target)
 
     def _discard_files(self) -> None:
-        if self._rejects_handle is not None:
-            with contextlib.suppress(OSError):
-                self._rejects_handle.close()
-        if self._rejects_tmp is not None:
-            with contextlib.suppress(OSError):
-                self._rejects_tmp.unlink()
+        files = ((self._rejects_handle, self._rejects_tmp), (self._skipped_handle, self._skipped_tmp))
+        for handle, tmp in files:
+            if handle is not None:
+                with contextlib.suppress(OSError):
+                    handle.close()
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+        self.report.skipped_file = None
         self.report.rejects_file = None
         self.report.report_file = None
+
+
+def _merged(current: Mapping[str, Any], new_values: dict[str, Any]) -> dict[str, Any]:
+    """An update adds to what a record kept rather than replacing it: extra fields are merged
+    (the row's values win), other e-mails are joined."""
+    values = dict(new_values)
+    extra, old_extra = values.get("extra_fields"), current.get("extra_fields")
+    if extra and old_extra:
+        with contextlib.suppress(ValueError, TypeError):
+            values["extra_fields"] = json.dumps({**json.loads(old_extra), **json.loads(extra)},
+                                                ensure_ascii=False)
+    others, old_others = values.get("other_emails"), current.get("other_emails")
+    if others and old_others:
+        values["other_emails"] = "\n".join(dict.fromkeys([*old_others.splitlines(), *others.splitlines()]))
+    return values
+
+
+def _account_ref(known: _KnownAccount) -> str:
+    return f'company "{known.name}" ({known.id})' if known.name else f"company {known.id}"
+
+
+def _contact_ref(cid: uuid.UUID, first: str | None, last: str | None, email: str | None) -> str:
+    name = " ".join(p for p in (first, last) if p)
+    return f'contact "{name}" <{email}> ({cid})' if name else f"contact <{email}> ({cid})"
 
 
 def _earlier(reason: str) -> str:
@@ -636,6 +828,8 @@ def _reason_kind(reason: str) -> str:
     """Group reasons for the summary ("e-mail "x" is not valid" -> one line per kind)."""
     if reason.startswith('e-mail "'):
         return "e-mail is not a valid address"
+    if reason.startswith("has ") and "would fit the columns" in reason:
+        return "one field too many, repairable by joining two neighbours (repair not accepted)"
     if reason.startswith("has ") and "fields but the header has" in reason:
         return "more fields than the header (a delimiter inside an unquoted value?)"
     return reason
@@ -647,6 +841,52 @@ def _to_json(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     return value
+
+
+_KEY_FIELDS = frozenset({"account.name", "contact.first_name", "contact.last_name", "contact.full_name",
+                         "contact.email", "contact.phone"})
+
+
+def refuse_unusable(name: str, detection: Detection, mapping: ColumnMapping) -> None:
+    """Raise `ImportFileRejected` when no column can make a row a contact or an account; the
+    message lists every column that matched (and as what), every one that did not, and what is
+    missing. Needs no book, so a refused file creates nothing."""
+    if mapping.mapped_fields & _KEY_FIELDS:
+        return
+    headers = detection.headers
+    if any(v.is_email(h.lower()) or v.digits_share(h) > 0.5 for h in headers):
+        raise ImportFileRejected(
+            f"The first line of {name} looks like data, not column names "
+            f"({', '.join(headers[:4])}). Add a header row such as "
+            "First Name,Last Name,Email,Company,Phone, or map the columns in the import wizard.")
+    from sdrdesk.services.csv_import.aliases import DROP, FIELD_LABELS, IGNORE
+
+    def label(i: int) -> str:
+        return f'"{headers[i]}"' if headers[i] else f"(column {i + 1})"
+
+    matched = [f"{label(i)} as {FIELD_LABELS.get(base_field(f), f)}" for i, f in enumerate(mapping.fields)
+               if f not in (IGNORE, DROP)]
+    unmatched = [label(i) for i, f in enumerate(mapping.fields) if f in (IGNORE, DROP)]
+    raise ImportFileRejected(
+        f"{name} has no column for a person's name, an e-mail, a phone or a company name, so no row "
+        "can become a contact or an account. "
+        + (f"Matched {len(matched)} of {len(headers)} columns: {', '.join(matched)}. " if matched
+           else f"None of its {len(headers)} columns matched. ")
+        + (f"Not matched: {', '.join(unmatched)}. " if unmatched else "")
+        + "Missing: a name (First Name, Last Name or Full Name), Email, Phone or Company column. Map "
+          "the columns in the import wizard, or pass --map '{\"Column\": \"contact.email\"}'.")
+
+
+def check_file(path: Path, options: ImportOptions | None = None) -> tuple[Detection, ColumnMapping]:
+    """Detect and map `path` and refuse it as `import_csv` would, without touching any book."""
+    options = options or ImportOptions()
+    detection = detect(path, encoding=options.encoding, delimiter=options.delimiter,
+                       header_row=options.header_row)
+    mapping = options.mapping or guess_mapping(detection.headers, detection.sample_rows)
+    if options.overrides:
+        mapping = mapping.with_overrides(options.overrides)
+    refuse_unusable(Path(path).name, detection, mapping)
+    return detection, mapping
 
 
 def import_csv(path: Path, uow_factory: UowFactory, options: ImportOptions | None = None, *,
@@ -672,4 +912,4 @@ def preview_csv(path: Path, uow_factory: UowFactory, options: ImportOptions | No
 def inspect_file(path: Path, *, encoding: str | None = None, delimiter: str | None = None,
                  header_row: int | None = None) -> tuple[Detection, ColumnMapping]:
     detection = detect(path, encoding=encoding, delimiter=delimiter, header_row=header_row)
-    return detection, refine_with_samples(guess_mapping(detection.headers), detection.sample_rows)
+    return detection, guess_mapping(detection.headers, detection.sample_rows)

@@ -10,16 +10,15 @@ maps to, which is how `number_type` picks its metadata (phonenumberutil.py), so 
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import re
 from typing import Any
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from sdrdesk.domain.phones import digits_only  # also turns on phonenumbers' pattern cache
+from sdrdesk.domain.phones import digits_only, parse_strict  # also turns on phonenumbers' pattern cache
 
 _LEADING_APOSTROPHE = re.compile(r"^\s*'")
 _TYPE_NAMES: dict[int, str] = {
@@ -29,17 +28,6 @@ _TYPE_NAMES: dict[int, str] = {
     PhoneNumberType.VOIP: "voip", PhoneNumberType.PERSONAL_NUMBER: "personal",
     PhoneNumberType.PAGER: "pager", PhoneNumberType.UAN: "uan", PhoneNumberType.VOICEMAIL: "voicemail",
 }
-
-
-def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
-    try:
-        number = phonenumbers.parse(text, region)
-    except NumberParseException:
-        try:
-            return phonenumbers.parse("+" + digits_only(text), None)
-        except NumberParseException:
-            return None
-    return number
 
 
 # Exports repeat numbers (company switchboards, re-imported lists); validity and type cost ~200 us
@@ -58,19 +46,15 @@ def _parse_row(raw: str, region: str | None) -> dict[str, Any]:
     text = _LEADING_APOSTROPHE.sub("", raw).strip()
     row: dict[str, Any] = {"raw": raw, "e164": None, "extension": None, "is_valid": False,
                            "number_type": "unknown", "region": None}
-    number = _parse(text, (region or "").upper() or None) if any(c.isdigit() for c in text) else None
+    number, own_code = parse_strict(text, (region or "").upper() or None) \
+        if any(c.isdigit() for c in text) else (None, False)
     if number is None:
         row["search_digits"] = digits_only(raw) or None
         return row
     kind = phonenumbers.number_type(number)
-    if kind == PhoneNumberType.UNKNOWN and text.lstrip("(").startswith("00"):
-        # "00" is the international call prefix in most of the world ("001-541-...").
-        with contextlib.suppress(NumberParseException):
-            number = phonenumbers.parse("+" + text.lstrip("(")[2:], None)
-            kind = phonenumbers.number_type(number)
     valid = kind != PhoneNumberType.UNKNOWN  # what is_valid_number decides, computed once
     tokens = {digits_only(raw)}
-    if phonenumbers.is_possible_number(number):
+    if valid or (own_code and phonenumbers.is_possible_number(number)):
         e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
         row["e164"] = e164
         tokens.add(e164[1:])

@@ -39,6 +39,7 @@ class ImportReport:
     source_label: str = ""
     source_label_id: str | None = None
     rejects_file: str | None = None
+    skipped_file: str | None = None  # rows skipped as duplicates, with what each matched
     report_file: str | None = None
     import_run_id: str | None = None
     accounts_created: int = 0
@@ -49,9 +50,19 @@ class ImportReport:
     phones_invalid: int = 0
     near_duplicates: list[dict[str, str]] = field(default_factory=list)
     near_duplicate_count: int = 0
+    # Same e-mail with a clearly different name, same website with a clearly different company:
+    # {"row", "label", "why", "matched", "choice"} (choice: keep_both or skip).
+    possible_duplicates: list[dict[str, str]] = field(default_factory=list)
+    possible_duplicate_count: int = 0
+    possible_duplicate_companies: int = 0  # contact rows' companies kept apart on a shared website
+    repairable_rows: int = 0  # rows one field too long that joining two neighbours fixes
+    repairs: list[dict[str, str]] = field(default_factory=list)  # {"row", "column", "value"}
+    spreadsheet_damaged_phones: int = 0  # negative, scientific notation, leading zero lost
+    missing_account_refs: int = 0  # contact rows naming, by id, an account the book does not have
     reject_reasons: dict[str, int] = field(default_factory=dict)
     duplicate_reasons: dict[str, int] = field(default_factory=dict)  # how each was recognised
     warnings: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)  # how the file was read and why (roles, region)
     unmapped_columns: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -82,11 +93,21 @@ class ImportReport:
         if self.near_duplicate_count:
             lines.append(f"  {self.near_duplicate_count:,} company name(s) look like existing ones "
                          "(kept both)")
+        if self.possible_duplicate_count:
+            kept = sum(1 for p in self.possible_duplicates if p.get("choice") == "keep_both")
+            lines.append(f"  {self.possible_duplicate_count:,} possible duplicate(s): same e-mail or "
+                         f"website, clearly different name ({'kept both' if kept else 'skipped'})")
+        if self.possible_duplicate_companies:
+            lines.append(f"  {self.possible_duplicate_companies:,} contact row(s) kept their own company on "
+                         "a website another company uses")
         for reason, count in sorted(self.duplicate_reasons.items(), key=lambda kv: -kv[1])[:10]:
             lines.append(f"  duplicates {count:,}: {reason}")
         for reason, count in sorted(self.reject_reasons.items(), key=lambda kv: -kv[1])[:10]:
             lines.append(f"  rejected {count:,}: {reason}")
         if self.rejects_file:
             lines.append(f"  rejected rows written to {self.rejects_file}")
+        if self.skipped_file:
+            lines.append(f"  skipped rows (with the record each matched) written to {self.skipped_file}")
+        lines.extend(f"  read: {d}" for d in self.decisions)
         lines.extend(f"  note: {w}" for w in self.warnings)
         return lines

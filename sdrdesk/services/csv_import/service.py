@@ -7,18 +7,32 @@ work. Writes (`remember_mapping`, `run`, `undo_last`) are meant for the serial r
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from sdrdesk.domain.cancel import CancelToken
 from sdrdesk.domain.changes import OpResult
 from sdrdesk.domain.clock import Clock
 from sdrdesk.services.csv_export import ExportResult, export_accounts, export_contacts
+from sdrdesk.services.csv_import.detect import Detection
 from sdrdesk.services.csv_import.importer import ImportOptions, ProgressFn, import_csv, preview_csv
-from sdrdesk.services.csv_import.mapping import ColumnMapping
+from sdrdesk.services.csv_import.mapping import ColumnMapping, guess_mapping
+from sdrdesk.services.csv_import.region import infer_region
 from sdrdesk.services.csv_import.remember import remember_mapping, remembered_mapping
 from sdrdesk.services.csv_import.report import ImportReport
 from sdrdesk.services.csv_import.undo import LastImport, UndoResult, last_import, undo_last_import
 from sdrdesk.storage.unit_of_work import UowFactory
+
+
+@dataclass(frozen=True)
+class FileReading:
+    """How the importer reads a detected file, and why (the wizard's detection page shows it)."""
+
+    kind: str  # accounts, contacts or both
+    notes: tuple[str, ...]  # which reading of the columns, and why
+    region: str | None  # for numbers written without a country code
+    region_reason: str
+    has_phones: bool
 
 
 class ImportService:
@@ -36,6 +50,14 @@ class ImportService:
     def remember_mapping(self, mapping: ColumnMapping) -> OpResult[None]:
         remember_mapping(self._uow, mapping)
         return OpResult(None)
+
+    def describe(self, detection: Detection, region_fallback: str | None,
+                 mapping: ColumnMapping | None = None) -> FileReading:
+        """The reading the importer takes of `detection` (no book needed)."""
+        mapping = mapping or guess_mapping(detection.headers, detection.sample_rows)
+        guess = infer_region(mapping, detection.sample_rows, region_fallback)
+        has_phones = bool(mapping.mapped_fields & {"contact.phone", "account.phone"})
+        return FileReading(mapping.kind, mapping.notes, guess.region, guess.reason, has_phones)
 
     def preview(self, path: Path, options: ImportOptions, max_rows: int = 200) -> ImportReport:
         """The first rows imported and rolled back: exact outcomes, nothing written."""

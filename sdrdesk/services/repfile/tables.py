@@ -27,6 +27,8 @@ SYNC_LOCAL_TABLES: frozenset[str] = frozenset(
         "repfile_conflicts",
         "import_mappings",  # remembered CSV column mappings: a preference of this install
         "call_note_drafts",  # notes typed during a call on this laptop, not yet a record
+        "crm_outbox",  # what this install still has to push; another device pushes its own
+        "export_marks",  # "since last export" of files written on this install
     }
 )
 

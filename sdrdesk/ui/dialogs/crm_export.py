@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sdrdesk.domain.cancel import CancelToken
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.file_opener import DesktopFileOpener, FileOpener
 
@@ -196,6 +197,13 @@ class CrmExportDialog(QDialog):
         return box
 
     # -- push --------------------------------------------------------------------------------
+    _push_cancel: CancelToken | None = None
+
+    def done(self, result: int) -> None:
+        if self._push_cancel is not None:  # closing stops a push between records; the rest stays queued
+            self._push_cancel.cancel()
+        super().done(result)
+
     @Slot()
     def refresh_outbox(self) -> None:
         workspace = self.ctx.workspace
@@ -245,15 +253,19 @@ class CrmExportDialog(QDialog):
         self.push_button.setEnabled(False)
         self.status.setText("Pushing to HubSpot…")
 
+        runner = self.ctx.runner
+        cancel = self._push_cancel = CancelToken()
+
         def job() -> PushResult:
-            return workspace.crm.push_hubspot()
+            return workspace.crm.push_hubspot(write=runner.write_and_wait, cancel=cancel)
 
         def failed(exc: BaseException) -> None:
             self._on_error(exc)
             self.sig_push_finished.emit(exc)
             self.refresh_outbox()
 
-        # The network wait must not hold the book's writer: the push commits its own small rows.
+        # The network waits run on a reader; each outbox row's outcome is a small job on the
+        # serial writer (write_and_wait), so the writer is never held by HubSpot.
         self.ctx.runner.run(job, self._on_pushed, failed, serial_db=False)
 
     def _on_pushed(self, result: PushResult) -> None:

@@ -51,9 +51,8 @@ from sdrdesk.services.csv_import import (
     ImportReport,
     detect,
     guess_mapping,
-    refine_with_samples,
 )
-from sdrdesk.services.csv_import.aliases import ALL_FIELDS, FIELD_LABELS, IGNORE
+from sdrdesk.services.csv_import.aliases import ALL_FIELDS, DROP, FIELD_LABELS, IGNORE
 from sdrdesk.services.csv_import.service import ImportService
 from sdrdesk.services.csv_import.undo import UndoResult
 from sdrdesk.ui import settings as S
@@ -77,7 +76,7 @@ PAGE_FILE, PAGE_DETECT, PAGE_MAPPING, PAGE_PREVIEW, PAGE_SOURCE, PAGE_RUN, PAGE_
 
 
 def _field_choices() -> list[tuple[str, str]]:
-    choices = [(FIELD_LABELS[IGNORE], IGNORE)]
+    choices = [(FIELD_LABELS[IGNORE], IGNORE), (FIELD_LABELS[DROP], DROP)]
     for field in ALL_FIELDS:
         if field == "contact.phone":
             choices.extend((f"Phone ({label})" if label else "Phone", f"contact.phone:{label}" if label
@@ -161,6 +160,10 @@ class _DetectPage(QWizardPage):
         self.sample.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.error = QLabel()
         self.error.setWordWrap(True)
+        # How the columns will be read and why, and the region of numbers without a code.
+        self.reading = QLabel()
+        self.reading.setObjectName("import.reading")
+        self.reading.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Encoding", self.encoding)
         form.addRow("Delimiter", self.delimiter)
@@ -169,6 +172,7 @@ class _DetectPage(QWizardPage):
         layout.addWidget(self.summary)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addWidget(self.reading)
         layout.addWidget(self.sample, 1)
         self._loading = False
         self.encoding.currentIndexChanged.connect(self._on_override_changed)
@@ -191,6 +195,15 @@ class _DetectPage(QWizardPage):
         if d.warnings:
             text += " " + " ".join(d.warnings)
         self.summary.setText(text)
+        try:
+            reading = self._wizard.imports.describe(d, self._wizard.settings.get(S.DEFAULT_REGION) or None)
+        except SdrdeskError as exc:
+            self.reading.setText(exc.user_message)
+        else:
+            lines = list(reading.notes)
+            if reading.has_phones:
+                lines.append(reading.region_reason)
+            self.reading.setText("\n".join(lines))
         self.sample.clear()
         self.sample.setColumnCount(len(d.headers))
         self.sample.setHorizontalHeaderLabels([h or f"(column {i + 1})" for i, h in enumerate(d.headers)])
@@ -239,6 +252,7 @@ class _MappingPage(QWizardPage):
         self.remember.setObjectName("import.remember_mapping")
         self.remember.setChecked(True)
         self.kind = QLabel()
+        self.kind.setWordWrap(True)
         self.kind.setObjectName("import.kind")
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
@@ -250,8 +264,10 @@ class _MappingPage(QWizardPage):
     def initializePage(self) -> None:
         d = self._wizard.detection
         assert d is not None
-        mapping = self._wizard.imports.remembered_mapping(d.headers) or refine_with_samples(
-            guess_mapping(d.headers), d.sample_rows)
+        remembered = self._wizard.imports.remembered_mapping(d.headers)
+        mapping = remembered or guess_mapping(d.headers, d.sample_rows)
+        self._notes = ("Using the mapping remembered for these columns.",) if remembered else mapping.notes
+        self._guess = mapping
         self.table.setRowCount(len(d.headers))
         self.combos = []
         first = d.sample_rows[0] if d.sample_rows else ()
@@ -274,7 +290,12 @@ class _MappingPage(QWizardPage):
         fields = {(h or f"#{i + 1}"): c.currentData() for i, (h, c) in enumerate(zip(d.headers, self.combos,
                                                                                      strict=True))}
         base = ColumnMapping(d.headers, tuple(IGNORE for _ in d.headers))
-        return base.with_overrides({k: (None if val == IGNORE else val) for k, val in fields.items()})
+        chosen = base.with_overrides(fields)
+        guess = getattr(self, "_guess", None)
+        if guess is not None and guess.fields == chosen.fields and guess.headers == chosen.headers:
+            # Unchanged: keep the guess's notes (how the columns were read, and why) for the report.
+            return ColumnMapping(chosen.headers, chosen.fields, chosen.warnings, guess.notes)
+        return chosen
 
     def set_field(self, column: int, field: str) -> None:
         """Choose `field` for `column` (what a user's pick in the combo does)."""
@@ -289,11 +310,12 @@ class _MappingPage(QWizardPage):
             return
         names = {"contacts": "contacts (with their companies)", "accounts": "accounts (companies)",
                  "both": "contacts and accounts"}
-        self.kind.setText(f"This file will import as {names[mapping.kind]}.")
+        self.kind.setText(" ".join([f"This file will import as {names[mapping.kind]}.",
+                                    *getattr(self, "_notes", ())]))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return any(c.currentData() != IGNORE for c in self.combos)
+        return any(c.currentData() not in (IGNORE, DROP) for c in self.combos)
 
     def validatePage(self) -> bool:
         self._wizard.mapping = self.mapping()
@@ -342,8 +364,30 @@ class _PreviewPage(QWizardPage):
         self.similar = QLabel()
         self.similar.setObjectName("import.near_duplicates")
         self.similar.setWordWrap(True)
+        # Same e-mail or website, clearly different name: the rep's choice (default keep both).
+        self.possible = QLabel()
+        self.possible.setObjectName("import.possible_duplicates")
+        self.possible.setWordWrap(True)
+        self.skip_possible = QCheckBox("Skip possible duplicates instead of keeping both")
+        self.skip_possible.setObjectName("import.skip_possible_duplicates")
+        self.skip_possible.toggled.connect(self._on_choice_toggled)
+        # Rows split by an unquoted delimiter that one join repairs: offered, imported if accepted.
+        self.repairs = QLabel()
+        self.repairs.setObjectName("import.repairs")
+        self.repairs.setWordWrap(True)
+        self.repair = QCheckBox("Repair these rows and import them")
+        self.repair.setObjectName("import.repair_splits")
+        self.repair.toggled.connect(self._on_choice_toggled)
+        self.notes = QLabel()
+        self.notes.setObjectName("import.preview_notes")
+        self.notes.setWordWrap(True)
         layout.addWidget(self.summary)
+        layout.addWidget(self.notes)
         layout.addWidget(self.similar)
+        layout.addWidget(self.possible)
+        layout.addWidget(self.skip_possible)
+        layout.addWidget(self.repairs)
+        layout.addWidget(self.repair)
         layout.addWidget(self.rows, 1)
 
     @property
@@ -362,9 +406,15 @@ class _PreviewPage(QWizardPage):
     def _on_policy_clicked(self, _index: int) -> None:
         self._refresh()
 
+    @Slot(bool)
+    def _on_choice_toggled(self, _checked: bool) -> None:
+        self._refresh()
+
     def _refresh(self) -> None:
         wizard = self._wizard
         wizard.policy = self.policy_value
+        wizard.possible_duplicates = "skip" if self.skip_possible.isChecked() else "keep_both"
+        wizard.repair_splits = self.repair.isChecked()
         try:
             assert wizard.path is not None
             preview = wizard.imports.preview(wizard.path, wizard.options(), max_rows=200)
@@ -383,12 +433,41 @@ class _PreviewPage(QWizardPage):
         similar = [f"“{d['name']}” looks like “{d['similar_to']}”" for d in preview.near_duplicates[:8]]
         self.similar.setText(("Possible duplicate companies (both are kept): " + "; ".join(similar))
                              if similar else "")
+        self.notes.setText("\n".join([*preview.decisions, *preview.warnings]))
+        self.notes.setVisible(bool(self.notes.text()))
+        self.similar.setVisible(bool(similar))
+        self._show_choices(preview)
         self.rows.setRowCount(len(preview.row_outcomes))
         for r, outcome in enumerate(preview.row_outcomes):
             for c, value in enumerate((str(outcome.number), outcome.outcome, outcome.label, outcome.reason)):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value if c >= 2 else "")  # long names and reasons are elided in the cell
                 self.rows.setItem(r, c, item)
+
+
+    def _show_choices(self, preview: ImportReport) -> None:
+        listed = [f"row {p['row']} “{p['label']}”: {p['why']}, like {p['matched']}"
+                  for p in preview.possible_duplicates[:6]]
+        count = preview.possible_duplicate_count
+        self.possible.setText(
+            f"{count} possible duplicate(s) (the same e-mail or website, a clearly different name); "
+            f"{'skipped' if self.skip_possible.isChecked() else 'both are kept'}:\n" + "\n".join(listed)
+            if count else "")
+        if preview.possible_duplicate_companies:
+            self.possible.setText(
+                (self.possible.text() + "\n" if count else "")
+                + f"{preview.possible_duplicate_companies} row(s) name a company that shares its website "
+                "with a clearly different company: each keeps its own.")
+        self.possible.setVisible(bool(count or preview.possible_duplicate_companies))
+        self.skip_possible.setVisible(bool(count) or self.skip_possible.isChecked())
+        repairs = preview.repairs[:6]
+        self.repairs.setText(
+            f"{preview.repairable_rows} row(s) have one field too many where an unquoted delimiter split "
+            "a value; joined back they fit the columns:\n"
+            + "\n".join(f"row {r['row']}: {r['column']} = “{r['value']}”" for r in repairs)
+            if preview.repairable_rows else "")
+        self.repairs.setVisible(bool(preview.repairable_rows))
+        self.repair.setVisible(bool(preview.repairable_rows))
 
 
 class _SourcePage(QWizardPage):
@@ -471,6 +550,10 @@ class _ReportPage(QWizardPage):
         self.open_rejects.setToolTip("The rejected rows in the file's own columns, with an error column: "
                                      "fix them there and import that file again.")
         self.open_rejects.clicked.connect(lambda: self._open(self._rejects_file()))
+        self.open_skipped = QPushButton("Open skipped rows")
+        self.open_skipped.setObjectName("import.open_skipped")
+        self.open_skipped.setToolTip("The rows skipped as duplicates, with why and the record each matched.")
+        self.open_skipped.clicked.connect(lambda: self._open(self._skipped_file()))
         self.open_folder = QPushButton("Show report folder")
         self.open_folder.setObjectName("import.open_folder")
         self.open_folder.clicked.connect(lambda: self._open(self._report_folder()))
@@ -481,8 +564,15 @@ class _ReportPage(QWizardPage):
         buttons = QHBoxLayout()
         buttons.addWidget(self.show_records)
         buttons.addWidget(self.open_rejects)
+        buttons.addWidget(self.open_skipped)
         buttons.addWidget(self.open_folder)
         buttons.addStretch(1)
+        # Sequences (issue 13): the last step of an import is putting the people to work.
+        self.enrol = QPushButton("Enrol the imported contacts…")
+        self.enrol.setObjectName("import.enrol")
+        self.enrol.setToolTip("Put this import's contacts in a sequence, so they appear in Today")
+        self.enrol.clicked.connect(self._on_enrol_clicked)
+        buttons.addWidget(self.enrol)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addLayout(buttons)
@@ -490,6 +580,10 @@ class _ReportPage(QWizardPage):
     def _rejects_file(self) -> Path | None:
         report = self._wizard.report
         return Path(report.rejects_file) if report is not None and report.rejects_file else None
+
+    def _skipped_file(self) -> Path | None:
+        report = self._wizard.report
+        return Path(report.skipped_file) if report is not None and report.skipped_file else None
 
     def _report_folder(self) -> Path | None:
         report = self._wizard.report
@@ -500,6 +594,12 @@ class _ReportPage(QWizardPage):
         report = self._wizard.report
         if report is not None and report.source_label_id:
             self._wizard.sig_show_source_requested.emit(uuid.UUID(report.source_label_id))
+
+    @Slot()
+    def _on_enrol_clicked(self) -> None:
+        report = self._wizard.report
+        if report is not None and report.import_run_id:
+            self._wizard.sig_enrol_requested.emit(uuid.UUID(report.import_run_id))
 
     def _open(self, path: Path | None) -> None:
         if path is not None and not self._wizard.file_opener.open(path):
@@ -518,7 +618,10 @@ class _ReportPage(QWizardPage):
             self.text.setPlainText(self._wizard.failure or "Nothing was imported.")
         self.show_records.setVisible(report is not None and bool(report.imported + report.updated))
         self.open_rejects.setVisible(self._rejects_file() is not None)
+        self.open_skipped.setVisible(self._skipped_file() is not None)
         self.open_folder.setVisible(self._report_folder() is not None)
+        self.enrol.setVisible(report is not None and bool(report.import_run_id)
+                              and bool(report.imported + report.updated))
 
 
 class ImportWizard(QWizard):
@@ -527,6 +630,9 @@ class ImportWizard(QWizard):
 
     sig_show_source_requested = Signal(object)
     """The rep asked to see what the import brought in: its source label's UUID."""
+
+    sig_enrol_requested = Signal(object)
+    """The rep asked to enrol this import's contacts in a sequence: the import run's UUID."""
 
     def __init__(self, book_path: Path, imports: ImportService, settings: Settings,
                  parent: QWidget | None = None, *, runner: Runner | None = None,
@@ -544,6 +650,8 @@ class ImportWizard(QWizard):
         self.detection_error = False
         self.mapping: ColumnMapping | None = None
         self.policy = "skip"
+        self.possible_duplicates = "keep_both"  # or "skip": same e-mail/website, clearly other name
+        self.repair_splits = False  # the rep accepted joining rows split by a stray delimiter
         self.source_label = ""
         self.report: ImportReport | None = None
         self.failure: str | None = None
@@ -575,8 +683,9 @@ class ImportWizard(QWizard):
         d = self.detection
         return ImportOptions(
             source_label=self.source_label or None,
-            default_region=self.settings.get(S.DEFAULT_REGION) or None,
-            policy=self.policy, mapping=self.mapping,
+            default_region=None, region_fallback=self.settings.get(S.DEFAULT_REGION) or None,
+            policy=self.policy, mapping=self.mapping, possible_duplicates=self.possible_duplicates,
+            repair_splits=self.repair_splits,
             encoding=d.encoding if d else None, delimiter=d.delimiter if d else None,
             header_row=d.header_row if d else None,
             report_dir=self.book_path.parent / "imports")

@@ -120,6 +120,16 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
         self._load_page(row // self._page_size)
         return self._rows.get(record_id)
 
+    def cached_row(self, row: int) -> RowT | None:
+        """The row if its page is loaded; else None, and (with a runner) its page is fetched on
+        a worker like a painted row's: `dataChanged` says when it arrived. Never queries on the
+        calling thread when there is a runner, so keyboard paging cannot stall the window."""
+        if not 0 <= row < len(self._ids):
+            return None
+        if self._runner is None:
+            return self.row_at(row)
+        return self._row_for_paint(row)
+
     def _row_for_paint(self, row: int) -> RowT | None:
         if self._runner is None:
             return self.row_at(row)

@@ -21,7 +21,7 @@ BATCH = 100
 FetchFn = Callable[[Sequence[uuid.UUID]], dict[uuid.UUID, TimelineRow]]
 
 _KIND_LABELS = {"call": "Call", "email": "E-mail", "linkedin": "LinkedIn", "note": "Note",
-                "meeting": "Meeting"}
+                "meeting": "Meeting", "sequence": "Sequence"}
 
 
 def row_text(row: TimelineRow) -> str:

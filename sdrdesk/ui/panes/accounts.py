@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QStackedWidget,
     QTabBar,
@@ -34,16 +34,17 @@ from sdrdesk.domain.cancel import CancelToken
 from sdrdesk.domain.changes import Changes
 from sdrdesk.domain.focus import Focus
 from sdrdesk.services import book_queries as bq
-from sdrdesk.services.book_queries import BookFilters, BookIds, FilterOptions, QueryKind
+from sdrdesk.services.book_queries import BookFilters, BookIds, FilterOptions
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.context import PaneContext
+from sdrdesk.ui.dialogs.enrol import EnrolDialog
 from sdrdesk.ui.models.book_tables import AccountTableModel, ContactTableModel
 from sdrdesk.ui.models.paged_table import PagedTableModel
 from sdrdesk.ui.panes.base import Pane
 from sdrdesk.ui.panes.empty_state import EmptyState
 from sdrdesk.ui.search_controller import SearchController
 from sdrdesk.ui.widgets.book_filters import BookFilterBar
-from sdrdesk.ui.widgets.book_table import book_table_view, search_status
+from sdrdesk.ui.widgets.book_table import StatusLabel, book_table_view, search_status
 
 if TYPE_CHECKING:
     from sdrdesk.services.workspace import Workspace
@@ -73,14 +74,19 @@ def run_book_search(request: BookRequest, cancel: CancelToken,
                                            request.contact_sort, cancel=cancel, accounts_first=partial)
 
 
+ENROL_SHORTCUT = "Ctrl+Shift+E"
+
+
 class AccountsPane(Pane):
     OBJECT_NAME = "pane.accounts"
     TITLE = "Accounts and contacts"
+    RANKED = (bq.RELEVANCE, False)
 
     def __init__(self, ctx: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self._account_sort: tuple[str, bool] = ("name", False)
+        self._account_sort: tuple[str, bool] = ("name", False)  # the rep's column choice
         self._contact_sort: tuple[str, bool] = ("name", False)
+        self._relevance = True  # best match first while a query is typed, until a header is clicked
         self._last_result: BookIds | None = None
         self._last_minute = -1
         self._warmed: Workspace | None = None  # the book whose name ranks were built
@@ -95,7 +101,11 @@ class AccountsPane(Pane):
         self.search.sig_search_failed.connect(self._on_search_failed)
         self.search.sig_busy_changed.connect(self._on_search_busy_changed)
 
+        self._pending_focus: tuple[PagedTableModel, int] | None = None
         self._build_widgets()
+        for model in (self.accounts_model, self.contacts_model):
+            model.dataChanged.connect(lambda *_a, m=model: self._on_rows_arrived(m))
+            model.modelReset.connect(self._forget_pending_focus)
         self.accounts_model.sig_sort_requested.connect(self._on_accounts_sort_requested)
         self.contacts_model.sig_sort_requested.connect(self._on_contacts_sort_requested)
 
@@ -125,7 +135,7 @@ class AccountsPane(Pane):
         self.tabs.addTab("Accounts")
         self.tabs.addTab("Contacts")
         self.tabs.setDrawBase(False)
-        self.status = QLabel(self)
+        self.status = StatusLabel(self)
         self.status.setObjectName("book.status")
         self.status.setForegroundRole(self.status.foregroundRole())
 
@@ -142,8 +152,7 @@ class AccountsPane(Pane):
 
         bar = QHBoxLayout()
         bar.addWidget(self.tabs)
-        bar.addStretch(1)
-        bar.addWidget(self.status)
+        bar.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
@@ -156,11 +165,69 @@ class AccountsPane(Pane):
 
     def _table(self, name: str, model: PagedTableModel) -> QTableView:
         view = book_table_view(self, name, model)
+        # Several rows at once, for "Enrol in sequence…" (issue 13); the current row still focuses.
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        view.addAction(self._enrol_action())
+        view.addAction(self._resume_action())
         view.selectionModel().currentRowChanged.connect(
             lambda current, _prev, m=model: self._on_view_current_row_changed(m, current))
         view.activated.connect(lambda _index: self.open_research())
         view.installEventFilter(self)
         return view
+
+    def _enrol_action(self) -> QAction:
+        if not hasattr(self, "enrol_action"):
+            self.enrol_action = QAction("Enrol in sequence…", self)
+            self.enrol_action.setObjectName("book.enrol")
+            self.enrol_action.setShortcut(QKeySequence(ENROL_SHORTCUT))
+            self.enrol_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.enrol_action.triggered.connect(lambda _=False: self.enrol_selected())
+        return self.enrol_action
+
+    def _resume_action(self) -> QAction:
+        if not hasattr(self, "resume_action"):
+            self.resume_action = QAction("Resume paused sequences", self)
+            self.resume_action.setObjectName("book.resume_sequences")
+            self.resume_action.triggered.connect(lambda _=False: self.resume_selected())
+        return self.resume_action
+
+    def resume_selected(self) -> None:
+        """Resume the paused sequences of the selected contacts (or accounts' contacts)."""
+        rowids = self.selected_rowids()
+        if not rowids or self.ctx.workspace is None or self.ctx.workspace.read_only:
+            return
+        table = "contacts" if self.tabs.currentIndex() == CONTACTS_TAB else "accounts"
+
+        def resume(ws: Workspace) -> Any:
+            contacts = ws.sequences.contacts_for_rows(table, rowids)
+            return ws.sequences.resume_many(contacts)
+
+        self.write(resume, lambda r: self.ctx.bus.sig_status_message.emit(f"{r.value} sequences resumed."))
+
+    # -- enrolment (issue 13) -------------------------------------------------------------
+    def selected_rowids(self) -> list[int]:
+        view, model = self._current_view(), self._current_model()
+        rows = sorted({i.row() for i in view.selectionModel().selectedRows()})
+        ids = [model.id_at(r) for r in rows]
+        return [i for i in ids if isinstance(i, int)]
+
+    def enrol_selected(self) -> None:
+        """Open "Enrol in sequence…" for the selected contacts (or the selected accounts' contacts)."""
+        rowids = self.selected_rowids()
+        if not rowids or self.ctx.workspace is None or self.ctx.workspace.read_only:
+            return
+        table = "contacts" if self.tabs.currentIndex() == CONTACTS_TAB else "accounts"
+        self.read(lambda ws: ws.sequences.contacts_for_rows(table, rowids), self._open_enrol)
+
+    def _open_enrol(self, contact_ids: list[uuid.UUID]) -> None:
+        if not contact_ids:
+            self.ctx.bus.sig_status_message.emit("Nobody to enrol: the selected accounts have no contacts.")
+            return
+        dialog = EnrolDialog(contact_ids, self.read, self.write, self, caps=self.ctx.settings.daily_caps())
+        dialog.sig_enrolled.connect(lambda report: self.ctx.bus.sig_status_message.emit(report.summary()))
+        self.enrol_dialog = dialog
+        dialog.open()
 
     # -- the Pane contract ------------------------------------------------------------
     def wants(self, changes: Changes) -> bool:
@@ -204,7 +271,10 @@ class AccountsPane(Pane):
         if ws is None:
             return None
         filters = self.filter_bar.filters()
-        return BookRequest(ws, self.search_edit.text(), filters, self._account_sort, self._contact_sort)
+        text = self.search_edit.text()
+        if self._relevance and bq.parse_query(text).searches:
+            return BookRequest(ws, text, filters, self.RANKED, self.RANKED)
+        return BookRequest(ws, text, filters, self._account_sort, self._contact_sort)
 
     def run_search_now(self) -> None:
         request = self.current_request()
@@ -213,10 +283,7 @@ class AccountsPane(Pane):
 
     @Slot(str)
     def _on_search_text_edited(self, text: str) -> None:
-        if bq.parse_query(text).kind is QueryKind.TOO_SHORT:
-            self.search.cancel()
-            self.status.setText("Keep typing: one letter matches almost everything")
-            return
+        self._relevance = True  # a new query: best match first again
         request = self.current_request()
         if request is not None:
             self.search.request(request)
@@ -233,7 +300,8 @@ class AccountsPane(Pane):
         self._last_result = result
         if self._warmed is not request.workspace and result.contacts is not None:
             self._warmed = request.workspace  # warm the name ranks while the rep reads the list
-            self.read(lambda ws: ws.browse.warm_up(), lambda _none: None,
+            # Then the names' words (ranking, typos): after the ranks, not beside the first pages.
+            self.read(lambda ws: ws.browse.warm_up(), lambda _none: self._warm_up_names(),
                       lambda exc: log.info("ranks: %s", type(exc).__name__))
         for model, view, ids in ((self.accounts_model, self.accounts_view, result.accounts),
                                  (self.contacts_model, self.contacts_view, result.contacts)):
@@ -247,7 +315,22 @@ class AccountsPane(Pane):
         if result.contacts is not None:
             self.tabs.setTabText(CONTACTS_TAB, f"Contacts {len(result.contacts):,}")
         self.status.setText(search_status(result))
+        self._show_sort_indicators(request)
         self._show_current_table()
+
+    def _show_sort_indicators(self, request: BookRequest) -> None:
+        """No indicator while ranked by relevance; the column's otherwise."""
+        for view, model, (key, descending) in (
+                (self.accounts_view, self.accounts_model, request.account_sort),
+                (self.contacts_view, self.contacts_model, request.contact_sort)):
+            section = next((i for i, c in enumerate(model.columns) if c.key == key), -1)
+            order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+            header = view.horizontalHeader()
+            if header.sortIndicatorSection() != section or header.sortIndicatorOrder() != order:
+                header.blockSignals(True)  # showing the order, not asking for one
+                header.setSortIndicator(section, order)
+                header.blockSignals(False)
+                header.viewport().update()
 
     def _restore_current(self, view: QTableView, model: PagedTableModel, record_id: object) -> None:
         try:
@@ -286,12 +369,20 @@ class AccountsPane(Pane):
     @Slot(str, bool)
     def _on_accounts_sort_requested(self, key: str, descending: bool) -> None:
         self._account_sort = (key, descending)
+        self._leave_relevance()
         self.run_search_now()
 
     @Slot(str, bool)
     def _on_contacts_sort_requested(self, key: str, descending: bool) -> None:
         self._contact_sort = (key, descending)
+        self._leave_relevance()
         self.run_search_now()
+
+    def _leave_relevance(self) -> None:
+        """A header click sorts both tables by their columns until the query changes."""
+        if self._relevance and bq.parse_query(self.search_edit.text()).searches:
+            # The other table keeps the column its header shows (name until clicked).
+            self._relevance = False
 
     # -- selection, focus and keys ----------------------------------------------------
     def _current_view(self) -> QTableView:
@@ -317,9 +408,11 @@ class AccountsPane(Pane):
     def _on_view_current_row_changed(self, model: PagedTableModel, current: QModelIndex) -> None:
         if not current.isValid():
             return
-        row = model.row_at(current.row())
+        row = model.cached_row(current.row())  # never a query on the GUI thread while paging
         if row is None:
+            self._pending_focus = (model, current.row())  # announced when its page arrives
             return
+        self._pending_focus = None
         if model is self.contacts_model:
             self.ctx.bus.set_focus(Focus(row.account_id, row.id))
             return
@@ -329,6 +422,31 @@ class AccountsPane(Pane):
         self.ctx.bus.set_focus(Focus(account_id, None))
         self.read(lambda ws: ws.browse.best_contact(account_id),
                   lambda contact_id: self._on_best_contact(account_id, contact_id))
+
+    def _warm_up_names(self) -> None:
+        if self.ctx.workspace is None:
+            return
+        try:
+            self.read(lambda ws: ws.browse.warm_up_names(), lambda _none: None,
+                      lambda exc: log.info("name words: %s", type(exc).__name__))
+        except RuntimeError:  # the runner stopped (the window closed) while the ranks were built
+            log.info("name words: runner stopped")
+
+    def _on_rows_arrived(self, model: PagedTableModel) -> None:
+        pending = self._pending_focus
+        if pending is None or pending[0] is not model:
+            return
+        view = self.contacts_view if model is self.contacts_model else self.accounts_view
+        current = view.currentIndex()
+        if not current.isValid() or current.row() != pending[1]:
+            self._pending_focus = None  # the rep moved on; that row announced itself
+            return
+        if model.cached_row(current.row()) is not None:
+            self._on_view_current_row_changed(model, current)
+
+    @Slot()
+    def _forget_pending_focus(self) -> None:
+        self._pending_focus = None
 
     def _on_best_contact(self, account_id: uuid.UUID, contact_id: uuid.UUID | None) -> None:
         if contact_id is not None and self.ctx.bus.focus == Focus(account_id, None):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
@@ -17,6 +19,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+
+log = logging.getLogger(__name__)
 
 class Pane(QWidget):
     """Subclasses set `OBJECT_NAME` and `TITLE`, and override `refresh()` and `wants()`.
@@ -59,11 +63,14 @@ class Pane(QWidget):
             return
 
         def deliver(result: T) -> None:
-            if self.ctx.workspace is workspace:
+            if self.ctx.workspace is workspace and shiboken6.isValid(self):
                 on_done(result)
 
-        self.ctx.runner.run(lambda: query(workspace), deliver, on_error or self.report_error,
-                            serial_db=False)
+        try:
+            self.ctx.runner.run(lambda: query(workspace), deliver, on_error or self.report_error,
+                                serial_db=False)
+        except RuntimeError:  # a result landed after the runner shut down: the app is closing
+            log.debug("read dropped: the runner is shut down")
 
     def write(self, op: Callable[[Workspace], Any], on_done: Callable[[Any], None] | None = None,
               on_error: Callable[[BaseException], None] | None = None, *,

@@ -11,6 +11,7 @@ import logging
 import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QPalette
@@ -20,17 +21,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QStackedLayout,
     QVBoxLayout,
     QWidget,
 )
 
 from sdrdesk.domain import compliance
+from sdrdesk.domain.cadence import BusinessCalendar, ProspectPlace
 from sdrdesk.domain.changes import Changes
+from sdrdesk.domain.compliance import CallingWindows
 from sdrdesk.domain.dispositions import DISPOSITIONS
 from sdrdesk.domain.errors import SdrdeskError
 from sdrdesk.domain.focus import NO_FOCUS, Focus
-from sdrdesk.domain.timezones import local_time_label
+from sdrdesk.domain.timezones import city_of, local_time_label
 from sdrdesk.services.calls import CallLog, CallLogged, CallTarget, NoteDraft, calling_windows
 from sdrdesk.services.meetings import BookingRequest, book_after_call
 from sdrdesk.ui import settings as S
@@ -38,8 +40,14 @@ from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.dialer import DesktopDialer, Dialer
 from sdrdesk.ui.dialogs.booking import Booker, DialogBooker
 from sdrdesk.ui.panes.base import Pane
-from sdrdesk.ui.panes.empty_state import EmptyState
-from sdrdesk.ui.widgets.disposition_keys import DispositionKeys, ask_disposition_extra, rep_tz, window_action
+from sdrdesk.ui.panes.empty_state import body_or_empty_state
+from sdrdesk.ui.widgets.disposition_keys import (
+    CallbackPlace,
+    DispositionKeys,
+    ask_disposition_extra,
+    rep_tz,
+    window_action,
+)
 
 if TYPE_CHECKING:
     from sdrdesk.services.workspace import Workspace
@@ -156,13 +164,7 @@ class CallPane(Pane):
         status.addWidget(self.saved_label)
         content.addLayout(status)
         content.addWidget(self.disposition_keys)
-        self.empty = EmptyState(_NOBODY_FOCUSED, self)
-        self._stack = QStackedLayout()
-        self._stack.addWidget(self.empty)
-        self._stack.addWidget(body)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(4, 4, 4, 4)
-        outer.addLayout(self._stack)
+        self.empty, self._stack = body_or_empty_state(self, body, _NOBODY_FOCUSED)
         self.setFocusProxy(self.notes)
         self._show_target(None)
 
@@ -267,6 +269,10 @@ class CallPane(Pane):
         first_dialable = next((i for i, p in enumerate(target.phones) if p.dialable), 0)
         self.number.setCurrentIndex(kept if kept >= 0 else first_dialable)
         self._update_window()
+
+    def _calling_windows(self) -> CallingWindows:
+        settings = self.ctx.settings
+        return calling_windows(settings.get(S.CALLING_WINDOW_START), settings.get(S.CALLING_WINDOW_END))
 
     def _update_window(self) -> None:
         target = self.target
@@ -386,7 +392,8 @@ class CallPane(Pane):
         if target is None or self._logging:
             return
         kind = next(d for d in DISPOSITIONS if d.key == key)
-        extra = ask_disposition_extra(self.ctx.prompter, kind, self.ctx.clock.now(), rep_tz())
+        extra = ask_disposition_extra(self.ctx.prompter, kind, self.ctx.clock.now(), rep_tz(),
+                                      callback_place(target, self._calling_windows()))
         if extra is None:
             return
         callback_at, dnc_reason = extra
@@ -441,6 +448,20 @@ class CallPane(Pane):
         else:
             self.ctx.bus.sig_error.emit(exc)
         self.save_draft_now()
+
+
+def callback_place(target: CallTarget, windows: CallingWindows) -> CallbackPlace | None:
+    """The prospect's zone and calendar for a callback, when their local time is certain."""
+    zone = target.zones.single
+    if zone is None:
+        return None
+    place = ProspectPlace(BusinessCalendar.for_place(target.country, None), ZoneInfo(zone))
+
+    def inside(when: datetime) -> bool:
+        state = compliance.window_status(when, target.zones, windows, target.country).state
+        return state is compliance.WindowState.OPEN
+
+    return CallbackPlace(place, city_of(zone), inside)
 
 
 def _html(text: str) -> str:

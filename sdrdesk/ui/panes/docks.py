@@ -27,7 +27,8 @@ DOCKS: tuple[DockSpec, ...] = (
     DockSpec("pane.timeline", "Timeline", "Alt+7"),
     DockSpec("pane.metrics", "Metrics and review", "Alt+8"),
     DockSpec("pane.call", "Call", "Alt+9"),
-    DockSpec("pane.coaching", "Coaching", "Alt+0"),
+    DockSpec("pane.outreach", "Outreach", "Alt+0"),
+    DockSpec("pane.coaching", "Coaching", "Alt+Shift+0"),
 )
 
 PANE_NAMES: tuple[str, ...] = tuple(spec.object_name for spec in DOCKS)

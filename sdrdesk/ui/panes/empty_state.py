@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.panes.base import Pane
@@ -19,6 +19,18 @@ class EmptyState(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setForegroundRole(self.foregroundRole())
         self.setStyleSheet("QLabel#emptyState { color: palette(placeholder-text); }")
+
+
+def body_or_empty_state(pane: QWidget, body: QWidget, message: str) -> tuple[EmptyState, QStackedLayout]:
+    """Fill `pane` with `body` or, in its place, a message (index 0: the message, 1: the body)."""
+    empty = EmptyState(message, pane)
+    stack = QStackedLayout()
+    stack.addWidget(empty)
+    stack.addWidget(body)
+    outer = QVBoxLayout(pane)
+    outer.setContentsMargins(4, 4, 4, 4)
+    outer.addLayout(stack)
+    return empty, stack
 
 
 class MessagePane(Pane):

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStackedLayout,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -47,7 +46,7 @@ from sdrdesk.ui.dialogs.account_executives import AeListDialog
 from sdrdesk.ui.dialogs.booking import rep_zone_name
 from sdrdesk.ui.dialogs.handoff_template import TemplateEditor
 from sdrdesk.ui.panes.base import Pane
-from sdrdesk.ui.panes.empty_state import EmptyState
+from sdrdesk.ui.panes.empty_state import body_or_empty_state
 
 if TYPE_CHECKING:
     from sdrdesk.services.workspace import Workspace
@@ -147,13 +146,7 @@ class HandoffPane(Pane):
         content.addWidget(self.message_label)
         content.addWidget(self.missing_label)
         content.addWidget(self.preview, 1)
-        self.empty = EmptyState(_NOBODY, self)
-        self._stack = QStackedLayout()
-        self._stack.addWidget(self.empty)
-        self._stack.addWidget(body)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(4, 4, 4, 4)
-        outer.addLayout(self._stack)
+        self.empty, self._stack = body_or_empty_state(self, body, _NOBODY)
         self.setFocusProxy(self.copy_button)  # Alt+6, then Return copies the handoff
         ctx.bus.sig_focus_changed.connect(self._on_bus_focus_changed)
         ctx.bus.sig_call_logged.connect(self._on_bus_call_logged)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QStackedLayout,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from sdrdesk.domain.qualification import AnswerError, Assessment, Status, assess
 from sdrdesk.services.qualification import DISQUALIFY_KEY, AnswerEdit, FrameworkList, QualificationView
 from sdrdesk.ui.context import PaneContext
 from sdrdesk.ui.panes.base import Pane
-from sdrdesk.ui.panes.empty_state import EmptyState
+from sdrdesk.ui.panes.empty_state import body_or_empty_state
 from sdrdesk.ui.undo import Landed, push_edit
 from sdrdesk.ui.widgets.qualification_form import QualificationForm
 
@@ -120,13 +119,7 @@ class QualificationPane(Pane):
         content.addWidget(self.error_label)
         content.addWidget(self.refused_label)
         content.addWidget(scroll, 1)
-        self.empty = EmptyState(_NOBODY, self)
-        self._stack = QStackedLayout()
-        self._stack.addWidget(self.empty)
-        self._stack.addWidget(body)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(4, 4, 4, 4)
-        outer.addLayout(self._stack)
+        self.empty, self._stack = body_or_empty_state(self, body, _NOBODY)
         ctx.bus.sig_focus_changed.connect(self._on_bus_focus_changed)
         if ctx.bus.focus.contact_id is not None:  # a pane built after the focus was set
             self.contact_id = ctx.bus.focus.contact_id

@@ -12,6 +12,7 @@ from sdrdesk.ui.panes.coaching import CoachingPane
 from sdrdesk.ui.panes.docks import PANE_NAMES
 from sdrdesk.ui.panes.handoff import HandoffPane
 from sdrdesk.ui.panes.metrics import MetricsPane
+from sdrdesk.ui.panes.outreach import OutreachPane
 from sdrdesk.ui.panes.qualification import QualificationPane
 from sdrdesk.ui.panes.research import ResearchPane
 from sdrdesk.ui.panes.script import ScriptPane
@@ -21,7 +22,8 @@ from sdrdesk.ui.panes.today import TodayPane
 PANE_CLASSES: dict[str, type[Pane]] = {
     cls.OBJECT_NAME: cls
     for cls in (TodayPane, AccountsPane, ResearchPane, ScriptPane, QualificationPane, HandoffPane,
-                TimelinePane, MetricsPane, CallPane, CoachingPane)
+                TimelinePane, MetricsPane, CallPane, OutreachPane,
+                CoachingPane)
 }
 
 if set(PANE_CLASSES) != set(PANE_NAMES):  # a dock without a pane, or a pane without a dock

@@ -287,7 +287,8 @@ class ResearchPane(Pane):
             self._loading = False
         # Prefer the contact the rep is working on (from any pane); selecting it here is
         # programmatic, so it is not re-announced on the bus.
-        self.people.show_cards(research.contacts, self._focused_contact or self.selected_contact_id())
+        self.people.show_cards(research.contacts, self._focused_contact or self.selected_contact_id(),
+                               research.extra_fields)
 
     # -- editing ----------------------------------------------------------------------
     def _submit(self, edit: FieldEdit, landed: Landed, on_error: Callable[[BaseException], None]) -> None:

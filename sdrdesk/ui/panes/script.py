@@ -46,8 +46,9 @@ class ScriptPane(Pane):
         ctx.bus.sig_calling_changed.connect(self._on_bus_calling_changed)
 
     def wants(self, changes: Changes) -> bool:
-        contact = self.script_panel.contact_id
-        return (changes.scripts or changes.objections or changes.activities
+        contact, step = self.script_panel.contact_id, self.script_panel.step
+        return ((step is not None and step.id in changes.tasks)
+                or changes.scripts or changes.objections or changes.activities
                 or (contact is not None and contact in changes.contacts) or bool(changes.accounts))
 
     def refresh(self) -> None:
@@ -64,7 +65,7 @@ class ScriptPane(Pane):
 
     @Slot(object)
     def _on_bus_focus_changed(self, focus: Focus) -> None:
-        self.script_panel.show_contact(focus.contact_id)
+        self.script_panel.show_contact(focus.contact_id, focus.task_id)
 
     @Slot(object)
     def _on_bus_calling_changed(self, contact_id: object) -> None:

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QSizePolicy, QTableView, QWidget
 
-from sdrdesk.services.book_queries import BookIds, QueryKind
+from sdrdesk.services.book_queries import SHORT_LIMIT, BookIds, QueryKind
 from sdrdesk.ui.models.paged_table import PagedTableModel
 
 
@@ -42,5 +43,42 @@ def search_status(result: BookIds) -> str:
     if kind is QueryKind.ALL:
         return ""
     if not result.accounts and not result.contacts and result.contacts is not None:
-        return "No matches"
-    return "Phone number search" if kind is QueryKind.PHONE else ""
+        return f"No matches. {did_you_mean(result.suggestions)}" if result.suggestions else "No matches"
+    if result.suggestions:
+        return did_you_mean(result.suggestions)
+    if kind is QueryKind.SHORT:
+        typed = " ".join(result.query.terms)
+        if result.truncated:
+            return f"Names starting with “{typed}”, first {SHORT_LIMIT:,}: keep typing"
+        return f"Names starting with “{typed}”"
+    if kind is QueryKind.PHONE:
+        if result.query.international:
+            return f"Numbers starting +{result.query.terms[0]}"
+        return "Phone number search"
+    return ""
+
+
+def did_you_mean(suggestions: tuple[str, ...]) -> str:
+    return f"Did you mean {', '.join(suggestions)}?"
+
+
+class StatusLabel(QLabel):
+    """The search status beside the tabs: never squeezes the tabs; a long line ("Did you mean
+    ...") ends in "…" and shows whole in its tooltip. `text()` is always the whole line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text if self.fontMetrics().horizontalAdvance(text) > self.width() else "")
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), int(self.alignment()), shown)

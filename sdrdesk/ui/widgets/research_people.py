@@ -7,8 +7,10 @@ import uuid
 import zoneinfo
 from collections.abc import Callable
 from datetime import datetime
+from html import escape
+from urllib.parse import quote
 
-from PySide6.QtCore import QItemSelection, Signal, Slot
+from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -76,13 +78,25 @@ class ResearchPeople(QGroupBox):
         zone_row.addWidget(self.zone_combo, 1)
         zone_row.addWidget(self.pin_button)
         zone_row.addWidget(self.unpin_button)
+        # Read-only: what an import kept that has no field of its own (other e-mails, extra columns).
+        self.details = QLabel(self)
+        self.details.setObjectName("research.contact_details")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.details.setOpenExternalLinks(True)  # mailto: opens the rep's mail program
+        self._account_extras: tuple[tuple[str, str], ...] = ()
         layout = QVBoxLayout(self)
         layout.addWidget(self.contacts_view)
         layout.addWidget(self.zone_info)
+        layout.addWidget(self.details)
         layout.addLayout(zone_row)
 
-    def show_cards(self, cards: tuple[ContactCard, ...], prefer: uuid.UUID | None) -> None:
-        """Show the account's people, selecting `prefer` (else the first) without announcing it."""
+    def show_cards(self, cards: tuple[ContactCard, ...], prefer: uuid.UUID | None,
+                   account_extras: tuple[tuple[str, str], ...] = ()) -> None:
+        """Show the account's people, selecting `prefer` (else the first) without announcing it;
+        `account_extras`: the company's extra fields from an import, shown read-only."""
+        self._account_extras = account_extras
         self._quiet = True
         try:
             self.contacts_model.set_cards(cards)
@@ -123,6 +137,7 @@ class ResearchPeople(QGroupBox):
         for widget in (self.zone_combo, self.pin_button):
             widget.setEnabled(card is not None)
         self.unpin_button.setEnabled(bool(card and card.pinned_timezone))
+        self._show_details(card)
         if card is None:
             self.zone_info.setText("")
             return
@@ -137,6 +152,18 @@ class ResearchPeople(QGroupBox):
                 self.zone_combo.setEditText("")
         finally:
             self.zone_combo.blockSignals(False)
+
+    def _show_details(self, card: ContactCard | None) -> None:
+        lines = []
+        if card is not None and card.other_emails:
+            links = (f'<a href="mailto:{quote(e, safe="@")}">{escape(e)}</a>' for e in card.other_emails)
+            lines.append("Other e-mails: " + ", ".join(links))
+        if card is not None and card.extra_fields:
+            lines.append(escape(" · ".join(f"{k}: {v}" for k, v in card.extra_fields)))
+        if self._account_extras:
+            lines.append(escape("Company: " + " · ".join(f"{k}: {v}" for k, v in self._account_extras)))
+        self.details.setText("<br>".join(lines))
+        self.details.setVisible(bool(lines))
 
     def _on_contact_edited(self, contact_id: object, field: str, text: str) -> bool:
         if not isinstance(contact_id, uuid.UUID):

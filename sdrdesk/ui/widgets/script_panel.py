@@ -3,6 +3,11 @@ and editing scripts (create, edit, delete; each undoable, each written on the se
 
 The script is Markdown rendered by Qt; a variable with no value shows as a highlighted marker
 (never as `{pain}`) and is listed above the script so the rep sees it before dialling.
+
+When the focused task is an e-mail, LinkedIn or other non-call step, the panel shows that step
+instead (its instructions and its template filled exactly as the Outreach pane fills it, read
+through `ws.sequences.task`) with a line sending the rep to the Outreach pane: a cold-call script
+beside an e-mail step is wrong. A call task (or no task) shows the call script again.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from PySide6.QtWidgets import (
 from sdrdesk.domain.script_vars import KNOWN_VARIABLES, FilledScript, fill
 from sdrdesk.services.record_change import RecordChange
 from sdrdesk.services.scripts import STEP_KINDS, ScriptEdit, ScriptRow, best_script
+from sdrdesk.services.sequences import TaskDetail
 from sdrdesk.ui import settings as S
 from sdrdesk.ui.widgets.record_undo import push_record_change
 
@@ -39,6 +45,11 @@ PERSONAS = ("economic buyer", "champion", "influencer", "technical buyer", "user
 NEW_SCRIPT_TEMPLATE = "## Opener\nHi {first_name}, this is {my_name} from {my_company}.\n\n## Why I called\n"
 
 ScriptValues = dict[str, str]
+# Steps worked in the Outreach pane (Alt+0), not on the phone.
+OUTREACH_STEP_LABELS = {"email": "E-mail step", "linkedin": "LinkedIn step", "other": "Task step"}
+
+
+_Loaded = tuple[list[ScriptRow], str | None, str | None, ScriptValues, TaskDetail | None]
 
 
 def _step_label(kind: str) -> str:
@@ -55,6 +66,8 @@ class ScriptPanel(QWidget):
         self._pane = pane
         self.ctx = pane.ctx
         self.contact_id: uuid.UUID | None = None
+        self.task_id: uuid.UUID | None = None
+        self.step: TaskDetail | None = None  # the focused task when it is not a call
         self.persona: str | None = None
         self.step_kind: str | None = None
         self.scripts: list[ScriptRow] = []
@@ -102,6 +115,13 @@ class ScriptPanel(QWidget):
         self.missing_label.linkActivated.connect(lambda _link: self.ask_rep_identity())
         self.missing_label.setStyleSheet("background: rgba(255, 193, 7, 0.30); color: palette(text);"
                                          " padding: 3px; border-radius: 3px;")
+        self.step_label = QLabel(self)
+        self.step_label.setObjectName("script.step_notice")
+        self.step_label.setWordWrap(True)
+        self.step_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.step_label.setStyleSheet("background: rgba(13, 110, 253, 0.15); color: palette(text);"
+                                      " padding: 4px; border-radius: 3px;")
+        self.step_label.hide()
         self.viewer = QTextBrowser(self)
         self.viewer.setObjectName("script.view")
         self.viewer.setOpenLinks(False)
@@ -115,12 +135,15 @@ class ScriptPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
+        self.script_bar = QWidget(self)
+        bar = QHBoxLayout(self.script_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.script_choice, 1)
         for button in (self.edit_button, self.new_button, self.save_button, self.cancel_button,
                        self.delete_button):
             bar.addWidget(button)
-        layout.addLayout(bar)
+        layout.addWidget(self.script_bar)
+        layout.addWidget(self.step_label)
         layout.addWidget(self.details)
         layout.addWidget(self.missing_label)
         layout.addWidget(self._script_stack, 1)
@@ -138,31 +161,35 @@ class ScriptPanel(QWidget):
         """Read the library and the focused contact's persona, step and script values."""
         workspace = self._pane.workspace
         if workspace is None:
-            self.scripts, self.values, self.persona, self.step_kind = [], {}, None, None
+            self.scripts, self.values, self.persona, self.step_kind, self.step = [], {}, None, None, None
             self._render()
             return
         self._generation += 1
-        generation, contact_id = self._generation, self.contact_id
+        generation, contact_id, task_id = self._generation, self.contact_id, self.task_id
         settings = self.ctx.settings
         rep_name, rep_company = settings.get(S.REP_NAME), settings.get(S.REP_COMPANY)
 
-        def load(ws: Workspace) -> tuple[list[ScriptRow], str | None, str | None, ScriptValues]:
-            target = ws.calls.target(contact_id) if contact_id else None
+        def load(ws: Workspace) -> _Loaded:
+            task = ws.sequences.task(task_id) if task_id else None
+            step = task if task is not None and task.channel in OUTREACH_STEP_LABELS else None
+            target = ws.calls.target(contact_id) if contact_id and step is None else None
             return (ws.scripts.list(), target.persona if target else None,
                     target.step_kind if target else None,
-                    ws.scripts.values_for(contact_id, rep_name, rep_company))
+                    ws.scripts.values_for(contact_id, rep_name, rep_company), step)
 
-        def done(result: tuple[list[ScriptRow], str | None, str | None, ScriptValues]) -> None:
+        def done(result: _Loaded) -> None:
             if generation == self._generation:
-                self.scripts, self.persona, self.step_kind, self.values = result
+                self.scripts, self.persona, self.step_kind, self.values, self.step = result
                 self._render()
 
         self._pane.read(load, done)
 
-    def show_contact(self, contact_id: uuid.UUID | None) -> None:
-        if contact_id == self.contact_id:
+    def show_contact(self, contact_id: uuid.UUID | None, task_id: uuid.UUID | None = None) -> None:
+        """Follow the focus: the contact's call script, or the focused task's step if it is not
+        a call."""
+        if contact_id == self.contact_id and task_id == self.task_id:
             return
-        self.contact_id = contact_id
+        self.contact_id, self.task_id = contact_id, task_id
         self._pinned_script = None  # an edit in progress stays open: the rep's typing is not lost
         self.reload()
 
@@ -181,6 +208,11 @@ class ScriptPanel(QWidget):
         return best_script(self.scripts, self.persona, self.step_kind)
 
     def _render(self) -> None:
+        self.script_bar.setVisible(self.step is None or self.editing)
+        if self.step is not None and not self.editing:
+            self._render_step(self.step)
+            return
+        self.step_label.hide()
         script = self._choose()
         self.current_script = script
         self.script_choice.blockSignals(True)
@@ -207,6 +239,31 @@ class ScriptPanel(QWidget):
         self.viewer.document().setMarkdown(self.filled.text)
         self._highlight_markers(self.filled.markers)
         self._show_missing(self.filled)
+
+    def _render_step(self, step: TaskDetail) -> None:
+        """An e-mail/LinkedIn step: where to work it, its instructions and its filled message
+        (plain text, as it will be sent; gaps highlighted like a script's)."""
+        self.current_script = None
+        kind = OUTREACH_STEP_LABELS.get(step.channel, "Task step")
+        lines = [f"{kind}: work it in the Outreach pane (Alt+0)."]
+        if step.instructions:
+            lines.append(f"Instructions: {step.instructions}")
+        self.step_label.setText("\n".join(lines))
+        self.step_label.show()
+        body = fill(step.template, self.values, markdown=False)
+        subject = fill(step.subject, self.values, markdown=False)
+        text = body.text or "(This step has no template.)"
+        if step.channel == "email" and step.subject:
+            text = f"Subject: {subject.text}\n\n{text}"
+        self.filled = FilledScript(text, tuple(dict.fromkeys(subject.missing + body.missing)),
+                                   tuple(dict.fromkeys(subject.unknown + body.unknown)),
+                                   tuple(dict.fromkeys(subject.markers + body.markers)))
+        self.viewer.setPlainText(text)
+        self._highlight_markers(self.filled.markers)
+        missing = self.filled.missing + self.filled.unknown
+        names = ", ".join(KNOWN_VARIABLES.get(n, "{" + n + "}") for n in missing)
+        self.missing_label.setText(f"Fill in before sending: {names}." if missing else "")
+        self.missing_label.setVisible(bool(missing))
 
     def _highlight_markers(self, markers: tuple[str, ...]) -> None:
         document = self.viewer.document()
