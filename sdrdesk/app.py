@@ -310,7 +310,11 @@ def _single_instance(paths: DataPaths, args: argparse.Namespace) -> SingleInstan
     if instance.acquire():
         return instance
     requested = getattr(args, "open_file", None)
-    if instance.send({"open": str(Path(requested).resolve()) if requested else ""}):
+    coach = getattr(args, "coach", None)
+    message = {"open": str(Path(requested).resolve()) if requested else ""}
+    if coach:
+        message["coach"] = str(Path(coach).resolve())
+    if instance.send(message):
         print("sdrdesk is already open on this data folder: the request was handed to that window")
         return None
     log.warning("another window holds the lock but does not answer; starting anyway")
@@ -328,3 +332,6 @@ def _on_second_start(parts: AppParts, message: dict[str, str]) -> None:
     requested = message.get("open")
     if requested and getattr(parts, "books", None) is not None:
         parts.books.open_file(Path(requested))
+    coach = message.get("coach")
+    if coach and getattr(parts, "repfile", None) is not None:
+        parts.repfile.open_for_coaching(Path(coach))  # `sdrdesk --coach FILE` while open

@@ -155,7 +155,8 @@ class RepFileActions(QObject):
 
         def finish() -> None:
             dialog.canceled.disconnect()
-            dialog.close()
+            dialog.hide()  # close() could block in a nested event loop (offscreen, PySide 6.12)
+            dialog.deleteLater()
             relay.deleteLater()
 
         def done(result: Any) -> None:

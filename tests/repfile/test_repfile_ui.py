@@ -116,6 +116,14 @@ def test_coaching_banner_note_scorecard_and_notes_back_to_the_rep(
     # The rep's side: import the notes, and see them beside the call and in the inbox.
     report = rep.import_(notes_file)
     assert report.added == 2
+    open_and_wait(qtbot, parts, rep.path)
+    parts.window.focus_pane("pane.coaching")  # the rep's layout keeps it tabbed away
+    parts.ctx.bus.set_focus(Focus(uuid.UUID(acc), uuid.UUID(contact)))
+    qtbot.waitUntil(lambda: "Coaching inbox" in pane.header.text(), timeout=10_000)
+    assert not pane.scroller.isVisible()
+    qtbot.waitUntil(lambda: listed("● Note on Call") and listed("● Scorecard on Call"), timeout=10_000)
+    first = pane.list.item(0).text()
+    assert first.startswith("● ") and "manager" in first  # beside the record: listed first, marked
 
 
 def test_passphrases_are_remembered_only_in_the_keychain(make_app, qtbot, devices, memory_keyring,
@@ -144,3 +152,32 @@ def test_passphrases_are_remembered_only_in_the_keychain(make_app, qtbot, device
     assert any("No keychain" in t for t in told)
     # An unprotected file asks nothing.
     assert parts2.repfile.passphrase_for(rep.export()) == (True, None)
+
+
+def test_export_runs_on_a_worker_with_a_progress_dialog_whose_cancel_leaves_no_file(
+        make_app, qtbot, devices, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    mine = devices("mine")
+    mine.sql(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)"
+        " INSERT INTO accounts (id, name, notes, created_at, updated_at)"
+        " SELECT lower(hex(randomblob(16))), 'Co ' || i, printf('%.200c', 'x'),"
+        " '2026-03-01 00:00:00.000000', '2026-03-01 00:00:00.000000' FROM n"
+    )
+    target = tmp_path / "mine.sdrdesk"
+    prompter = ScriptedPrompter(target, "", tmp_path / "second.sdrdesk", "")  # path, no passphrase
+    parts = make_app(prompter=prompter)
+    parts.window.show()
+    open_and_wait(qtbot, parts, mine.path)
+    told: list[str] = []
+    parts.ctx.bus.sig_status_message.connect(told.append)
+    parts.repfile.export_rep_file()
+    dialog = parts.repfile.progress_dialog
+    assert dialog is not None and dialog.labelText() == "Exporting rep file"
+    dialog.canceled.emit()  # the user presses Cancel
+    _settle(qtbot, parts)
+    assert any("cancelled; nothing was changed" in t for t in told)
+    assert not target.exists() and not list(tmp_path.glob("*.part"))
+    parts.repfile.export_rep_file()  # and a finished one reports what it wrote
+    _settle(qtbot, parts)
+    qtbot.waitUntil(lambda: (tmp_path / "second.sdrdesk").exists(), timeout=20_000)
+    assert prompter.told[-1].startswith("Wrote 20,0") and "second.sdrdesk" in prompter.told[-1]
