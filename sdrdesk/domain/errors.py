@@ -46,10 +46,6 @@ class ValidationError(SdrdeskError):
     title = "Invalid value"
 
 
-class RepFileNotSupported(SdrdeskError):
-    title = "Rep files not supported yet"
-
-
 # -- the book refusing or failing a write (reliability, issue #11) ---------------------
 class BookBusy(SdrdeskError):
     """Another program (an import, a second window) holds the book's write lock."""
