@@ -271,7 +271,7 @@ def run_gui(args: argparse.Namespace) -> int:
         from sdrdesk.ui.reminders import TrayNotifier
 
         tray = TrayNotifier(parts.ctx, parts.window, parts.window.windowIcon(), parts.window)
-        jobs.reminders.sig_due.connect(tray.notify)
+        jobs.reminders.sig_due_batch.connect(tray.notify)
         started["tray"] = tray
 
     def shoot(ready: bool) -> None:

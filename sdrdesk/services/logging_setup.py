@@ -19,6 +19,9 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path | None:
     """Log to a rotating file; returns its path, or None when the folder cannot be written."""
     root = logging.getLogger()
     root.setLevel(level)
+    # APScheduler logs every job added, run and removed at INFO: a reminder rebuild would flood
+    # the file. Its warnings (a misfired job, a failing one) still come through.
+    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(

@@ -1,7 +1,8 @@
 """Due-task reminders: APScheduler jobs rebuilt from the book, a tray notification, catch-up.
 
 The book is the source of truth: at book open, after task changes and every half hour, the
-jobs (one `date` job per task falling due in the next day) are rebuilt in the in-memory job
+jobs (one `date` job per due time in the next day, holding every task due then: a book with
+thousands of tasks due at 9:00 gets one job, not thousands) are rebuilt in the in-memory job
 store. A job only asks the book, on a worker, whether its task is still open, and emits
 `sig_due` on the GUI thread; it never touches a widget. A task done (or moved) before its
 reminder fires does not notify. A periodic check compares the clock with due times since the
@@ -30,11 +31,12 @@ CATCH_UP_JOB = "reminders-catch-up"
 REBUILD_JOB = "reminders-rebuild"
 CATCH_UP_EVERY = timedelta(minutes=1)
 REBUILD_EVERY = timedelta(minutes=30)
-_PREFIX = "task:"
+_PREFIX = "due:"
 
 
 class Reminders(QObject):
     sig_due = Signal(object)  # a services.sequences.DueReminder whose task is still open
+    sig_due_batch = Signal(object)  # the reminders that came due together (a list), once
 
     def __init__(self, ctx: PaneContext, scheduler: BaseScheduler, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -80,37 +82,42 @@ class Reminders(QObject):
                             serial_db=False)
 
     def _replace_jobs(self, due: list) -> None:  # type: ignore[type-arg]
-        wanted = {f"{_PREFIX}{r.task_id}": r for r in due}
+        groups: dict[str, list[object]] = {}
+        for reminder in due:
+            if reminder.task_id not in self.notified:
+                groups.setdefault(f"{_PREFIX}{reminder.due_at.isoformat()}", []).append(reminder)
         for job in self.scheduler.get_jobs():
-            if job.id.startswith(_PREFIX) and job.id not in wanted:
+            if job.id.startswith(_PREFIX) and job.id not in groups:
                 job.remove()
-        for job_id, reminder in wanted.items():
-            if reminder.task_id in self.notified:
-                continue
-            self.scheduler.add_job(self._fire, "date", run_date=reminder.due_at, args=[reminder],
-                                   id=job_id, replace_existing=True, misfire_grace_time=3600)
+        for job_id, group in groups.items():
+            self.scheduler.add_job(self._fire, "date", run_date=group[0].due_at,  # type: ignore[attr-defined]
+                                   args=[tuple(group)], id=job_id, replace_existing=True,
+                                   misfire_grace_time=3600)
 
     def job_ids(self) -> list[str]:
-        return sorted(j.id for j in self.scheduler.get_jobs() if j.id.startswith(_PREFIX))
+        """The tasks a job will remind of, as "task:<id>" (what tests and logs compare)."""
+        return sorted(f"task:{r.task_id}" for j in self.scheduler.get_jobs() if j.id.startswith(_PREFIX)
+                      for r in j.args[0])
 
     # -- firing ----------------------------------------------------------------------------------
-    def _fire(self, reminder: object) -> None:
-        """A job: ask the book (on a worker) whether the task is still open; emit if so."""
+    def _fire(self, group: tuple[object, ...]) -> None:
+        """A job: ask the book (on a worker) which of its tasks are still open; emit those."""
         workspace = self.ctx.workspace
-        task_id = getattr(reminder, "task_id", None)
-        if workspace is None or not isinstance(task_id, uuid.UUID) or task_id in self.notified:
+        pending = [r for r in group if getattr(r, "task_id", None) not in self.notified]
+        if workspace is None or not pending:
             return
-        self.ctx.runner.run(lambda: workspace.sequences.is_open(task_id),
-                            lambda still_open: self._deliver(reminder, still_open),
+        self.ctx.runner.run(lambda: [r for r in pending if workspace.sequences.is_open(r.task_id)],
+                            self._deliver,
                             lambda exc: log.warning("reminder check failed: %s", type(exc).__name__),
                             serial_db=False)
 
-    def _deliver(self, reminder: object, still_open: bool) -> None:
-        task_id = getattr(reminder, "task_id", None)
-        if not still_open or task_id in self.notified:
-            return
-        self.notified.add(task_id)  # type: ignore[arg-type]
-        self.sig_due.emit(reminder)
+    def _deliver(self, still_open: list) -> None:  # type: ignore[type-arg]
+        fresh = [r for r in still_open if r.task_id not in self.notified]
+        for reminder in fresh:
+            self.notified.add(reminder.task_id)
+            self.sig_due.emit(reminder)
+        if fresh:
+            self.sig_due_batch.emit(fresh)
 
     def check_now(self) -> None:
         """Catch up: tasks that fell due since the last check (sleep, a clock change)."""
@@ -125,16 +132,22 @@ class Reminders(QObject):
                             serial_db=False)
 
     def _caught_up(self, due: list) -> None:  # type: ignore[type-arg]
-        for reminder in due:
-            if reminder.task_id not in self.notified:
-                self.notified.add(reminder.task_id)
-                self.sig_due.emit(reminder)  # found open by the query that listed it
+        self._deliver(due)  # found open by the query that listed them
 
 
 def reminder_text(reminder: object) -> tuple[str, str]:
     channel = {"call": "Call", "email": "E-mail", "linkedin": "LinkedIn"}.get(
         getattr(reminder, "channel", ""), "Task")
     return f"{channel} due: {getattr(reminder, 'contact_name', '')}", str(getattr(reminder, "title", ""))
+
+
+def batch_text(reminders: list) -> tuple[str, str]:  # type: ignore[type-arg]
+    if len(reminders) == 1:
+        return reminder_text(reminders[0])
+    ordered = sorted(reminders, key=lambda r: str(getattr(r, "contact_name", "")))
+    names = [reminder_text(r)[0] for r in ordered[:3]]
+    more = f" and {len(reminders) - 3} more" if len(reminders) > 3 else ""
+    return f"{len(reminders)} tasks due", "; ".join(names) + more
 
 
 class TrayNotifier(QObject):
@@ -151,8 +164,9 @@ class TrayNotifier(QObject):
             self.tray.show()
 
     @Slot(object)
-    def notify(self, reminder: object) -> None:
-        title, text = reminder_text(reminder)
+    def notify(self, reminders: list) -> None:  # type: ignore[type-arg]
+        """One message for the reminders that came due together."""
+        title, text = batch_text(reminders)
         self.shown.append((title, text))
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10_000)

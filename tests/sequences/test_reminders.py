@@ -92,7 +92,7 @@ def test_catch_up_after_sleep_notifies_once(qtbot, tmp_path: Path) -> None:  # t
     _task(ctx.workspace, clock.now() - timedelta(hours=5), "Old")  # overdue before start: no spam
     jobs = AppScheduler(ctx, tmp_path / "backups")
     notifier = TrayNotifier(ctx, None, jobs_icon())  # type: ignore[arg-type]
-    jobs.reminders.sig_due.connect(notifier.notify)
+    jobs.reminders.sig_due_batch.connect(notifier.notify)
     messages: list[str] = []
     ctx.bus.sig_status_message.connect(messages.append)
     jobs.reminders.start()
@@ -114,3 +114,25 @@ def jobs_icon():  # type: ignore[no-untyped-def]
     from PySide6.QtGui import QIcon
 
     return QIcon()
+
+
+def test_tasks_due_together_share_one_job_and_one_notification(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(datetime.now(UTC))
+    ctx = _context(tmp_path, clock)
+    soon = datetime.now(UTC) + timedelta(milliseconds=700)
+    ids = [_task(ctx.workspace, soon, name) for name in ("Ana", "Bo", "Cy", "Di", "Ed")]
+    jobs = AppScheduler(ctx, tmp_path / "backups")
+    notifier = TrayNotifier(ctx, None, jobs_icon())  # type: ignore[arg-type]
+    jobs.reminders.sig_due_batch.connect(notifier.notify)
+    jobs.start()
+    try:
+        assert len([j for j in jobs.scheduler.get_jobs() if j.id.startswith("due:")]) == 1
+        assert jobs.reminders.job_ids() == sorted(f"task:{i}" for i in ids)
+        with qtbot.waitSignal(jobs.reminders.sig_due_batch, timeout=5_000) as blocker:
+            pass
+        assert sorted(r.task_id for r in blocker.args[0]) == sorted(ids)
+        assert notifier.shown == [("5 tasks due",
+                                   "Call due: Ana Test; Call due: Bo Test; Call due: Cy Test and 2 more")]
+    finally:
+        jobs.shutdown()
+        ctx.workspace.close()
