@@ -814,12 +814,18 @@ def account_rows(uow: SqlUnitOfWork, rowids: Sequence[int]) -> dict[int, Account
     if not rowids:
         return {}
     conn = raw_connection(uow)
-    status = "t.status" if _has_index(conn, "ix_tasks_open_contact") else "+t.status"
+    # Pin the partial index: since the Today indexes (status first, migration 9) exist, the
+    # planner otherwise walks every open task per account (3.4 s a page at 40k open tasks,
+    # against 1-3 ms). Without the partial index, `+status` keeps the status indexes out.
+    if _has_index(conn, "ix_tasks_open_contact"):
+        tasks, status = "tasks t INDEXED BY ix_tasks_open_contact", "t.status"
+    else:
+        tasks, status = "tasks t", "+t.status"
     sql = f"""
         SELECT a.rowid, a.id, a.name, a.domain, a.industry, a.employee_count, a.country, a.region,
                a.city, a.icp_tier, s.name,
                (SELECT count(*) FROM contacts c WHERE c.account_id = a.id AND c.deleted_at IS NULL),
-               (SELECT count(*) FROM contacts c CROSS JOIN tasks t ON t.contact_id = c.id
+               (SELECT count(*) FROM contacts c CROSS JOIN {tasks} ON t.contact_id = c.id
                  WHERE c.account_id = a.id AND c.deleted_at IS NULL AND {status} = 'open'
                    AND t.deleted_at IS NULL)
         FROM accounts a LEFT JOIN source_labels s ON s.id = a.source_label_id
