@@ -147,14 +147,17 @@ class RepFileActions(QObject):
         dialog.setWindowTitle(title)
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
-        dialog.canceled.connect(token.cancel)
+        finished = [False]
+        # Not disconnected when done: `canceled.disconnect()` could block the GUI thread for good
+        # (PySide 6.12, offscreen, a progress signal emitted from the worker moments before).
+        dialog.canceled.connect(lambda: None if finished[0] else token.cancel())
         relay.sig_progress.connect(
             lambda done, total: (dialog.setMaximum(max(total, 1)), dialog.setValue(done))
         )
         self.progress_dialog = dialog
 
         def finish() -> None:
-            dialog.canceled.disconnect()
+            finished[0] = True
             dialog.hide()  # close() could block in a nested event loop (offscreen, PySide 6.12)
             dialog.deleteLater()
             relay.deleteLater()

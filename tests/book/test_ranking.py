@@ -222,3 +222,29 @@ def test_a_restored_contact_is_found_by_name_and_number_again(ranked_book: Works
     assert _ranked(ranked_book, "+1 416 555 0100")[1] == ["Maria Jonker"]
     assert _ranked(ranked_book, "+1 416 555 0199")[1] == []
     assert _ranked(ranked_book, "jonker")[1] == ["Maria Jonker"]
+
+
+def test_contacts_written_after_their_phones_are_found_by_country_code(tmp_path: Path) -> None:
+    # The generator (and a rep-file merge) insert phones before their contact: migration 17
+    # indexes the numbers when the contact row arrives. Before it, `+44` found no contact.
+    import sqlite3
+
+    from sdrdesk.services.book_generator import BookSize, write_book
+
+    path = tmp_path / "generated.db"
+    write_book(path, BookSize(accounts=30, contacts=120, activities=0), seed=5)
+    conn = sqlite3.connect(path)
+    try:
+        indexed = conn.execute("SELECT count(*) FROM contact_e164_fts").fetchone()[0]
+        with_numbers = conn.execute("SELECT count(DISTINCT contact_id) FROM contact_phones "
+                                    "WHERE e164 IS NOT NULL AND deleted_at IS NULL").fetchone()[0]
+        code = conn.execute("SELECT substr(e164, 2, 2) FROM contact_phones WHERE e164 LIKE '+44%' "
+                            "OR e164 LIKE '+33%' OR e164 LIKE '+49%' LIMIT 1").fetchone()[0]
+    finally:
+        conn.close()
+    assert with_numbers > 0 and indexed == with_numbers
+    ws = open_workspace(path, FakeClock(NOW))
+    try:
+        assert _ranked(ws, f"+{code}")[1], f"+{code} found no contact"
+    finally:
+        ws.close()
