@@ -95,9 +95,11 @@ class BackgroundRunner(QObject):
                 lambda pair: progress(*pair), (done, total))
         if cancel is not None:
             kwargs["cancel"] = cancel
-        if not serial_db and self._closing_since is not None:
-            # A table still asking for a page while the window closes: nothing will show it.
-            log.debug("read dropped: runner shut down")
+        if self._closing_since is not None:
+            if serial_db:  # a write asked for while the window closes (a last draft): still do it
+                self._write_after_shutdown(fn, kwargs)
+            else:  # a table still asking for a page: nothing will show it
+                log.debug("read dropped: runner shut down")
             return
         self._pending += 1
         if serial_db:
@@ -105,6 +107,15 @@ class BackgroundRunner(QObject):
         else:
             future = self._parallel.submit(fn, **kwargs)
         future.add_done_callback(lambda f: self._finished(f, on_done, on_error))
+
+    def _write_after_shutdown(self, fn: Callable[..., Any], kwargs: dict[str, Any]) -> None:
+        """The writer is gone: run the write here and now, as the writer would (the book may
+        be closed already; then it fails, and the log says which error, nothing more)."""
+        try:
+            with write_intent.writing():
+                fn(**kwargs)
+        except Exception as exc:
+            log.warning("write after shutdown not done: %s", type(exc).__name__)
 
     def write_and_wait(self, fn: Callable[[], Any]) -> Any:
         """From a reader job (never the GUI thread): run `fn` on the serial writer, return its result.

@@ -141,3 +141,14 @@ def test_only_sqlite_errors_about_the_file_mark_a_book_damaged(tmp_path) -> None
     corrupt.sqlite_errorcode = 11  # type: ignore[attr-defined]
     health = BookHealth()
     assert type(translate_error(corrupt, health)).__name__ == "BookDamaged" and health.damaged
+
+
+def test_a_write_asked_for_after_shutdown_still_runs_and_never_raises(qapp) -> None:  # type: ignore[no-untyped-def]
+    from sdrdesk.ui.workers import BackgroundRunner
+
+    runner = BackgroundRunner()
+    runner.shutdown()
+    ran: list[bool] = []
+    runner.run(lambda: ran.append(write_intent.is_writer_thread()))  # a last draft, say
+    runner.run(lambda: 1 / 0)  # the book already closed: logged by class, not raised into Qt
+    assert ran == [True] and runner.pending == 0
