@@ -104,6 +104,24 @@ def clipboard_emptied_at_exit() -> Iterator[None]:
 
 
 @pytest.fixture
+def extra_book(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
+    """Open extra books; closed at the end of the test."""
+    from sdrdesk.storage.engine import open_book
+    from sdrdesk.storage.unit_of_work import uow_factory_for
+
+    opened = []
+
+    def make(path: Path):  # type: ignore[no-untyped-def]
+        book = open_book(path)
+        opened.append(book)
+        return book, uow_factory_for(book.session_factory)
+
+    yield make
+    for book in opened:
+        book.close()
+
+
+@pytest.fixture
 def fake_clock() -> FakeClock:
     return FakeClock(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
 
