@@ -41,6 +41,7 @@ from sdrdesk.ui.panes.docks import DOCKS
 from sdrdesk.ui.panes.empty_state import EmptyState
 from sdrdesk.ui.theme import THEMES, apply_theme
 from sdrdesk.ui.widget_state import restore_widget_state, save_widget_state
+from sdrdesk.ui.widgets.outbox_status import OutboxStatus
 
 if TYPE_CHECKING:  # these load the storage stack: imported on first use, after the first paint
     from sdrdesk.services.workspace import Workspace
@@ -116,11 +117,8 @@ class MainWindow(QMainWindow):
         self._book_label.setObjectName("status.book")
         self.statusBar().addPermanentWidget(self._book_label)
         # CRM outbox count (issue 18): shown once the book has been pushed to HubSpot.
-        self._outbox_label = QLabel("")
-        self._outbox_label.setObjectName("status.crm_outbox")
-        self._outbox_label.setVisible(False)
-        self.statusBar().addPermanentWidget(self._outbox_label)
-        ctx.bus.sig_changes_applied.connect(self._on_bus_changes_for_outbox)
+        self._outbox_status = OutboxStatus(ctx, self)
+        self.statusBar().addPermanentWidget(self._outbox_status)
         ctx.bus.sig_status_message.connect(self._on_bus_status_message)
         busy_signal = getattr(ctx.runner, "sig_busy_changed", None)  # the threaded runner only
         if busy_signal is not None:
@@ -447,38 +445,10 @@ class MainWindow(QMainWindow):
         from sdrdesk.ui.dialogs.crm_export import CrmExportDialog
 
         dialog = CrmExportDialog(self.ctx, self)
-        dialog.sig_push_finished.connect(lambda _result: self.refresh_outbox_count())
+        dialog.sig_push_finished.connect(lambda _result: self._outbox_status.refresh())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
-
-    def refresh_outbox_count(self) -> None:
-        """Queue new work into the HubSpot outbox (offline) and show how much waits."""
-        workspace = self.ctx.workspace
-        if workspace is None or workspace.read_only:
-            self._outbox_label.setVisible(False)
-            return
-
-        def job() -> object:
-            # No keychain access here (it may prompt): the book knows whether it was ever pushed.
-            if not workspace.crm.push_configured():
-                return None
-            return workspace.crm.queue_outbox()
-
-        def show(summary: object) -> None:
-            pending = getattr(summary, "pending", 0)
-            failed = getattr(summary, "failed", 0)
-            self._outbox_label.setVisible(summary is not None)
-            suffix = f" ({failed:,} failed)" if failed else ""
-            self._outbox_label.setText(f"HubSpot outbox: {pending:,}{suffix}")
-
-        self.ctx.runner.run(job, show, lambda _exc: self._outbox_label.setVisible(False), serial_db=True)
-
-    @Slot(object, object)
-    def _on_bus_changes_for_outbox(self, changes: object, _initiator: object) -> None:
-        watched = ("activities", "meetings", "contacts", "book_reloaded")
-        if any(getattr(changes, name, False) for name in watched):
-            self.refresh_outbox_count()
 
     def show_preferences(self) -> PreferencesDialog:
         from sdrdesk.ui.dialogs.preferences import PreferencesDialog
@@ -555,7 +525,7 @@ class MainWindow(QMainWindow):
         for action in self._write_actions:
             action.setEnabled(not workspace.read_only)
         self._export_action.setEnabled(True)
-        self.refresh_outbox_count()
+        self._outbox_status.refresh()
         name = "Demo book" if workspace.is_demo else workspace.path.name
         suffix = " (read-only)" if workspace.read_only else ""
         self.setWindowTitle(f"{name}{suffix} — sdrdesk")
