@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from sdrdesk.domain import write_intent
 from sdrdesk.domain.focus import Focus
 from sdrdesk.storage import models as m
 from tests.sequences.test_outreach_pane import _seed
@@ -42,14 +43,16 @@ def test_script_pane_shows_the_step_of_an_email_or_linkedin_task_and_the_script_
     assert "trigger" in panel.missing_label.text().lower() and not panel.missing_label.isHidden()
 
     # Sent: the LinkedIn step follows; once that is done, the call step shows its call script.
-    parts.ctx.workspace.sequences.complete_task(email_task)
+    with write_intent.writing():  # as the window's writer: waits out the app's own writes
+        parts.ctx.workspace.sequences.complete_task(email_task)
     linkedin_task = _open_task(parts, contact_id, "linkedin")
     parts.ctx.bus.set_focus(Focus(account_id, contact_id, linkedin_task))
     qtbot.waitUntil(lambda: panel.step is not None and panel.step.id == linkedin_task, timeout=5_000)
     assert panel.step_label.text() == "LinkedIn step: work it in the Outreach pane (Alt+0)."
     assert panel.viewer.toPlainText() == "Hi Ana"
 
-    parts.ctx.workspace.sequences.complete_task(linkedin_task)
+    with write_intent.writing():  # as the window's writer: waits out the app's own writes
+        parts.ctx.workspace.sequences.complete_task(linkedin_task)
     call_task = _open_task(parts, contact_id, "call")
     parts.ctx.bus.set_focus(Focus(account_id, contact_id, call_task))
     qtbot.waitUntil(lambda: panel.step is None and panel.current_script is not None, timeout=5_000)
